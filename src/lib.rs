@@ -18,3 +18,25 @@
     )
 )]
 #![forbid(unsafe_code)]
+
+pub mod base45;
+mod cbor;
+pub mod cose;
+pub mod crypto;
+pub mod cwt;
+pub mod decode;
+pub mod inflate;
+pub mod limits;
+pub mod payload;
+pub mod prefix;
+pub mod trust;
+pub mod verify;
+
+pub use cbor::CborError;
+pub use decode::{decode, DecodeError, Decoded, HealthCertificate, Stage};
+pub use payload::{CertificateType, Dcc};
+pub use trust::{Dsc, Kid, TrustList};
+pub use verify::{
+    CheckStatus, Checks, Clock, FixedClock, InvalidReason, Outcome, Settings, Signer, SystemClock,
+    UndecidableReason, Verification, Verifier,
+};

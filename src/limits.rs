@@ -1,0 +1,25 @@
+//! Resource limits applied to untrusted input, each with the reasoning behind its value.
+//!
+//! A verifier faces hostile QR codes. Every stage checks its limit before it does work, so the
+//! cost of a malicious input is bounded by these numbers, not by what the input claims.
+
+/// Longest QR text accepted, in bytes (prefix and surrounding whitespace included).
+///
+/// The largest QR code (version 40, error correction L) holds 4,296 alphanumeric characters, the
+/// mode base45 was designed for. Double that leaves room for whitespace and copy/paste artefacts;
+/// anything longer cannot have come from a scanned code and is refused before decoding.
+pub const MAX_QR_TEXT_BYTES: usize = 8 * 1024;
+
+/// Largest inflated (decompressed) CWT, in bytes.
+///
+/// A real certificate inflates to well under 2 KiB (the QR capacity bounds the compressed form
+/// to about 2.9 KiB). 64 KiB is generous for future payloads yet makes a zip bomb cost at most
+/// one small buffer: inflation stops as soon as this many bytes would be exceeded.
+pub const MAX_INFLATED_BYTES: usize = 64 * 1024;
+
+/// Deepest CBOR nesting accepted while decoding COSE, CWT and the DCC payload.
+///
+/// The deepest legitimate path is COSE array → CWT map → hcert map → DCC map → v/t/r array →
+/// entry map → value: 7 levels. 32 leaves room for issuer extensions while keeping the decoder's
+/// recursion (and so its stack use) small on phones.
+pub const MAX_CBOR_DEPTH: usize = 32;

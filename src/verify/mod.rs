@@ -1,0 +1,198 @@
+//! Verification: signature, time, key usage, and the [`Verification`] result.
+
+mod clock;
+mod result;
+mod signature;
+
+pub use clock::{Clock, FixedClock, SystemClock, EARLIEST_PLAUSIBLE_TIME};
+pub use result::{
+    CheckStatus, Checks, InvalidReason, Outcome, Signer, UndecidableReason, Verification,
+};
+
+use std::sync::{Arc, RwLock};
+
+use crate::decode::{self, HealthCertificate};
+use crate::trust::{Dsc, TrustList};
+
+/// How strict the verifier is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Settings {
+    /// How far in the future `iat` may lie, in seconds, to absorb clock differences between
+    /// issuer and device. Default 5 minutes.
+    pub clock_skew: i64,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self { clock_skew: 300 }
+    }
+}
+
+/// Verifies HC1 QR texts against a trust list. Cheap to share between threads: the trust list
+/// can be replaced while other threads verify, and each verification sees one list, whole.
+pub struct Verifier {
+    settings: Settings,
+    clock: Arc<dyn Clock>,
+    trust: RwLock<Option<Arc<TrustList>>>,
+}
+
+impl std::fmt::Debug for Verifier {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Verifier")
+            .field("settings", &self.settings)
+            .field("trusted_dscs", &self.trust_list().map(|t| t.len()))
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for Verifier {
+    fn default() -> Self {
+        Self::new(Settings::default())
+    }
+}
+
+impl Verifier {
+    /// A verifier on the system clock, without a trust list (every verification is
+    /// `Undecidable` until one is set).
+    pub fn new(settings: Settings) -> Self {
+        Self {
+            settings,
+            clock: Arc::new(SystemClock),
+            trust: RwLock::new(None),
+        }
+    }
+
+    /// Uses `clock` instead of the system clock.
+    pub fn with_clock(mut self, clock: impl Clock + 'static) -> Self {
+        self.clock = Arc::new(clock);
+        self
+    }
+
+    pub fn with_trust_list(self, trust: TrustList) -> Self {
+        self.set_trust_list(trust);
+        self
+    }
+
+    /// Replaces the trust list. Verifications already running finish with the old one.
+    pub fn set_trust_list(&self, trust: TrustList) {
+        let trust = Arc::new(trust);
+        // A poisoned lock only means another thread panicked while swapping an Arc; the Arc
+        // itself is always whole, so carry on with it.
+        *self.trust.write().unwrap_or_else(|e| e.into_inner()) = Some(trust);
+    }
+
+    /// The trust list in force.
+    pub fn trust_list(&self) -> Option<Arc<TrustList>> {
+        self.trust.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// Verifies a QR text now (by the verifier's clock).
+    pub fn verify(&self, qr: &str) -> Verification {
+        self.verify_at(qr, self.clock.now())
+    }
+
+    /// Verifies a QR text as of `now` (Unix seconds).
+    pub fn verify_at(&self, qr: &str, now: i64) -> Verification {
+        let trust = self.trust_list();
+        verify(qr, now, trust.as_deref(), &self.settings)
+    }
+}
+
+/// The verification procedure. Every check whose inputs are available runs, so the result
+/// explains everything that is wrong; the outcome names the most fundamental failure.
+fn verify(qr: &str, now: i64, trust: Option<&TrustList>, settings: &Settings) -> Verification {
+    let cose = match decode::cose(qr) {
+        Ok(cose) => cose,
+        Err(e) => return Verification::invalid_only(InvalidReason::Malformed(e)),
+    };
+    let certificate = decode::certificate(&cose);
+    let signer = trust.map(|trust| signature::verify(&cose, trust));
+
+    let mut checks = Checks::default();
+    if let Some(signer) = &signer {
+        checks.signature = CheckStatus::from_bool(signer.is_ok());
+    }
+    if let Ok(cert) = &certificate {
+        checks.issued_at =
+            CheckStatus::from_bool(cert.issued_at <= now.saturating_add(settings.clock_skew));
+        checks.expiry = CheckStatus::from_bool(now <= cert.expires_at);
+        if let Some(Ok(dsc)) = &signer {
+            signer_checks(&mut checks, cert, dsc);
+        }
+    }
+
+    let outcome = match (&signer, &certificate) {
+        _ if now < EARLIEST_PLAUSIBLE_TIME => Outcome::Undecidable {
+            reason: UndecidableReason::ClockNotSet,
+        },
+        (None, _) => Outcome::Undecidable {
+            reason: UndecidableReason::NoTrustList,
+        },
+        (Some(Err(reason)), _) => Outcome::Invalid {
+            reason: reason.clone(),
+        },
+        (Some(Ok(_)), Err(e)) => Outcome::Invalid {
+            reason: InvalidReason::Malformed(e.clone()),
+        },
+        (Some(Ok(_)), Ok(cert)) => first_failure(&checks, cert)
+            .map_or(Outcome::Valid, |reason| Outcome::Invalid { reason }),
+    };
+    Verification {
+        outcome,
+        kid: cose.kid().map(<[u8]>::to_vec),
+        algorithm: cose.algorithm().map(|(alg, _)| alg),
+        certificate: certificate.ok(),
+        signer: signer.and_then(Result::ok).map(|dsc| Signer {
+            kid: dsc.kid(),
+            country: dsc.country().map(str::to_owned),
+            not_before: dsc.not_before(),
+            not_after: dsc.not_after(),
+        }),
+        checks,
+    }
+}
+
+/// The checks that need the verified DSC.
+fn signer_checks(checks: &mut Checks, cert: &HealthCertificate, dsc: &Dsc) {
+    checks.signer_validity = CheckStatus::from_bool(
+        dsc.not_before() <= cert.issued_at && cert.issued_at <= dsc.not_after(),
+    );
+    checks.key_usage = CheckStatus::from_bool(dsc.key_usage().allows(cert.dcc.certificate_type()));
+    checks.issuer_country = match (&cert.issuer, dsc.country()) {
+        (Some(iss), Some(country)) => CheckStatus::from_bool(iss.eq_ignore_ascii_case(country)),
+        _ => CheckStatus::NotChecked,
+    };
+}
+
+/// The first failed check, in order of how fundamental it is.
+fn first_failure(checks: &Checks, cert: &HealthCertificate) -> Option<InvalidReason> {
+    let failed = |status: CheckStatus| status == CheckStatus::Failed;
+    if failed(checks.signer_validity) {
+        Some(InvalidReason::SignerNotValid)
+    } else if failed(checks.key_usage) {
+        Some(InvalidReason::KeyUsage(cert.dcc.certificate_type()))
+    } else if failed(checks.issued_at) {
+        Some(InvalidReason::NotYetValid)
+    } else if failed(checks.expiry) {
+        Some(InvalidReason::Expired)
+    } else {
+        None
+    }
+}
+
+impl Verification {
+    fn invalid_only(reason: InvalidReason) -> Self {
+        Self {
+            outcome: Outcome::Invalid { reason },
+            kid: None,
+            algorithm: None,
+            certificate: None,
+            signer: None,
+            checks: Checks::default(),
+        }
+    }
+}

@@ -1,0 +1,193 @@
+//! The verification result: one rich value, never an error, for everything about the certificate.
+
+use thiserror::Error;
+
+use crate::cose::Algorithm;
+use crate::crypto::KeyError;
+use crate::decode::{DecodeError, HealthCertificate};
+use crate::payload::CertificateType;
+use crate::trust::Kid;
+
+/// The answer to "may I accept this certificate?".
+#[derive(Debug, Clone, PartialEq)]
+pub struct Verification {
+    pub outcome: Outcome,
+    /// The key identifier from the COSE header, when the code decoded that far.
+    pub kid: Option<Vec<u8>>,
+    /// The signature algorithm from the COSE header.
+    pub algorithm: Option<Algorithm>,
+    /// The decoded certificate, whenever it could be decoded (even when it is invalid, so an app
+    /// can show what was scanned; only a `Valid` outcome makes its content trustworthy).
+    pub certificate: Option<HealthCertificate>,
+    /// The DSC whose key verified the signature.
+    pub signer: Option<Signer>,
+    /// The result of every individual check.
+    pub checks: Checks,
+}
+
+impl Verification {
+    pub fn is_valid(&self) -> bool {
+        self.outcome == Outcome::Valid
+    }
+}
+
+/// The verdict.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// Signed by a trusted DSC, and every check passed.
+    Valid,
+    /// The certificate is not acceptable, and this will not change by retrying.
+    Invalid { reason: InvalidReason },
+    /// This device cannot decide (no trust list, clock not set); the certificate may be fine.
+    Undecidable { reason: UndecidableReason },
+}
+
+impl Outcome {
+    /// "valid", "invalid" or "undecidable".
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Valid => "valid",
+            Self::Invalid { .. } => "invalid",
+            Self::Undecidable { .. } => "undecidable",
+        }
+    }
+
+    /// The stable kebab-case code of the reason; `None` when valid.
+    pub fn reason_code(&self) -> Option<&'static str> {
+        match self {
+            Self::Valid => None,
+            Self::Invalid { reason } => Some(reason.code()),
+            Self::Undecidable { reason } => Some(reason.code()),
+        }
+    }
+}
+
+/// Why a certificate is invalid. `Display` and `Debug` carry no personal data.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum InvalidReason {
+    /// The code does not decode; the error names the stage.
+    #[error("malformed: {0}")]
+    Malformed(DecodeError),
+    /// No algorithm, or one other than ES256 and PS256.
+    #[error("unsupported signature algorithm")]
+    UnsupportedAlgorithm,
+    /// No trusted DSC has the certificate's kid (or it has none).
+    #[error("signed by an unknown key")]
+    UnknownSigner,
+    /// The DSC's key cannot be used (e.g. RSA under 2048 bits).
+    #[error("signer key unusable: {0}")]
+    UnusableSignerKey(KeyError),
+    /// The header's algorithm does not fit the DSC's key type.
+    #[error("signature algorithm does not match the signer's key")]
+    AlgorithmMismatch,
+    /// The signature does not verify: the certificate was altered or forged.
+    #[error("signature does not verify")]
+    SignatureInvalid,
+    /// The DSC was not valid when the certificate was signed.
+    #[error("signer certificate not valid at signing time")]
+    SignerNotValid,
+    /// The DSC may not sign this type of certificate.
+    #[error("signer may not sign {} certificates", type_name(*.0))]
+    KeyUsage(CertificateType),
+    /// Signed in the future (beyond the allowed clock skew).
+    #[error("not yet valid")]
+    NotYetValid,
+    /// The signature has expired.
+    #[error("expired")]
+    Expired,
+}
+
+fn type_name(kind: CertificateType) -> &'static str {
+    match kind {
+        CertificateType::Vaccination => "vaccination",
+        CertificateType::Test => "test",
+        CertificateType::Recovery => "recovery",
+    }
+}
+
+impl InvalidReason {
+    /// A stable kebab-case code for apps and logs.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Malformed(e) => e.code(),
+            Self::UnsupportedAlgorithm => "unsupported-algorithm",
+            Self::UnknownSigner => "unknown-signer",
+            Self::UnusableSignerKey(_) => "unusable-signer-key",
+            Self::AlgorithmMismatch => "algorithm-mismatch",
+            Self::SignatureInvalid => "signature-invalid",
+            Self::SignerNotValid => "signer-not-valid",
+            Self::KeyUsage(_) => "key-usage",
+            Self::NotYetValid => "not-yet-valid",
+            Self::Expired => "expired",
+        }
+    }
+}
+
+/// Why this device cannot decide.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum UndecidableReason {
+    /// No trust list is loaded.
+    #[error("no trust list")]
+    NoTrustList,
+    /// The clock reads a time before any certificate existed: it has not been set.
+    #[error("device clock is not set")]
+    ClockNotSet,
+}
+
+impl UndecidableReason {
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::NoTrustList => "no-trust-list",
+            Self::ClockNotSet => "clock-not-set",
+        }
+    }
+}
+
+/// The DSC that verified the signature.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Signer {
+    pub kid: Kid,
+    /// The DSC subject's country.
+    pub country: Option<String>,
+    /// DSC validity, Unix seconds.
+    pub not_before: i64,
+    pub not_after: i64,
+}
+
+/// The status of one check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum CheckStatus {
+    Passed,
+    Failed,
+    /// Not run: what it needs (a decoded payload, a verified signer) is missing.
+    #[default]
+    NotChecked,
+}
+
+impl CheckStatus {
+    pub(crate) fn from_bool(passed: bool) -> Self {
+        if passed {
+            Self::Passed
+        } else {
+            Self::Failed
+        }
+    }
+}
+
+/// Every check the verifier runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Checks {
+    /// A trusted DSC's key verifies the signature.
+    pub signature: CheckStatus,
+    /// The DSC was valid at the certificate's signing time (`iat`).
+    pub signer_validity: CheckStatus,
+    /// The DSC's extended key usage allows this certificate type.
+    pub key_usage: CheckStatus,
+    /// `iat` is not in the future (with the configured clock skew).
+    pub issued_at: CheckStatus,
+    /// `exp` has not passed.
+    pub expiry: CheckStatus,
+    /// The CWT issuer (`iss`) is the DSC's country. Informational: a mismatch is reported here but
+    /// does not make the certificate invalid.
+    pub issuer_country: CheckStatus,
+}
