@@ -37,6 +37,6 @@ pub use decode::{decode, DecodeError, Decoded, HealthCertificate, Stage};
 pub use payload::{CertificateType, Dcc};
 pub use trust::{Dsc, Kid, TrustList};
 pub use verify::{
-    CheckStatus, Checks, Clock, FixedClock, InvalidReason, Outcome, Settings, Signer, SystemClock,
-    UndecidableReason, Verification, Verifier,
+    format_instant, parse_instant, CheckStatus, Checks, Clock, FixedClock, InvalidReason, Outcome,
+    Settings, Signer, SystemClock, UndecidableReason, Verification, Verifier,
 };

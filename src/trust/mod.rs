@@ -1,8 +1,10 @@
 //! Trust: the document signer certificates a verifier accepts, indexed by key identifier.
 
 mod dsc;
+mod unsigned;
 
 pub use dsc::{Dsc, DscError, KeyUsage, Kid};
+pub use unsigned::{ImportReport, SkipReason, Skipped, TrustListError};
 
 use std::collections::HashMap;
 use std::sync::Arc;

@@ -35,3 +35,145 @@ impl Clock for FixedClock {
 /// 2020-01-01T00:00:00Z: no health certificate was signed before. A clock reading earlier has
 /// not been set (a phone after a battery swap says 1970), and cannot judge expiry.
 pub const EARLIEST_PLAUSIBLE_TIME: i64 = 1_577_836_800;
+
+/// Parses an instant in RFC 3339 form, leniently as real data needs: the zone may be missing
+/// (taken as UTC), `Z`, `±hh:mm` or `±hhmm`; any number of fractional digits (ignored).
+/// Returns Unix seconds.
+pub fn parse_instant(text: &str) -> Option<i64> {
+    let (date, time) = text.trim().split_once(['T', 't', ' '])?;
+    let [year, month, day] = fields::<3>(date, '-')?;
+    let zone_start = time.find(['Z', 'z', '+', '-']).unwrap_or(time.len());
+    let (clock, zone) = time.split_at(zone_start);
+    let (clock, fraction) = clock.split_once('.').unwrap_or((clock, "0"));
+    if fraction.is_empty() || !fraction.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let [hour, minute, second] = fields::<3>(clock, ':')?;
+    let offset = match zone {
+        "" | "Z" | "z" => 0,
+        _ => {
+            let sign = if zone.starts_with('-') { -1 } else { 1 };
+            let digits = zone.get(1..)?.replace(':', "");
+            if digits.len() != 4 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+                return None;
+            }
+            let (h, m) = (
+                digits.get(..2)?.parse::<i64>().ok()?,
+                digits.get(2..)?.parse::<i64>().ok()?,
+            );
+            sign * (h * 3600 + m * 60)
+        }
+    };
+    let valid = (1..=12).contains(&month)
+        && (1..=days_in_month(year, month)).contains(&day)
+        && hour < 24
+        && minute < 60
+        && second < 61;
+    valid.then(|| {
+        days_from_civil(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second - offset
+    })
+}
+
+/// Formats Unix seconds as RFC 3339 UTC, e.g. `2026-03-01T00:00:00Z`.
+pub fn format_instant(unix: i64) -> String {
+    let (days, secs) = (unix.div_euclid(86_400), unix.rem_euclid(86_400));
+    let (y, m, d) = civil_from_days(days);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        secs / 3600,
+        secs % 3600 / 60,
+        secs % 60
+    )
+}
+
+fn fields<const N: usize>(text: &str, separator: char) -> Option<[i64; N]> {
+    let mut out = [0; N];
+    let mut parts = text.split(separator);
+    for slot in &mut out {
+        let part = parts.next()?;
+        if part.is_empty() || !part.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        *slot = part.parse().ok()?;
+    }
+    parts.next().is_none().then_some(out)
+}
+
+fn days_in_month(year: i64, month: i64) -> i64 {
+    match month {
+        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * (month + if month > 2 { -3 } else { 9 }) + 2) / 5 + day - 1;
+    era * 146_097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719_468
+}
+
+fn civil_from_days(days: i64) -> (i64, i64, i64) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    (yoe + era * 400 + i64::from(month <= 2), month, day)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_the_forms_real_data_uses() {
+        let t = 1_622_316_073; // 2021-05-29T19:21:13Z
+        for text in [
+            "2021-05-29T19:21:13Z",
+            "2021-05-29T19:21:13",
+            "2021-05-29T19:21:13.123456789Z",
+            "2021-05-29T21:21:13+02:00",
+            "2021-05-29T21:21:13.5+0200",
+            "2021-05-29T17:21:13-02:00",
+            "2021-05-29 19:21:13z",
+        ] {
+            assert_eq!(parse_instant(text), Some(t), "{text}");
+        }
+        assert_eq!(parse_instant("1970-01-01T00:00:00Z"), Some(0));
+        assert_eq!(parse_instant("2000-02-29T00:00:00Z"), Some(951_782_400));
+    }
+
+    #[test]
+    fn rejects_what_is_not_an_instant() {
+        for text in [
+            "",
+            "2021-05-29",
+            "2021-13-01T00:00:00Z",
+            "2021-02-29T00:00:00Z",
+            "2021-05-29T24:00:00Z",
+            "2021-05-29T19:21Z",
+            "2021-05-29T19:21:13+2",
+            "2021-05-29T19:21:13.Z",
+            "x021-05-29T19:21:13Z",
+        ] {
+            assert_eq!(parse_instant(text), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn formats_and_round_trips() {
+        assert_eq!(format_instant(0), "1970-01-01T00:00:00Z");
+        assert_eq!(format_instant(1_700_000_000), "2023-11-14T22:13:20Z");
+        for t in [-86_401, 0, 951_782_400, 1_622_316_073, 4_102_444_800] {
+            assert_eq!(parse_instant(&format_instant(t)), Some(t));
+        }
+    }
+}

@@ -4,7 +4,9 @@ mod clock;
 mod result;
 mod signature;
 
-pub use clock::{Clock, FixedClock, SystemClock, EARLIEST_PLAUSIBLE_TIME};
+pub use clock::{
+    format_instant, parse_instant, Clock, FixedClock, SystemClock, EARLIEST_PLAUSIBLE_TIME,
+};
 pub use result::{
     CheckStatus, Checks, InvalidReason, Outcome, Signer, UndecidableReason, Verification,
 };
