@@ -48,9 +48,11 @@ pub fn decode(bytes: &[u8]) -> Result<Value, CborError> {
 }
 
 /// The entries of a map whose keys are all distinct; `None` when `value` is not a map.
-pub fn unique_map(value: &Value) -> Option<Result<&[(Value, Value)], CborError>> {
-    let entries = value.as_map()?;
-    Some(check_unique(entries).map(|()| entries.as_slice()))
+pub fn unique_map(value: Value) -> Option<Result<Vec<(Value, Value)>, CborError>> {
+    match value {
+        Value::Map(entries) => Some(check_unique(&entries).map(|()| entries)),
+        _ => None,
+    }
 }
 
 fn check_unique(entries: &[(Value, Value)]) -> Result<(), CborError> {
@@ -129,18 +131,18 @@ mod tests {
             (1.into(), 3.into()),
         ]);
         assert_eq!(
-            unique_map(&small).unwrap().err(),
+            unique_map(small).unwrap().err(),
             Some(CborError::DuplicateKey)
         );
         let mut large: Vec<(Value, Value)> = (0..100)
             .map(|i| (Value::Text(format!("k{i}")), Value::Null))
             .collect();
-        assert!(unique_map(&Value::Map(large.clone())).unwrap().is_ok());
+        assert!(unique_map(Value::Map(large.clone())).unwrap().is_ok());
         large.push((Value::Text("k42".into()), Value::Null));
         assert_eq!(
-            unique_map(&Value::Map(large)).unwrap().err(),
+            unique_map(Value::Map(large)).unwrap().err(),
             Some(CborError::DuplicateKey)
         );
-        assert!(unique_map(&Value::Null).is_none());
+        assert!(unique_map(Value::Null).is_none());
     }
 }

@@ -61,7 +61,7 @@ pub struct Claims {
 /// Parses the CWT and returns its claims and the (still undecoded) EU DCC value.
 pub fn parse(bytes: &[u8]) -> Result<(Claims, Value), CwtError> {
     let cwt = cbor::decode(bytes)?;
-    let entries = cbor::unique_map(&cwt).ok_or(CwtError::NotAMap)??;
+    let entries = cbor::unique_map(cwt).ok_or(CwtError::NotAMap)??;
     let mut issuer = None;
     let mut expires_at = None;
     let mut issued_at = None;
@@ -79,8 +79,8 @@ pub fn parse(bytes: &[u8]) -> Result<(Claims, Value), CwtError> {
             }
             // Floor the expiry and round the issuance time up: a fractional time never makes a
             // certificate valid for longer than it says.
-            CLAIM_EXP => expires_at = Some(numeric_date(value, f64::floor, Claim::Expiry)?),
-            CLAIM_IAT => issued_at = Some(numeric_date(value, f64::ceil, Claim::IssuedAt)?),
+            CLAIM_EXP => expires_at = Some(numeric_date(&value, f64::floor, Claim::Expiry)?),
+            CLAIM_IAT => issued_at = Some(numeric_date(&value, f64::ceil, Claim::IssuedAt)?),
             CLAIM_HCERT => dcc = Some(eu_dcc(value)?),
             _ => {}
         }
@@ -113,15 +113,14 @@ fn numeric_date(value: &Value, round: fn(f64) -> f64, claim: Claim) -> Result<i6
 }
 
 /// The hcert claim is a map holding the EU DCC under key 1.
-fn eu_dcc(hcert: &Value) -> Result<Value, CwtError> {
-    let missing = CwtError::MissingClaim(Claim::HealthCertificate);
+fn eu_dcc(hcert: Value) -> Result<Value, CwtError> {
     let entries =
         cbor::unique_map(hcert).ok_or(CwtError::InvalidClaim(Claim::HealthCertificate))??;
     entries
-        .iter()
+        .into_iter()
         .find(|(k, _)| k.as_integer().map(i128::from) == Some(HCERT_EU_DCC_V1))
-        .map(|(_, v)| v.clone())
-        .ok_or(missing)
+        .map(|(_, v)| v)
+        .ok_or(CwtError::MissingClaim(Claim::HealthCertificate))
 }
 
 #[cfg(test)]

@@ -121,6 +121,6 @@ pub fn certificate(cose: &CoseSign1) -> Result<HealthCertificate, DecodeError> {
         issuer: claims.issuer,
         issued_at: claims.issued_at,
         expires_at: claims.expires_at,
-        dcc: Dcc::from_cbor(&dcc)?,
+        dcc: Dcc::from_cbor(dcc)?,
     })
 }

@@ -227,7 +227,7 @@ fn answer(case: &Value) -> BTreeMap<&'static str, bool> {
                 let expected = cbor.and_then(|c| {
                     dcc_verify::payload::decode(&c).ok().or_else(|| {
                         let (_, dcc) = dcc_verify::cwt::parse(&c).ok()?;
-                        dcc_verify::Dcc::from_cbor(&dcc).ok()
+                        dcc_verify::Dcc::from_cbor(dcc).ok()
                     })
                 });
                 decoded.as_ref().map(|d| d.dcc.to_json()) == expected.map(|e| e.to_json())

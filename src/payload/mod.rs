@@ -185,7 +185,7 @@ pub struct Recovery {
 
 impl Dcc {
     /// Decodes the EU DCC value found in the CWT's hcert claim.
-    pub fn from_cbor(value: &Value) -> Result<Self, PayloadError> {
+    pub fn from_cbor(value: Value) -> Result<Self, PayloadError> {
         let mut map = Fields::new(value, "DCC")?;
         let version = map.text("ver", "ver")?;
         let name = PersonName::from_cbor(map.required("nam", "nam")?)?;
@@ -216,7 +216,7 @@ impl Dcc {
 }
 
 impl PersonName {
-    fn from_cbor(value: &Value) -> Result<Self, PayloadError> {
+    fn from_cbor(value: Value) -> Result<Self, PayloadError> {
         let mut map = Fields::new(value, "nam")?;
         Ok(Self {
             family_name: map.optional_text("fn", "nam.fn")?,
@@ -229,7 +229,7 @@ impl PersonName {
 }
 
 impl Vaccination {
-    fn from_cbor(value: &Value) -> Result<Self, PayloadError> {
+    fn from_cbor(value: Value) -> Result<Self, PayloadError> {
         let mut map = Fields::new(value, "v[]")?;
         Ok(Self {
             target_disease: map.text("tg", "v[].tg")?,
@@ -248,7 +248,7 @@ impl Vaccination {
 }
 
 impl Test {
-    fn from_cbor(value: &Value) -> Result<Self, PayloadError> {
+    fn from_cbor(value: Value) -> Result<Self, PayloadError> {
         let mut map = Fields::new(value, "t[]")?;
         Ok(Self {
             target_disease: map.text("tg", "t[].tg")?,
@@ -268,7 +268,7 @@ impl Test {
 }
 
 impl Recovery {
-    fn from_cbor(value: &Value) -> Result<Self, PayloadError> {
+    fn from_cbor(value: Value) -> Result<Self, PayloadError> {
         let mut map = Fields::new(value, "r[]")?;
         Ok(Self {
             target_disease: map.text("tg", "r[].tg")?,
@@ -284,47 +284,48 @@ impl Recovery {
 }
 
 fn parse_list<T>(
-    value: &Value,
+    value: Value,
     path: &'static str,
-    parse: fn(&Value) -> Result<T, PayloadError>,
+    parse: fn(Value) -> Result<T, PayloadError>,
 ) -> Result<Vec<T>, PayloadError> {
-    let items = value.as_array().ok_or(PayloadError::WrongType(path))?;
+    let Value::Array(items) = value else {
+        return Err(PayloadError::WrongType(path));
+    };
     if items.is_empty() {
         return Err(PayloadError::NoEntry);
     }
-    items.iter().map(parse).collect()
+    items.into_iter().map(parse).collect()
 }
 
 /// The text-keyed entries of one payload map, taken out one by one; what is left is `extra`.
-struct Fields<'a> {
-    entries: Vec<(&'a str, &'a Value)>,
+struct Fields {
+    entries: Vec<(String, Value)>,
 }
 
-impl<'a> Fields<'a> {
-    fn new(value: &'a Value, path: &'static str) -> Result<Self, PayloadError> {
+impl Fields {
+    fn new(value: Value, path: &'static str) -> Result<Self, PayloadError> {
         let pairs = cbor::unique_map(value).ok_or(PayloadError::WrongType(path))??;
         let entries = pairs
-            .iter()
-            .map(|(k, v)| {
-                k.as_text()
-                    .map(|k| (k, v))
-                    .ok_or(PayloadError::WrongType(path))
+            .into_iter()
+            .map(|(k, v)| match k {
+                Value::Text(k) => Ok((k, v)),
+                _ => Err(PayloadError::WrongType(path)),
             })
             .collect::<Result<_, _>>()?;
         Ok(Self { entries })
     }
 
-    fn take(&mut self, key: &str) -> Option<&'a Value> {
-        let index = self.entries.iter().position(|(k, _)| *k == key)?;
+    fn take(&mut self, key: &str) -> Option<Value> {
+        let index = self.entries.iter().position(|(k, _)| k == key)?;
         Some(self.entries.swap_remove(index).1)
     }
 
     /// The value, unless absent or null.
-    fn take_present(&mut self, key: &str) -> Option<&'a Value> {
+    fn take_present(&mut self, key: &str) -> Option<Value> {
         self.take(key).filter(|v| !v.is_null())
     }
 
-    fn required(&mut self, key: &str, path: &'static str) -> Result<&'a Value, PayloadError> {
+    fn required(&mut self, key: &str, path: &'static str) -> Result<Value, PayloadError> {
         self.take(key).ok_or(PayloadError::MissingField(path))
     }
 
@@ -344,9 +345,9 @@ impl<'a> Fields<'a> {
     fn count(&mut self, key: &str, path: &'static str) -> Result<u32, PayloadError> {
         let wrong = PayloadError::WrongType(path);
         match self.required(key, path)? {
-            Value::Integer(i) => u32::try_from(*i).map_err(|_| wrong),
-            Value::Float(f) if f.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(f) => {
-                Ok(*f as u32)
+            Value::Integer(i) => u32::try_from(i).map_err(|_| wrong),
+            Value::Float(f) if f.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&f) => {
+                Ok(f as u32)
             }
             _ => Err(wrong),
         }
@@ -355,17 +356,17 @@ impl<'a> Fields<'a> {
     fn rest(self) -> Extra {
         self.entries
             .into_iter()
-            .map(|(k, v)| (k.to_owned(), json::from_cbor(v)))
+            .map(|(k, v)| (k, json::from_cbor(&v)))
             .collect()
     }
 }
 
 /// A text field. Dates tagged as such (CBOR tag 0, and tag 1004 for full dates) are texts too.
-fn text(value: &Value, path: &'static str) -> Result<String, PayloadError> {
+fn text(value: Value, path: &'static str) -> Result<String, PayloadError> {
     match value {
-        Value::Text(s) => Ok(s.clone()),
-        Value::Tag(0 | 1004, inner) => match inner.as_ref() {
-            Value::Text(s) => Ok(s.clone()),
+        Value::Text(s) => Ok(s),
+        Value::Tag(0 | 1004, inner) => match *inner {
+            Value::Text(s) => Ok(s),
             _ => Err(PayloadError::WrongType(path)),
         },
         _ => Err(PayloadError::WrongType(path)),
@@ -374,7 +375,7 @@ fn text(value: &Value, path: &'static str) -> Result<String, PayloadError> {
 
 /// Decodes a DCC from its CBOR encoding (as found in test vectors and tools).
 pub fn decode(bytes: &[u8]) -> Result<Dcc, PayloadError> {
-    Dcc::from_cbor(&cbor::decode(bytes)?)
+    Dcc::from_cbor(cbor::decode(bytes)?)
 }
 
 #[cfg(test)]

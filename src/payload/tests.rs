@@ -36,7 +36,7 @@ fn vaccination() -> serde_json::Value {
 #[test]
 fn decodes_a_vaccination_and_gives_it_back_as_json() {
     let json = vaccination();
-    let dcc = Dcc::from_cbor(&cbor_of(&json)).unwrap();
+    let dcc = Dcc::from_cbor(cbor_of(&json)).unwrap();
     assert_eq!(dcc.version, "1.3.0");
     assert_eq!(dcc.name.family_name.as_deref(), Some("Nguyễn"));
     assert_eq!(
@@ -63,7 +63,7 @@ fn decodes_tests_and_recoveries_with_their_optional_fields() {
                "dr": "2026-03-01T09:00:00Z", "tr": "260415000", "tc": "Centre", "co": "VN",
                "is": "MoH", "ci": "URN:UVCI:01:VN:T1"}]
     });
-    let dcc = Dcc::from_cbor(&cbor_of(&test)).unwrap();
+    let dcc = Dcc::from_cbor(cbor_of(&test)).unwrap();
     assert_eq!(dcc.certificate_type(), CertificateType::Test);
     assert_eq!(
         dcc.date_of_birth.date(),
@@ -76,7 +76,7 @@ fn decodes_tests_and_recoveries_with_their_optional_fields() {
         "r": [{"tg": "840539006", "fr": "2026-01-01", "co": "VN", "is": "MoH",
                "df": "2026-01-12", "du": "2026-06-30", "ci": "URN:UVCI:01:VN:R1"}]
     });
-    let dcc = Dcc::from_cbor(&cbor_of(&recovery)).unwrap();
+    let dcc = Dcc::from_cbor(cbor_of(&recovery)).unwrap();
     assert_eq!(dcc.certificate_type(), CertificateType::Recovery);
     assert!(dcc.date_of_birth.is_unknown());
     assert_eq!(dcc.to_json(), recovery);
@@ -88,7 +88,7 @@ fn keeps_unknown_fields_at_every_level() {
     json["meta"] = json!({"source": "newer issuer", "n": [1, 2.5, null, true]});
     json["nam"]["x"] = json!("extra name part");
     json["v"][0]["vx"] = json!(42);
-    let dcc = Dcc::from_cbor(&cbor_of(&json)).unwrap();
+    let dcc = Dcc::from_cbor(cbor_of(&json)).unwrap();
     assert_eq!(dcc.extra.keys().collect::<Vec<_>>(), ["meta"]);
     assert_eq!(dcc.to_json(), json);
 }
@@ -113,7 +113,7 @@ fn tolerates_tagged_dates_and_null_groups() {
             *val = Value::Tag(0, Box::new(Value::Text("2021-06-01T10:00:00Z".into())));
         }
     }
-    let dcc = Dcc::from_cbor(&value).unwrap();
+    let dcc = Dcc::from_cbor(value).unwrap();
     let Entries::Vaccination(v) = &dcc.entries else {
         panic!()
     };
@@ -125,7 +125,7 @@ fn several_entries_in_one_group_are_fine() {
     let mut json = vaccination();
     let second = json["v"][0].clone();
     json["v"].as_array_mut().unwrap().push(second);
-    let dcc = Dcc::from_cbor(&cbor_of(&json)).unwrap();
+    let dcc = Dcc::from_cbor(cbor_of(&json)).unwrap();
     assert!(matches!(&dcc.entries, Entries::Vaccination(v) if v.len() == 2));
 }
 
@@ -135,17 +135,17 @@ fn rejects_payloads_that_are_not_one_certificate() {
     both["r"] = json!([{"tg": "840539006", "fr": "2026-01-01", "co": "VN", "is": "MoH",
                         "df": "2026-01-12", "du": "2026-06-30", "ci": "x"}]);
     assert_eq!(
-        Dcc::from_cbor(&cbor_of(&both)),
+        Dcc::from_cbor(cbor_of(&both)),
         Err(PayloadError::SeveralTypes)
     );
 
     let mut none = vaccination();
     none.as_object_mut().unwrap().remove("v");
-    assert_eq!(Dcc::from_cbor(&cbor_of(&none)), Err(PayloadError::NoEntry));
+    assert_eq!(Dcc::from_cbor(cbor_of(&none)), Err(PayloadError::NoEntry));
 
     let mut empty = vaccination();
     empty["v"] = json!([]);
-    assert_eq!(Dcc::from_cbor(&cbor_of(&empty)), Err(PayloadError::NoEntry));
+    assert_eq!(Dcc::from_cbor(cbor_of(&empty)), Err(PayloadError::NoEntry));
 }
 
 #[test]
@@ -153,36 +153,36 @@ fn rejects_missing_and_mistyped_fields_naming_the_field_only() {
     let mut no_ci = vaccination();
     no_ci["v"][0].as_object_mut().unwrap().remove("ci");
     assert_eq!(
-        Dcc::from_cbor(&cbor_of(&no_ci)),
+        Dcc::from_cbor(cbor_of(&no_ci)),
         Err(PayloadError::MissingField("v[].ci"))
     );
 
     let mut text_dose = vaccination();
     text_dose["v"][0]["dn"] = json!("2");
     assert_eq!(
-        Dcc::from_cbor(&cbor_of(&text_dose)),
+        Dcc::from_cbor(cbor_of(&text_dose)),
         Err(PayloadError::WrongType("v[].dn"))
     );
 
     let mut negative = vaccination();
     negative["v"][0]["sd"] = json!(-1);
     assert_eq!(
-        Dcc::from_cbor(&cbor_of(&negative)),
+        Dcc::from_cbor(cbor_of(&negative)),
         Err(PayloadError::WrongType("v[].sd"))
     );
 
     let mut name = vaccination();
     name["nam"]["fn"] = json!(7);
-    let err = Dcc::from_cbor(&cbor_of(&name)).unwrap_err();
+    let err = Dcc::from_cbor(cbor_of(&name)).unwrap_err();
     assert_eq!(err, PayloadError::WrongType("nam.fn"));
 
     assert_eq!(
-        Dcc::from_cbor(&Value::Array(vec![])),
+        Dcc::from_cbor(Value::Array(vec![])),
         Err(PayloadError::WrongType("DCC"))
     );
     let int_keys = Value::Map(vec![(1.into(), 2.into())]);
     assert_eq!(
-        Dcc::from_cbor(&int_keys),
+        Dcc::from_cbor(int_keys),
         Err(PayloadError::WrongType("DCC"))
     );
 }
@@ -195,7 +195,7 @@ fn rejects_duplicate_keys() {
     };
     entries.push(("dob".into(), "1999-01-01".into()));
     assert_eq!(
-        Dcc::from_cbor(&value),
+        Dcc::from_cbor(value),
         Err(PayloadError::Cbor(CborError::DuplicateKey))
     );
 }
@@ -204,7 +204,7 @@ fn rejects_duplicate_keys() {
 fn debug_output_carries_no_personal_data() {
     let mut json = vaccination();
     json["secret"] = json!("private-extra-value");
-    let dcc = Dcc::from_cbor(&cbor_of(&json)).unwrap();
+    let dcc = Dcc::from_cbor(cbor_of(&json)).unwrap();
     let shown = format!("{dcc:?} {dcc:#?}");
     for personal in [
         "Nguyễn",

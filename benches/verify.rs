@@ -1,0 +1,118 @@
+//! Full verification against the bare signature check it is built around, and each decode
+//! stage on its own. Run with `cargo bench --bench verify`; the closing lines print the
+//! ratios full ÷ bare measured in this same run (targets: ES256 ≤ 1.25, PS256 ≤ 1.6).
+
+use std::hint::black_box;
+use std::io::Write;
+
+use criterion::{criterion_group, Criterion};
+use dcc_verify::cose::{Algorithm, CoseSign1};
+use dcc_verify::crypto::Scheme;
+use dcc_verify::{base45, cwt, decode, inflate, payload, prefix, Kid, TrustList, Verifier};
+
+const TRUST_LIST: &[u8] = include_bytes!("../testdata/samples/trust-list.json");
+const ES256: &str = include_str!("../testdata/samples/vn-vaccination-es256.txt");
+const PS256: &str = include_str!("../testdata/samples/vn-vaccination-ps256.txt");
+/// 2026-06-01T00:00:00Z: the samples are valid then.
+const NOW: i64 = 1_780_272_000;
+
+fn verifier() -> Verifier {
+    let (trust, _) = TrustList::from_unsigned_json(TRUST_LIST).unwrap();
+    Verifier::default().with_trust_list(trust)
+}
+
+fn signature_benches(c: &mut Criterion) {
+    let verifier = verifier();
+    let trust = verifier.trust_list().unwrap();
+    for (name, qr) in [("es256", ES256), ("ps256", PS256)] {
+        assert!(
+            verifier.verify_at(qr, NOW).is_valid(),
+            "{name} sample must verify"
+        );
+        let cose = decode::cose(qr).unwrap();
+        let dsc = &trust.signers(&Kid::from_slice(cose.kid().unwrap()).unwrap())[0];
+        let key = dsc.public_key().unwrap();
+        let scheme = match cose.algorithm().unwrap().0 {
+            Algorithm::Es256 => Scheme::EcdsaSha256,
+            _ => Scheme::RsaPssSha256,
+        };
+        let message = cose.signed_data();
+        c.bench_function(&format!("{name}/bare_signature"), |b| {
+            b.iter(|| {
+                key.verify(scheme, black_box(&message), black_box(cose.signature()))
+                    .unwrap()
+            })
+        });
+        c.bench_function(&format!("{name}/full_verify"), |b| {
+            b.iter(|| assert!(verifier.verify_at(black_box(qr), NOW).is_valid()))
+        });
+    }
+}
+
+fn stage_benches(c: &mut Criterion) {
+    let text = prefix::strip(ES256).unwrap();
+    let compressed = base45::decode(text).unwrap();
+    let cose_bytes = inflate::inflate(&compressed).unwrap();
+    let cose = CoseSign1::parse(&cose_bytes).unwrap();
+    let (_, dcc) = cwt::parse(cose.payload()).unwrap();
+    c.bench_function("stage/prefix", |b| {
+        b.iter(|| prefix::strip(black_box(ES256)).unwrap())
+    });
+    c.bench_function("stage/base45", |b| {
+        b.iter(|| base45::decode(black_box(text)).unwrap())
+    });
+    c.bench_function("stage/inflate", |b| {
+        b.iter(|| inflate::inflate(black_box(&compressed)).unwrap())
+    });
+    c.bench_function("stage/cose", |b| {
+        b.iter(|| CoseSign1::parse(black_box(&cose_bytes)).unwrap())
+    });
+    c.bench_function("stage/cwt", |b| {
+        b.iter(|| cwt::parse(black_box(cose.payload())).unwrap())
+    });
+    c.bench_function("stage/payload", |b| {
+        b.iter(|| payload::Dcc::from_cbor(black_box(dcc.clone())).unwrap())
+    });
+    c.bench_function("stage/sig_structure", |b| {
+        b.iter(|| black_box(&cose).signed_data())
+    });
+}
+
+criterion_group!(benches, signature_benches, stage_benches);
+
+fn main() {
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+    report_ratios();
+}
+
+/// Reads this run's estimates back from criterion's output and prints full ÷ bare.
+fn report_ratios() {
+    let dir = std::env::var_os("CARGO_TARGET_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target"))
+        .join("criterion");
+    let mean_ns = |id: &str| -> Option<f64> {
+        let path = dir.join(id).join("new").join("estimates.json");
+        let json: serde_json::Value = serde_json::from_slice(&std::fs::read(path).ok()?).ok()?;
+        json["mean"]["point_estimate"].as_f64()
+    };
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "\nbackend: {}", dcc_verify::crypto::BACKEND).unwrap();
+    for (name, target) in [("es256", 1.25), ("ps256", 1.6)] {
+        let ids = (
+            format!("{name}_full_verify"),
+            format!("{name}_bare_signature"),
+        );
+        if let (Some(full), Some(bare)) = (mean_ns(&ids.0), mean_ns(&ids.1)) {
+            let ratio = full / bare;
+            writeln!(
+                out,
+                "{name}: full verify {:.1} µs, bare signature {:.1} µs, full ÷ bare = {ratio:.3} (target ≤ {target})",
+                full / 1000.0,
+                bare / 1000.0
+            )
+            .unwrap();
+        }
+    }
+}
