@@ -18,3 +18,7 @@
     )
 )]
 #![forbid(unsafe_code)]
+
+mod embedded;
+pub mod schema;
+pub mod valuesets;
