@@ -25,11 +25,14 @@ pub mod cose;
 pub mod crypto;
 pub mod cwt;
 pub mod decode;
+mod embedded;
 pub mod inflate;
 pub mod limits;
 pub mod payload;
 pub mod prefix;
+pub mod schema;
 pub mod trust;
+pub mod valuesets;
 pub mod verify;
 
 pub use cbor::CborError;

@@ -5,19 +5,16 @@
 //! Expectations the corpus gets wrong are listed with their reasons in
 //! testdata/conformance/exclusions.toml; an excluded expectation that holds fails the test.
 
+mod corpus;
+
 use std::collections::BTreeMap;
 use std::io::Write;
-use std::path::{Path, PathBuf};
 
 use base64::Engine;
-use dcc_verify::{base45, cose::CoseSign1, decode, inflate, prefix, CheckStatus, Dsc, Verifier};
+use dcc_verify::{
+    base45, cose::CoseSign1, decode, inflate, parse_instant, prefix, CheckStatus, Dsc, Verifier,
+};
 use serde_json::Value;
-
-const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/dgc-testdata");
-const EXCLUSIONS: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/testdata/conformance/exclusions.toml"
-);
 
 /// The expectations a verifier can answer (EXPECTED<flag>).
 const FLAGS: [&str; 8] = [
@@ -31,171 +28,24 @@ const FLAGS: [&str; 8] = [
     "VALIDJSON",
 ];
 
-#[derive(serde::Deserialize)]
-struct Exclusions {
-    #[serde(default)]
-    exclude: Vec<Exclusion>,
-}
-
-#[derive(serde::Deserialize)]
-struct Exclusion {
-    case: String,
-    flag: String,
-    reason: String,
-}
-
-impl Exclusion {
-    fn matches(&self, case: &str, flag: &str) -> bool {
-        self.flag == flag
-            && match self.case.split_once('*') {
-                Some((prefix, suffix)) => {
-                    case.starts_with(prefix)
-                        && case.ends_with(suffix)
-                        && !case[prefix.len()..case.len() - suffix.len()].contains('/')
-                }
-                None => self.case == case,
-            }
-    }
-}
-
-#[derive(Default)]
-struct Tally {
-    cases: usize,
-    passed: usize,
-    failed: usize,
-    excluded: usize,
-}
-
 #[test]
 fn eu_conformance_corpus() {
-    let exclusions: Exclusions =
-        toml::from_str(&std::fs::read_to_string(EXCLUSIONS).unwrap()).unwrap();
-    for e in &exclusions.exclude {
-        assert!(
-            !e.reason.trim().is_empty(),
-            "exclusion of {} {} has no reason",
-            e.case,
-            e.flag
-        );
-    }
-    let mut cases = Vec::new();
-    collect_cases(Path::new(CORPUS), &mut cases);
-    cases.sort();
+    let cases = corpus::cases();
     assert_eq!(cases.len(), 581, "the corpus has 581 cases");
-
-    let mut per_issuer: BTreeMap<String, Tally> = BTreeMap::new();
-    let mut failures = Vec::new();
-    let mut used_exclusions = vec![false; exclusions.exclude.len()];
-    for path in &cases {
-        let name = path
-            .strip_prefix(CORPUS)
-            .unwrap()
-            .to_str()
-            .unwrap()
-            .trim_start_matches('/')
-            .to_owned();
-        let issuer = name.split('/').next().unwrap().to_owned();
-        let case: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-        let tally = per_issuer.entry(issuer).or_default();
-        tally.cases += 1;
-        let answers = answer(&case);
+    let mut gate = corpus::Gate::new(&FLAGS);
+    for case in &cases {
+        gate.count_case(case);
+        let answers = answer(&case.json);
         for flag in FLAGS {
-            let Some(expected) = case["EXPECTEDRESULTS"]
-                .get(format!("EXPECTED{flag}"))
-                .and_then(Value::as_bool)
-            else {
-                continue;
-            };
-            let Some(actual) = answers.get(flag).copied() else {
-                continue;
-            };
-            let excluded = exclusions
-                .exclude
-                .iter()
-                .position(|e| e.matches(&name, flag));
-            match (excluded, actual == expected) {
-                (Some(i), true) => {
-                    used_exclusions[i] = true;
-                    tally.failed += 1;
-                    failures.push(format!(
-                        "{name} {flag}: excluded, but now meets the expectation ({expected})"
-                    ));
-                }
-                (Some(i), false) => {
-                    used_exclusions[i] = true;
-                    tally.excluded += 1;
-                }
-                (None, true) => tally.passed += 1,
-                (None, false) => {
-                    tally.failed += 1;
-                    failures.push(format!("{name} {flag}: expected {expected}, got {actual}"));
-                }
+            if let Some(&answer) = answers.get(flag) {
+                gate.check(case, flag, answer, String::new);
             }
         }
     }
-    for (e, used) in exclusions.exclude.iter().zip(used_exclusions) {
-        if !used && FLAGS.contains(&e.flag.as_str()) {
-            failures.push(format!(
-                "exclusion {} {} matches no expectation",
-                e.case, e.flag
-            ));
-        }
-    }
-
-    let mut out = std::io::stdout().lock();
-    writeln!(
-        out,
+    gate.finish(&format!(
         "EU DCC conformance corpus, signature backend {}",
         dcc_verify::crypto::BACKEND
-    )
-    .unwrap();
-    writeln!(
-        out,
-        "{:<8} {:>6} {:>7} {:>7} {:>9}",
-        "issuer", "cases", "passed", "failed", "excluded"
-    )
-    .unwrap();
-    let mut total = Tally::default();
-    for (issuer, t) in &per_issuer {
-        writeln!(
-            out,
-            "{issuer:<8} {:>6} {:>7} {:>7} {:>9}",
-            t.cases, t.passed, t.failed, t.excluded
-        )
-        .unwrap();
-        total.cases += t.cases;
-        total.passed += t.passed;
-        total.failed += t.failed;
-        total.excluded += t.excluded;
-    }
-    writeln!(
-        out,
-        "{:<8} {:>6} {:>7} {:>7} {:>9}",
-        "total", total.cases, total.passed, total.failed, total.excluded
-    )
-    .unwrap();
-    for f in &failures {
-        writeln!(out, "FAIL {f}").unwrap();
-    }
-    writeln!(out, "{} passed, {} failed", total.passed, failures.len()).unwrap();
-    assert!(
-        failures.is_empty(),
-        "{} conformance failures",
-        failures.len()
-    );
-}
-
-fn collect_cases(dir: &Path, out: &mut Vec<PathBuf>) {
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            collect_cases(&path, out);
-        } else if path.extension().is_some_and(|e| e == "json")
-            && path.parent() != Some(Path::new(CORPUS))
-        {
-            out.push(path);
-        }
-    }
+    ));
 }
 
 /// What our verifier answers for each flag of one case (absent: the case lacks the input).
@@ -313,42 +163,6 @@ fn validation_clock(case: &Value) -> i64 {
             .unwrap()
             .as_secs() as i64,
     }
-}
-
-fn parse_instant(text: &str) -> Option<i64> {
-    let (date, time) = text.split_once('T')?;
-    let mut d = date.split('-').map(|p| p.parse::<i64>().ok());
-    let (y, m, day) = (d.next()??, d.next()??, d.next()??);
-    let (clock, offset) = match time.find(['Z', '+', '-']) {
-        Some(i) => time.split_at(i),
-        None => (time, ""),
-    };
-    let clock = clock.split('.').next()?;
-    let mut c = clock.split(':').map(|p| p.parse::<i64>().ok());
-    let (h, min, s) = (c.next()??, c.next()??, c.next()??);
-    let offset_secs = match offset {
-        "" | "Z" => 0,
-        _ => {
-            let sign = if offset.starts_with('-') { -1 } else { 1 };
-            let digits: String = offset[1..].chars().filter(char::is_ascii_digit).collect();
-            let (oh, om) = (
-                digits.get(..2)?.parse::<i64>().ok()?,
-                digits.get(2..4)?.parse::<i64>().ok()?,
-            );
-            sign * (oh * 3600 + om * 60)
-        }
-    };
-    Some(days_from_civil(y, m, day) * 86_400 + h * 3600 + min * 60 + s - offset_secs)
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let doy = (153 * (m + if m > 2 { -3 } else { 9 }) + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
 }
 
 /// Payload equality, with date-times compared as instants (issuers and their JSON disagree on
