@@ -18,3 +18,5 @@
     )
 )]
 #![forbid(unsafe_code)]
+
+pub mod rules;

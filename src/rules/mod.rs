@@ -1,0 +1,3 @@
+//! Business rules: the CertLogic engine and the EU DCC gateway rules built on it.
+
+pub mod certlogic;
