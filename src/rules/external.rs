@@ -75,10 +75,15 @@ pub(super) struct ExternalTexts {
 
 impl ExternalTexts {
     pub fn new(context: &RuleContext<'_>) -> ExternalTexts {
+        let iso = |instant: DateTime| {
+            let mut text = String::with_capacity(24);
+            instant.write_iso(&mut text);
+            text
+        };
         ExternalTexts {
-            validation_clock: context.validation_clock.to_string(),
-            issued_at: context.issued_at.map(|t| t.to_string()),
-            expires_at: context.expires_at.map(|t| t.to_string()),
+            validation_clock: iso(context.validation_clock),
+            issued_at: context.issued_at.map(iso),
+            expires_at: context.expires_at.map(iso),
         }
     }
 

@@ -167,26 +167,52 @@ impl DateTime {
     }
 }
 
-/// ISO 8601 in UTC with milliseconds, as JavaScript's `Date.prototype.toISOString` writes it.
-impl fmt::Display for DateTime {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl DateTime {
+    /// Appends ISO 8601 in UTC with milliseconds, as JavaScript's `Date.prototype.toISOString`
+    /// writes it (`2021-06-01T12:00:00.000Z`; six-digit signed years outside 0000–9999).
+    /// Written out by hand: it runs for every certificate, and `fmt` is slow.
+    pub fn write_iso(self, out: &mut String) {
         let days = self.millis.div_euclid(MILLIS_PER_DAY);
         let time_of_day = self.millis.rem_euclid(MILLIS_PER_DAY);
         let (year, month, day) = civil_from_days(days);
         if (0..=9999).contains(&year) {
-            write!(f, "{year:04}")?;
+            push_digits(out, year, 4);
         } else {
-            let sign = if year < 0 { '-' } else { '+' };
-            write!(f, "{sign}{:06}", year.abs())?;
+            out.push(if year < 0 { '-' } else { '+' });
+            push_digits(out, year.abs(), 6);
         }
-        write!(
-            f,
-            "-{month:02}-{day:02}T{:02}:{:02}:{:02}.{:03}Z",
-            time_of_day / MILLIS_PER_HOUR,
-            time_of_day % MILLIS_PER_HOUR / MILLIS_PER_MINUTE,
-            time_of_day % MILLIS_PER_MINUTE / MILLIS_PER_SECOND,
-            time_of_day % MILLIS_PER_SECOND
-        )
+        let fields = [
+            ('-', i64::from(month), 2),
+            ('-', i64::from(day), 2),
+            ('T', time_of_day / MILLIS_PER_HOUR, 2),
+            (':', time_of_day % MILLIS_PER_HOUR / MILLIS_PER_MINUTE, 2),
+            (':', time_of_day % MILLIS_PER_MINUTE / MILLIS_PER_SECOND, 2),
+            ('.', time_of_day % MILLIS_PER_SECOND, 3),
+        ];
+        for (separator, value, width) in fields {
+            out.push(separator);
+            push_digits(out, value, width);
+        }
+        out.push('Z');
+    }
+}
+
+/// Appends the `width` (at most 6) lowest decimal digits of `value`, zero-padded.
+fn push_digits(out: &mut String, value: i64, width: usize) {
+    let mut digits = [b'0'; 6];
+    let mut rest = value.unsigned_abs();
+    for slot in digits.iter_mut().take(width).rev() {
+        *slot = b'0' + (rest % 10) as u8;
+        rest /= 10;
+    }
+    out.extend(digits.iter().take(width).map(|&digit| char::from(digit)));
+}
+
+impl fmt::Display for DateTime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut text = String::with_capacity(24);
+        self.write_iso(&mut text);
+        f.write_str(&text)
     }
 }
 

@@ -207,7 +207,11 @@ impl Evaluator {
 fn var<'a>(path: &Path, scope: &Scope<'_, 'a>) -> Value<'a> {
     let mut segments = path.segments.iter();
     let mut value = match scope {
-        Scope::Data(data) => (*data).clone(),
+        // The first step reads the context in place rather than cloning it.
+        Scope::Data(data) => match segments.next() {
+            None => (*data).clone(),
+            Some(first) => data.child(&first.key, first.index),
+        },
         Scope::Lambda {
             accumulator,
             current,
