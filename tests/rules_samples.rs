@@ -6,10 +6,12 @@
 //!   `null`).
 //! - Selection and full evaluation behave as the gateway rules intend, on the real rules.
 
-use std::fs;
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::PathBuf;
 use std::process::ExitCode;
 
+use common::{read_json, sorted_entries, testdata, Tally};
 use dcc_verify::rules::certlogic::{validate, DateTime};
 use dcc_verify::rules::{
     evaluate_rule_data, evaluate_rules, select_rules, CertificateType, OpenReason, Outcome, Rule,
@@ -18,42 +20,11 @@ use dcc_verify::rules::{
 use serde_json::{json, Value};
 
 fn samples() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/rules-samples")
-}
-
-fn read_json(path: &Path) -> Value {
-    let text = fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    serde_json::from_slice(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
-fn sorted_entries(dir: &Path) -> Vec<PathBuf> {
-    let mut paths: Vec<PathBuf> = fs::read_dir(dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .map(|entry| entry.map(|e| e.path()).unwrap_or_else(|e| panic!("{e}")))
-        .collect();
-    paths.sort();
-    paths
+    testdata("rules-samples")
 }
 
 fn at(text: &str) -> DateTime {
     DateTime::parse(text).unwrap_or_else(|| panic!("bad date-time {text}"))
-}
-
-#[derive(Default)]
-struct Tally {
-    passed: usize,
-    failed: usize,
-}
-
-impl Tally {
-    fn check(&mut self, ok: bool, what: impl FnOnce() -> String) {
-        if ok {
-            self.passed += 1;
-        } else {
-            self.failed += 1;
-            println!("FAILED {}", what());
-        }
-    }
 }
 
 /// A rule directory: `<country>/<identifier>/rule.json` with `tests/test*.json`.
@@ -446,10 +417,5 @@ fn main() -> ExitCode {
     run_sample_files(&mut tally, &dirs);
     run_selection_checks(&mut tally, &dirs);
     run_evaluation_checks(&mut tally, &dirs);
-    println!("{} passed, {} failed", tally.passed, tally.failed);
-    if tally.failed == 0 && tally.passed > 0 {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
-    }
+    tally.finish()
 }

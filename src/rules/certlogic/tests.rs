@@ -166,6 +166,12 @@ fn in_and_reduce_need_arrays() {
         eval(expr.clone(), json!({"x": [1], "y": [[1], 2]})),
         Ok(json!(true))
     );
+    // A right-hand side that is not an array is an error, null included (the suite's skipped
+    // "null-safety" assertions expect false there; the spec says error).
+    assert_eq!(
+        eval(expr.clone(), json!({"x": null})),
+        Err(EvalError::NotAnArray { operation: "in" })
+    );
     let reduce = json!({"reduce": [{"var": "x"}, {"+": [{"var": "accumulator"}, 1]}, 0]});
     assert_eq!(eval(reduce.clone(), json!({"x": null})), Ok(json!(0)));
     assert_eq!(eval(reduce.clone(), json!({"x": [5, 6, 7]})), Ok(json!(3)));
