@@ -158,3 +158,84 @@ impl Rule {
         self.valid_from <= instant && instant < self.valid_to
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn rule(changes: serde_json::Value) -> Result<Rule, RuleError> {
+        let mut json = json!({
+            "Identifier": "VR-XX-0001", "Type": "Acceptance", "Country": "XX", "Version": "1.0.0",
+            "SchemaVersion": "1.0.0", "Engine": "CERTLOGIC", "EngineVersion": "0.7.5",
+            "CertificateType": "Vaccination",
+            "Description": [{"lang": "fr", "desc": "Description en français"}],
+            "ValidFrom": "2021-06-01T00:00:00Z", "ValidTo": "2030-06-01T00:00:00+02:00",
+            "AffectedFields": ["v.0"], "Logic": {"var": "payload.v.0"}
+        });
+        for (key, value) in changes.as_object().into_iter().flatten() {
+            json[key] = value.clone();
+        }
+        Rule::from_json(&json)
+    }
+
+    #[test]
+    fn rules_can_be_shared_across_threads() {
+        fn shareable<T: Send + Sync>() {}
+        shareable::<Rule>();
+    }
+
+    #[test]
+    fn description_falls_back_to_english_then_the_first() -> Result<(), RuleError> {
+        let only_french = rule(json!({}))?;
+        assert_eq!(only_french.description("de"), "Description en français");
+        let both = rule(json!({"Description": [
+            {"lang": "fr", "desc": "Description en français"},
+            {"lang": "en", "desc": "English description"}
+        ]}))?;
+        assert_eq!(both.description("de"), "English description");
+        assert_eq!(both.description("FR"), "Description en français");
+        assert_eq!(rule(json!({"Description": []}))?.description("en"), "");
+        Ok(())
+    }
+
+    #[test]
+    fn metadata_must_follow_the_gateway_schema() {
+        let field_error = |changes| rule(changes).map(|_| ()).map_err(|e| e.to_string());
+        assert_eq!(
+            field_error(json!({"Version": "1.0"})),
+            Err("rule field Version is not a semantic version".to_owned())
+        );
+        assert_eq!(
+            field_error(json!({"ValidTo": "someday"})),
+            Err("rule field ValidTo is not a date-time".to_owned())
+        );
+        assert!(matches!(
+            rule(json!({"Type": "Rejection"})),
+            Err(RuleError::Json(_))
+        ));
+        assert!(matches!(
+            rule(json!({"CertificateType": "vaccination"})),
+            Err(RuleError::Json(_))
+        ));
+        assert!(matches!(
+            rule(json!({"Logic": null})).map(|r| r.logic),
+            Ok(Logic::Invalid(_))
+        ));
+        assert!(matches!(
+            rule(json!({"Engine": "OTHER"})).map(|r| r.logic),
+            Ok(Logic::Unsupported)
+        ));
+    }
+
+    #[test]
+    fn validity_includes_valid_from_and_excludes_valid_to() -> Result<(), RuleError> {
+        let rule = rule(json!({}))?;
+        let at = |text| DateTime::parse(text).map(|t| rule.is_valid_at(t));
+        assert_eq!(at("2021-05-31T23:59:59.999Z"), Some(false));
+        assert_eq!(at("2021-06-01T00:00:00Z"), Some(true));
+        assert_eq!(at("2030-05-31T21:59:59.999Z"), Some(true));
+        assert_eq!(at("2030-05-31T22:00:00Z"), Some(false));
+        Ok(())
+    }
+}
