@@ -30,6 +30,7 @@ pub mod inflate;
 pub mod limits;
 pub mod payload;
 pub mod prefix;
+pub mod rules;
 pub mod schema;
 pub mod trust;
 pub mod valuesets;

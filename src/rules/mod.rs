@@ -1,0 +1,20 @@
+//! Business rules: the CertLogic engine ([`certlogic`]) and the EU DCC gateway rules on top of
+//! it: parse a [`Rule`] (logic compiled once), [`select_rules`] for a certificate, and
+//! [`evaluate_rules`] into a [`RulesReport`] of Passed / Failed / Open outcomes.
+
+pub mod certlogic;
+mod external;
+mod report;
+mod rule;
+mod select;
+mod version;
+
+pub use external::{RuleContext, ValueSets, ValueSetsError};
+pub use report::{
+    evaluate_rule_data, evaluate_rules, OpenReason, Outcome, RuleResult, RulesReport,
+};
+pub use rule::{
+    Description, Rule, RuleCertificateType, RuleError, RuleType, ENGINE, SUPPORTED_ENGINE_VERSION,
+};
+pub use select::{select_rules, CertificateType};
+pub use version::{Version, VersionError};
