@@ -14,7 +14,9 @@ use std::path::{Path, PathBuf};
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use dcc_verify::rules::certlogic::DateTime;
-use dcc_verify::rules::{evaluate_rules, CertificateType, Rule, RuleContext, ValueSets};
+use dcc_verify::rules::{evaluate_rules, Rule, RuleContext};
+use dcc_verify::valuesets::ValueSets;
+use dcc_verify::CertificateType;
 use serde_json::{json, Value};
 
 fn samples() -> PathBuf {
@@ -70,8 +72,9 @@ fn bench_rules(c: &mut Criterion) {
             parse(&rule)
         })
         .collect();
-    let value_sets = ValueSets::from_json(read_json(&samples().join("valuesets/valueSets.json")))
-        .unwrap_or_else(|e| panic!("{e}"));
+    let value_sets =
+        ValueSets::from_json(&read_json(&samples().join("valuesets/valueSets.json")).to_string())
+            .unwrap_or_else(|e| panic!("{e}"));
     let mut payload =
         read_json(&samples().join("NL/GR-NL-0002/tests/test001.json"))["payload"].take();
     payload["v"][0]["dn"] = json!(2);

@@ -7,7 +7,10 @@ const SAMPLES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/samples");
 const AT: &str = "2026-06-01T00:00:00Z";
 
 fn sample(name: &str) -> String {
-    std::fs::read_to_string(format!("{SAMPLES}/{name}.txt")).unwrap().trim().to_owned()
+    std::fs::read_to_string(format!("{SAMPLES}/{name}.txt"))
+        .unwrap()
+        .trim()
+        .to_owned()
 }
 
 fn run(args: &[&str], stdin: Option<&str>) -> Output {
@@ -35,13 +38,29 @@ fn verifies_a_bundled_sample_with_the_bundled_trust_list() {
     assert!(stdout(&out).starts_with("valid |"), "{}", stdout(&out));
     // Names only on request.
     assert!(!stdout(&out).contains("Nguyễn"));
-    let out = run(&["verify", "--show-personal-data", &sample("vn-vaccination-es256")], None);
+    let out = run(
+        &[
+            "verify",
+            "--show-personal-data",
+            &sample("vn-vaccination-es256"),
+        ],
+        None,
+    );
     assert!(stdout(&out).contains("Nguyễn"), "{}", stdout(&out));
 }
 
 #[test]
 fn json_output_has_the_documented_fields_and_no_personal_data() {
-    let out = run(&["verify", "--json", "--at", AT, &sample("vn-vaccination-ps256")], None);
+    let out = run(
+        &[
+            "verify",
+            "--json",
+            "--at",
+            AT,
+            &sample("vn-vaccination-ps256"),
+        ],
+        None,
+    );
     assert_eq!(out.status.code(), Some(0));
     let json: serde_json::Value = serde_json::from_str(stdout(&out).trim()).unwrap();
     assert_eq!(json["outcome"], "valid");
@@ -66,20 +85,31 @@ fn batch_from_stdin_gives_one_line_per_input_and_exit_1_when_any_is_not_valid() 
     );
     let out = run(&["verify", "--json", "--at", AT], Some(&input));
     assert_eq!(out.status.code(), Some(1));
-    let lines: Vec<serde_json::Value> =
-        stdout(&out).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
-    let answers: Vec<(&str, Option<&str>)> =
-        lines.iter().map(|l| (l["outcome"].as_str().unwrap(), l["reason"].as_str())).collect();
+    let lines: Vec<serde_json::Value> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let answers: Vec<(&str, Option<&str>)> = lines
+        .iter()
+        .map(|l| (l["outcome"].as_str().unwrap(), l["reason"].as_str()))
+        .collect();
     assert_eq!(
         answers,
-        [("valid", None), ("invalid", Some("expired")), ("invalid", Some("malformed-prefix"))]
+        [
+            ("valid", None),
+            ("invalid", Some("expired")),
+            ("invalid", Some("malformed-prefix"))
+        ]
     );
     assert_eq!(lines[2]["kid"], serde_json::Value::Null);
 }
 
 #[test]
 fn usage_and_io_errors_exit_2() {
-    let out = run(&["verify", "--trust-list", "/nonexistent/list.json", "HC1:x"], None);
+    let out = run(
+        &["verify", "--trust-list", "/nonexistent/list.json", "HC1:x"],
+        None,
+    );
     assert_eq!(out.status.code(), Some(2));
     let out = run(&["verify", "--at", "yesterday", "HC1:x"], None);
     assert_eq!(out.status.code(), Some(2));
@@ -94,7 +124,15 @@ fn a_trust_list_file_replaces_the_bundled_one() {
     let empty = dir.join("empty.json");
     std::fs::write(&empty, r#"{"certificates":[]}"#).unwrap();
     let out = run(
-        &["verify", "--json", "--at", AT, "--trust-list", empty.to_str().unwrap(), &sample("vn-vaccination-es256")],
+        &[
+            "verify",
+            "--json",
+            "--at",
+            AT,
+            "--trust-list",
+            empty.to_str().unwrap(),
+            &sample("vn-vaccination-es256"),
+        ],
         None,
     );
     let json: serde_json::Value = serde_json::from_str(stdout(&out).trim()).unwrap();
@@ -109,8 +147,10 @@ fn decode_prints_headers_and_payload() {
     let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
     assert_eq!(json["alg"], "ES256");
     assert_eq!(json["kid"], "6+Dmto+Hqng=");
-    let expected: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(format!("{SAMPLES}/vn-recovery-es256.json")).unwrap()).unwrap();
+    let expected: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(format!("{SAMPLES}/vn-recovery-es256.json")).unwrap(),
+    )
+    .unwrap();
     assert_eq!(json["payload"], expected);
     let out = run(&["decode", "HC1:AB!"], None);
     assert_eq!(out.status.code(), Some(1));

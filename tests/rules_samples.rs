@@ -14,9 +14,10 @@ use std::process::ExitCode;
 use common::{read_json, sorted_entries, testdata, Tally};
 use dcc_verify::rules::certlogic::{validate, DateTime};
 use dcc_verify::rules::{
-    evaluate_rule_data, evaluate_rules, select_rules, CertificateType, OpenReason, Outcome, Rule,
-    RuleContext, ValueSets,
+    evaluate_rule_data, evaluate_rules, select_rules, OpenReason, Outcome, Rule, RuleContext,
 };
+use dcc_verify::valuesets::ValueSets;
+use dcc_verify::CertificateType;
 use serde_json::{json, Value};
 
 fn samples() -> PathBuf {
@@ -271,8 +272,9 @@ fn run_selection_checks(tally: &mut Tally, dirs: &[RuleDir]) {
 
 fn run_evaluation_checks(tally: &mut Tally, dirs: &[RuleDir]) {
     let rules: Vec<Rule> = dirs.iter().map(|dir| parse(&dir.json)).collect();
-    let value_sets = ValueSets::from_json(read_json(&samples().join("valuesets/valueSets.json")))
-        .unwrap_or_else(|e| panic!("{e}"));
+    let value_sets =
+        ValueSets::from_json(&read_json(&samples().join("valuesets/valueSets.json")).to_string())
+            .unwrap_or_else(|e| panic!("{e}"));
     // The one complete DCC among the samples (1 of 2 doses of Moderna on 2021-06-11, from NL).
     let mut payload =
         read_json(&samples().join("NL/GR-NL-0002/tests/test001.json"))["payload"].take();

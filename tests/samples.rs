@@ -55,8 +55,10 @@ fn every_sample_gives_its_stated_answer() {
 #[test]
 fn every_sample_decodes_to_its_payload() {
     for (name, _) in EXPECTED {
-        let expected: serde_json::Value =
-            serde_json::from_str(&std::fs::read_to_string(format!("{SAMPLES}/{name}.json")).unwrap()).unwrap();
+        let expected: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(format!("{SAMPLES}/{name}.json")).unwrap(),
+        )
+        .unwrap();
         let decoded = dcc_verify::decode(&sample(name)).unwrap();
         assert_eq!(decoded.certificate.dcc.to_json(), expected, "{name}");
         assert_eq!(decoded.certificate.issuer.as_deref(), Some("VN"), "{name}");
@@ -67,7 +69,14 @@ fn every_sample_decodes_to_its_payload() {
 fn a_valid_sample_reports_every_check_and_its_signer() {
     let v = verifier().verify_at(&sample("vn-vaccination-ps256"), AT);
     let c = v.checks;
-    for status in [c.signature, c.signer_validity, c.key_usage, c.issued_at, c.expiry, c.issuer_country] {
+    for status in [
+        c.signature,
+        c.signer_validity,
+        c.key_usage,
+        c.issued_at,
+        c.expiry,
+        c.issuer_country,
+    ] {
         assert_eq!(status, CheckStatus::Passed);
     }
     let signer = v.signer.unwrap();
@@ -76,7 +85,10 @@ fn a_valid_sample_reports_every_check_and_its_signer() {
     assert_eq!(v.algorithm, Some(dcc_verify::cose::Algorithm::Ps256));
     let name = v.certificate.unwrap().dcc.name;
     assert_eq!(name.family_name.as_deref(), Some("Nguyễn"));
-    assert_eq!(name.given_name_standardised.as_deref(), Some("THI<MINH<KHAI"));
+    assert_eq!(
+        name.given_name_standardised.as_deref(),
+        Some("THI<MINH<KHAI")
+    );
 }
 
 #[test]
@@ -93,11 +105,17 @@ fn time_decides_expiry_and_issuance() {
     let qr = sample("vn-vaccination-es256");
     let iat = 1_772_323_200; // 2026-03-01
     let exp = 2_087_942_400; // 2036-03-01
-    // Both bounds are inclusive; iat may lie up to the clock skew (5 minutes) ahead.
+                             // Both bounds are inclusive; iat may lie up to the clock skew (5 minutes) ahead.
     assert!(verifier.verify_at(&qr, exp).is_valid());
-    assert_eq!(verifier.verify_at(&qr, exp + 1).outcome.reason_code(), Some("expired"));
+    assert_eq!(
+        verifier.verify_at(&qr, exp + 1).outcome.reason_code(),
+        Some("expired")
+    );
     assert!(verifier.verify_at(&qr, iat - 300).is_valid());
-    assert_eq!(verifier.verify_at(&qr, iat - 301).outcome.reason_code(), Some("not-yet-valid"));
+    assert_eq!(
+        verifier.verify_at(&qr, iat - 301).outcome.reason_code(),
+        Some("not-yet-valid")
+    );
 }
 
 #[test]
@@ -110,13 +128,27 @@ fn without_a_trust_list_or_a_set_clock_the_device_cannot_decide() {
     let v = verifier().verify_at(&qr, 0); // a phone whose clock reset to 1970
     assert_eq!(v.outcome.reason_code(), Some("clock-not-set"));
     // A malformed code is invalid whatever the device's state.
-    assert_eq!(Verifier::default().verify_at("HC1:???", AT).outcome.reason_code(), Some("malformed-base45"));
+    assert_eq!(
+        Verifier::default()
+            .verify_at("HC1:???", AT)
+            .outcome
+            .reason_code(),
+        Some("malformed-base45")
+    );
 }
 
 #[test]
 fn the_injected_clock_is_used() {
     let bytes = std::fs::read(format!("{SAMPLES}/trust-list.json")).unwrap();
     let (trust, _) = TrustList::from_unsigned_json(&bytes).unwrap();
-    let verifier = Verifier::default().with_clock(dcc_verify::FixedClock(2_200_000_000)).with_trust_list(trust);
-    assert_eq!(verifier.verify(&sample("vn-vaccination-es256")).outcome.reason_code(), Some("expired"));
+    let verifier = Verifier::default()
+        .with_clock(dcc_verify::FixedClock(2_200_000_000))
+        .with_trust_list(trust);
+    assert_eq!(
+        verifier
+            .verify(&sample("vn-vaccination-es256"))
+            .outcome
+            .reason_code(),
+        Some("expired")
+    );
 }

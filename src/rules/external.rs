@@ -1,49 +1,9 @@
 //! The `external` half of the data a rule sees, built the way the EU reference verifiers
 //! (dgca-verifier-app-android/ios) build it.
 
-use std::collections::BTreeMap;
-
 use super::certlogic::{DateTime, Value};
-use super::select::CertificateType;
-
-/// Value sets as rules see them under `external.valueSets`: value set id → array of codes
-/// (the "compressed" form of the EU value sets).
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ValueSets(serde_json::Value);
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("value sets must be a JSON object mapping each id to an array of code strings")]
-pub struct ValueSetsError;
-
-impl ValueSets {
-    /// From the JSON object `{"<value set id>": ["<code>", ...], ...}`.
-    pub fn from_json(json: serde_json::Value) -> Result<ValueSets, ValueSetsError> {
-        let well_formed = json.as_object().is_some_and(|sets| {
-            sets.values().all(|codes| {
-                codes
-                    .as_array()
-                    .is_some_and(|codes| codes.iter().all(serde_json::Value::is_string))
-            })
-        });
-        well_formed.then_some(ValueSets(json)).ok_or(ValueSetsError)
-    }
-
-    pub fn from_codes<I, C>(sets: I) -> ValueSets
-    where
-        I: IntoIterator<Item = (String, C)>,
-        C: IntoIterator<Item = String>,
-    {
-        let sets: BTreeMap<String, Vec<String>> = sets
-            .into_iter()
-            .map(|(id, codes)| (id, codes.into_iter().collect()))
-            .collect();
-        ValueSets(serde_json::json!(sets))
-    }
-
-    pub fn as_json(&self) -> &serde_json::Value {
-        &self.0
-    }
-}
+use crate::payload::CertificateType;
+use crate::valuesets::ValueSets;
 
 /// What the verifier knows about the certificate and the check, besides its payload.
 #[derive(Clone, Copy, Debug)]
@@ -103,7 +63,10 @@ impl ExternalTexts {
         let external = Value::record(
             [
                 ("validationClock", Value::string(&self.validation_clock)),
-                ("valueSets", Value::from_json(context.value_sets.as_json())),
+                (
+                    "valueSets",
+                    Value::from_json(context.value_sets.as_external_json()),
+                ),
                 ("countryCode", Value::string(context.arrival_country)),
                 ("issuerCountryCode", Value::string(context.issuer_country)),
             ]

@@ -9,12 +9,12 @@ mod rule;
 mod select;
 mod version;
 
-pub use external::{RuleContext, ValueSets, ValueSetsError};
+pub use external::RuleContext;
 pub use report::{
     evaluate_rule_data, evaluate_rules, OpenReason, Outcome, RuleResult, RulesReport,
 };
 pub use rule::{
     Description, Rule, RuleCertificateType, RuleError, RuleType, ENGINE, SUPPORTED_ENGINE_VERSION,
 };
-pub use select::{select_rules, CertificateType};
+pub use select::select_rules;
 pub use version::{Version, VersionError};

@@ -2,28 +2,20 @@
 
 use super::certlogic::DateTime;
 use super::rule::{Rule, RuleCertificateType, RuleType};
+use crate::payload::CertificateType;
 
-/// The kind of certificate, as far as rule selection cares.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum CertificateType {
-    Vaccination,
-    Test,
-    Recovery,
-}
-
-impl CertificateType {
-    fn is_covered_by(self, rule_type: RuleCertificateType) -> bool {
-        matches!(
-            (rule_type, self),
-            (RuleCertificateType::General, _)
-                | (
-                    RuleCertificateType::Vaccination,
-                    CertificateType::Vaccination
-                )
-                | (RuleCertificateType::Test, CertificateType::Test)
-                | (RuleCertificateType::Recovery, CertificateType::Recovery)
-        )
-    }
+/// Whether a rule for `rule_type` covers certificates of `certificate_type`.
+fn covers(rule_type: RuleCertificateType, certificate_type: CertificateType) -> bool {
+    matches!(
+        (rule_type, certificate_type),
+        (RuleCertificateType::General, _)
+            | (
+                RuleCertificateType::Vaccination,
+                CertificateType::Vaccination
+            )
+            | (RuleCertificateType::Test, CertificateType::Test)
+            | (RuleCertificateType::Recovery, CertificateType::Recovery)
+    )
 }
 
 /// The rules that apply to a certificate of `certificate_type` issued in `issuer_country` and
@@ -44,7 +36,7 @@ pub fn select_rules<'r>(
             RuleType::Invalidation => issuer_country,
         };
         rule.country.eq_ignore_ascii_case(owner)
-            && certificate_type.is_covered_by(rule.certificate_type)
+            && covers(rule.certificate_type, certificate_type)
             && rule.is_valid_at(clock)
     };
     for rule in rules.iter().filter(applies) {

@@ -4,7 +4,7 @@
 //! load newer ones from JSON ([`ValueSets::from_json`], [`ValueSets::merge`]). Uses:
 //! - [`ValueSets::display`]: the name to show for a code ("Comirnaty" for `EU/1/20/1528`);
 //! - [`ValueSets::check`]: which coded fields of `v`/`t`/`r` hold a code outside their value set;
-//! - [`ValueSets::external_value_sets`]: the `{valueSetId: [codes]}` map CertLogic rules read as
+//! - [`ValueSets::as_external_json`]: the `{valueSetId: [codes]}` map CertLogic rules read as
 //!   `external.valueSets`.
 //!
 //! A code marked inactive upstream still counts as a member: certificates issued while it was active
@@ -76,10 +76,20 @@ impl fmt::Display for ValueSetKind {
 }
 
 /// A collection of value sets, keyed by `valueSetId`.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default)]
 pub struct ValueSets {
     sets: BTreeMap<String, ValueSet>,
+    /// The sets as CertLogic rules see them, built on first use (every rule evaluation needs it).
+    external: OnceLock<Value>,
 }
+
+impl PartialEq for ValueSets {
+    fn eq(&self, other: &Self) -> bool {
+        self.sets == other.sets
+    }
+}
+
+impl Eq for ValueSets {}
 
 /// One value set: its codes with their display names (none when loaded from the compressed form).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -122,6 +132,7 @@ impl ValueSets {
     /// Adds `newer`'s value sets, replacing any with the same `valueSetId`.
     pub fn merge(&mut self, newer: ValueSets) {
         self.sets.extend(newer.sets);
+        self.external = OnceLock::new();
     }
 
     /// Whether `code` is in the value set of `kind` (inactive codes included).
@@ -138,13 +149,14 @@ impl ValueSets {
     }
 
     /// Every value set as `{valueSetId: [codes]}`, what CertLogic rules read as `external.valueSets`.
-    pub fn external_value_sets(&self) -> Value {
-        let mut map = serde_json::Map::new(); // filled by `insert`: see `parse::codes_of`
-        for (id, set) in &self.sets {
-            let codes = set.codes.keys().cloned().map(Value::String).collect();
-            map.insert(id.clone(), Value::Array(codes));
-        }
-        Value::Object(map)
+    pub fn as_external_json(&self) -> &Value {
+        self.external.get_or_init(|| {
+            let map = self.sets.iter().map(|(id, set)| {
+                let codes = set.codes.keys().cloned().map(Value::String).collect();
+                (id.clone(), Value::Array(codes))
+            });
+            Value::Object(map.collect())
+        })
     }
 
     fn set(&self, kind: ValueSetKind) -> Option<&ValueSet> {

@@ -34,7 +34,10 @@ pub(super) fn value_sets(value: &Value) -> Result<ValueSets, ValueSetError> {
             ))
         }
     }
-    Ok(ValueSets { sets })
+    Ok(ValueSets {
+        sets,
+        external: Default::default(),
+    })
 }
 
 /// `{"valueSetId": id, "valueSetValues": {code: {"display": name, ...}}, ...}`.

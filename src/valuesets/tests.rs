@@ -13,7 +13,7 @@ fn example(relative: &str) -> Value {
 
 #[test]
 fn bundled_holds_every_eu_value_set() {
-    let external = ValueSets::bundled().external_value_sets();
+    let external = ValueSets::bundled().as_external_json();
     let sizes: Vec<(&str, usize)> = external
         .as_object()
         .unwrap()
@@ -248,10 +248,10 @@ fn loads_documents_alone_in_a_list_or_by_id() {
         assert!(sets.contains(ValueSetKind::TestResult, "X"));
     }
 
-    // The compressed form of a value set round-trips through `external_value_sets`.
-    let external = ValueSets::bundled().external_value_sets();
+    // The compressed form of a value set round-trips through `as_external_json`.
+    let external = ValueSets::bundled().as_external_json();
     let reloaded = ValueSets::from_json(&external.to_string()).unwrap();
-    assert_eq!(reloaded.external_value_sets(), external);
+    assert_eq!(reloaded.as_external_json(), external);
 }
 
 #[test]
