@@ -76,6 +76,15 @@ fn stage_benches(c: &mut Criterion) {
     c.bench_function("stage/sig_structure", |b| {
         b.iter(|| black_box(&cose).signed_data())
     });
+    let dcc = payload::Dcc::from_cbor(dcc).unwrap();
+    let json = dcc.to_json();
+    c.bench_function("check/to_json", |b| b.iter(|| black_box(&dcc).to_json()));
+    c.bench_function("check/schema", |b| {
+        b.iter(|| dcc_verify::schema::validate(black_box(&json)))
+    });
+    c.bench_function("check/value_sets", |b| {
+        b.iter(|| dcc_verify::valuesets::ValueSets::bundled().check(black_box(&json)))
+    });
 }
 
 criterion_group!(benches, signature_benches, stage_benches);
