@@ -28,6 +28,15 @@ fn open(dir: &Path, anchors: dcc_verify::Anchors) -> TrustStore {
 }
 
 #[test]
+fn store_verifier_and_lists_can_be_shared_between_threads() {
+    fn send_sync<T: Send + Sync>() {}
+    send_sync::<TrustStore>();
+    send_sync::<Verifier>();
+    send_sync::<dcc_verify::TrustList>();
+    send_sync::<dcc_verify::Anchors>();
+}
+
+#[test]
 fn an_empty_directory_means_no_trust_list() {
     let dir = scratch_dir("store-empty");
     let store = open(&dir, real_de_anchors());

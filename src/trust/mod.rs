@@ -25,11 +25,20 @@ use std::sync::{Arc, OnceLock, RwLock};
 /// verifier to try each of them. Certificates from an import are parsed on first use: an
 /// import checks each entry's framing and kid, and a certificate that still fails to parse
 /// later is treated as absent (see [`certificate_errors`](Self::certificate_errors)).
-#[derive(Debug, Default, Clone)]
+#[derive(Default, Clone)]
 pub struct TrustList {
     by_kid: HashMap<Kid, Vec<Arc<Entry>>>,
     len: usize,
     provenance: Provenance,
+}
+
+impl std::fmt::Debug for TrustList {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TrustList")
+            .field("len", &self.len)
+            .field("provenance", &self.provenance)
+            .finish_non_exhaustive()
+    }
 }
 
 /// One listed certificate: DER and kid known at import, X.509 parsed when first needed.
