@@ -31,18 +31,6 @@ impl AnchorId {
     pub fn to_hex(&self) -> String {
         self.0.iter().map(|b| format!("{b:02x}")).collect()
     }
-
-    /// Parses the form [`to_hex`](Self::to_hex) gives.
-    pub fn from_hex(text: &str) -> Option<Self> {
-        let mut id = [0; 8];
-        if text.len() != 16 || !text.is_ascii() {
-            return None;
-        }
-        for (i, byte) in id.iter_mut().enumerate() {
-            *byte = u8::from_str_radix(text.get(2 * i..2 * i + 2)?, 16).ok()?;
-        }
-        Some(Self(id))
-    }
 }
 
 impl fmt::Debug for AnchorId {
@@ -73,14 +61,14 @@ pub enum AnchorError {
 
 /// One trusted list-signing key.
 #[derive(Debug)]
-pub struct Anchor {
+struct Anchor {
     id: AnchorId,
     key: PublicKey,
 }
 
 impl Anchor {
     /// An anchor from a DER-encoded SubjectPublicKeyInfo holding a P-256 key.
-    pub fn from_spki_der(der: &[u8]) -> Result<Self, AnchorError> {
+    fn from_spki_der(der: &[u8]) -> Result<Self, AnchorError> {
         let (rest, spki) = SubjectPublicKeyInfo::from_der(der).map_err(|_| AnchorError::NotSpki)?;
         if !rest.is_empty() {
             return Err(AnchorError::NotSpki);
@@ -101,7 +89,7 @@ impl Anchor {
         })
     }
 
-    pub fn id(&self) -> AnchorId {
+    fn id(&self) -> AnchorId {
         self.id
     }
 
@@ -156,7 +144,7 @@ impl Anchors {
     }
 
     /// Adds an anchor; the same key twice is kept once.
-    pub fn add(&mut self, anchor: Anchor) -> Result<(), AnchorError> {
+    fn add(&mut self, anchor: Anchor) -> Result<(), AnchorError> {
         if self.anchors.iter().any(|a| a.id == anchor.id) {
             return Ok(());
         }
@@ -202,7 +190,8 @@ mod tests {
         let anchors = Anchors::from_pem(DE_KEY).unwrap();
         assert_eq!(anchors.len(), 1);
         let id = anchors.ids().next().unwrap();
-        assert_eq!(AnchorId::from_hex(&id.to_hex()), Some(id));
+        assert_eq!(id.to_hex().len(), 16);
+        assert_eq!(format!("{id:?}"), format!("AnchorId({id})"));
     }
 
     #[test]

@@ -9,7 +9,7 @@ mod import;
 mod provenance;
 mod store;
 
-pub use anchor::{Anchor, AnchorError, AnchorId, Anchors};
+pub use anchor::{AnchorError, AnchorId, Anchors};
 pub use dsc::{Dsc, DscError, KeyUsage, Kid};
 pub use formats::{ListFormat, SignedList, UnsignedList};
 pub use import::{ImportReport, SkipReason, Skipped, TrustListError};

@@ -151,14 +151,6 @@ impl TrustStore {
         self.load_error.as_ref()
     }
 
-    pub fn dir(&self) -> &Path {
-        &self.dir
-    }
-
-    pub fn anchors(&self) -> &Anchors {
-        &self.anchors
-    }
-
     pub(crate) fn slot(&self) -> &TrustSlot {
         &self.slot
     }
@@ -177,7 +169,7 @@ impl TrustStore {
             SignedList::De(bytes) => vec![bytes],
             SignedList::At { content, signature } => vec![content, signature],
         };
-        self.commit(trust, &parts, options, now)?;
+        self.commit(trust, list.format(), &parts, options, now)?;
         Ok(report)
     }
 
@@ -192,13 +184,14 @@ impl TrustStore {
         let bytes = match list {
             UnsignedList::Json(bytes) | UnsignedList::Pem(bytes) => bytes,
         };
-        self.commit(trust, &[bytes], options, self.clock.now())?;
+        self.commit(trust, list.format(), &[bytes], options, self.clock.now())?;
         Ok(report)
     }
 
     fn commit(
         &self,
         trust: TrustList,
+        format: ListFormat,
         parts: &[&[u8]],
         options: UpdateOptions,
         now: i64,
@@ -219,10 +212,6 @@ impl TrustStore {
             }
         }
         let trust = trust.with_fetched_at(options.fetched_at.unwrap_or(now));
-        let format = trust
-            .provenance()
-            .format
-            .ok_or(UpdateError::Io(io::ErrorKind::InvalidInput))?;
         let file = encode(format, trust.provenance().fetched_at, parts);
         write_atomically(&self.dir, &file).map_err(|e| UpdateError::Io(e.kind()))?;
         let trust = Arc::new(trust);

@@ -5,8 +5,8 @@
 use base64::Engine;
 
 use super::json;
-use crate::trust::import::{check_size, Importer};
-use crate::trust::{AnchorId, Anchors, ImportReport, ListFormat, TrustList, TrustListError};
+use crate::trust::import::check_size;
+use crate::trust::{Anchors, ImportReport, ListFormat, TrustList, TrustListError};
 
 /// Length of a raw P-256 signature (r‖s).
 const SIGNATURE_LEN: usize = 64;
@@ -27,32 +27,12 @@ pub(crate) fn import(
     if signature.len() != SIGNATURE_LEN {
         return Err(TrustListError::MalformedSignature);
     }
-    let (anchor, read) = check_while_reading(anchors, document, &signature);
-    let anchor = anchor.ok_or(TrustListError::SignatureInvalid)?;
-    Ok(read?.finish(ListFormat::De, Some(anchor), None))
-}
-
-/// Checks the signature and reads the document at the same time: the check hashes all 4 MB
-/// (the single largest cost of an import), the read parses them, and neither needs the other.
-/// Nothing read is used unless the signature verifies. Without a second thread (none can be
-/// spawned), the two run one after the other.
-fn check_while_reading(
-    anchors: &Anchors,
-    document: &[u8],
-    signature: &[u8],
-) -> (Option<AnchorId>, Result<Importer, TrustListError>) {
-    std::thread::scope(|scope| {
-        let check = std::thread::Builder::new()
-            .name("dcc-verify-list-signature".into())
-            .spawn_scoped(scope, || anchors.signer_of(document, signature));
-        let read = json::read(document);
-        let anchor = match check {
-            // A check that panicked verified nothing.
-            Ok(check) => check.join().ok().flatten(),
-            Err(_) => anchors.signer_of(document, signature),
-        };
-        (anchor, read)
-    })
+    // The check hashes all 4 MB, the single largest cost of an import; nothing after it runs
+    // on a document that fails.
+    let anchor = anchors
+        .signer_of(document, &signature)
+        .ok_or(TrustListError::SignatureInvalid)?;
+    Ok(json::read(document)?.finish(ListFormat::De, Some(anchor), None))
 }
 
 /// The signature line (without its line ending) and the signed document after it; `None` when
