@@ -120,7 +120,7 @@ fn a_refused_update_leaves_the_previous_list_in_force_in_memory_and_on_disk() {
         assert!(Arc::ptr_eq(&store.trust_list().unwrap(), &before));
         assert_eq!(cache_bytes(&dir), on_disk);
     }
-    assert!(!dir.join(TrustStore::TEMP_FILE).exists());
+    assert_eq!(temp_files(&dir), Vec::<String>::new());
     assert_eq!(
         open(&dir, real_de_anchors()).trust_list().unwrap().len(),
         829
@@ -201,26 +201,38 @@ fn a_crash_between_write_and_rename_leaves_the_old_list_loadable() {
         .unwrap();
     let old_file = cache_bytes(&dir);
     // Crash with the temporary file complete, then with it half written.
-    for leftover in [&new_file[..], &new_file[..new_file.len() / 2]] {
-        std::fs::write(dir.join(TrustStore::TEMP_FILE), leftover).unwrap();
+    let leftover = dir.join(format!("{}4242.0", TrustStore::TEMP_PREFIX));
+    for written in [&new_file[..], &new_file[..new_file.len() / 2]] {
+        std::fs::write(&leftover, written).unwrap();
         let store = open(&dir, key.anchors());
         assert_eq!(store.load_error(), None);
         assert_eq!(store.trust_list().unwrap().len(), 1, "the old list");
         assert_eq!(cache_bytes(&dir), old_file);
+        // Opening cleared the leftover.
+        assert_eq!(temp_files(&dir), Vec::<String>::new());
     }
-    // The next update goes through, over the leftover.
+    // The next update goes through.
     let store = open(&dir, key.anchors());
     store
         .update(SignedList::De(&new), UpdateOptions::default())
         .unwrap();
     assert_eq!(cache_bytes(&dir), new_file);
-    assert!(!dir.join(TrustStore::TEMP_FILE).exists());
+    assert_eq!(temp_files(&dir), Vec::<String>::new());
     assert_eq!(open(&dir, key.anchors()).trust_list().unwrap().len(), 2);
+}
+
+fn temp_files(dir: &Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().into_string().unwrap())
+        .filter(|name| name.starts_with(TrustStore::TEMP_PREFIX))
+        .collect()
 }
 
 #[test]
 fn a_failed_write_leaves_the_previous_list_in_force() {
-    let dir = scratch_dir("store-write-fails");
+    let root = scratch_dir("store-write-fails");
+    let dir = root.join("cache");
     let key = TestKey::new();
     let store = open(&dir, key.anchors());
     let old = de_list(
@@ -231,8 +243,10 @@ fn a_failed_write_leaves_the_previous_list_in_force() {
         .update(SignedList::De(&old), UpdateOptions::default())
         .unwrap();
     let before = store.trust_list().unwrap();
-    // A directory where the temporary file must go makes the write fail.
-    std::fs::create_dir(dir.join(TrustStore::TEMP_FILE)).unwrap();
+    // The directory is moved away and a file put in its place: the write cannot happen.
+    let moved = root.join("moved");
+    std::fs::rename(&dir, &moved).unwrap();
+    std::fs::write(&dir, b"not a directory").unwrap();
     let new = de_list(
         &key,
         &sample_entries(&["dsc-vn-ps256"], "2026-02-01T00:00:00Z"),
@@ -242,7 +256,43 @@ fn a_failed_write_leaves_the_previous_list_in_force() {
         .unwrap_err();
     assert!(matches!(error, UpdateError::Io(_)), "{error:?}");
     assert!(Arc::ptr_eq(&store.trust_list().unwrap(), &before));
-    assert_eq!(open(&dir, key.anchors()).trust_list().unwrap().len(), 1);
+    // The old file was never touched.
+    assert_eq!(open(&moved, key.anchors()).trust_list().unwrap().len(), 1);
+    assert_eq!(temp_files(&moved), Vec::<String>::new());
+}
+
+#[test]
+fn two_stores_on_one_directory_never_corrupt_the_cache() {
+    let dir = scratch_dir("store-two-writers");
+    let key = TestKey::new();
+    let lists: Vec<Vec<u8>> = (1..=9)
+        .map(|day| {
+            de_list(
+                &key,
+                &sample_entries(&["dsc-vn-es256"], &format!("2026-01-0{day}T00:00:00Z")),
+            )
+        })
+        .collect();
+    let (first, second) = (open(&dir, key.anchors()), open(&dir, key.anchors()));
+    std::thread::scope(|scope| {
+        for store in [&first, &second] {
+            let lists = &lists;
+            scope.spawn(move || {
+                for list in lists {
+                    // Each store only knows its own updates, so none is refused as a rollback.
+                    store
+                        .update(SignedList::De(list), UpdateOptions::default())
+                        .unwrap();
+                }
+            });
+        }
+    });
+    let reopened = open(&dir, key.anchors());
+    assert_eq!(reopened.load_error(), None);
+    assert_eq!(
+        reopened.trust_list().unwrap().provenance().list_time,
+        dcc_verify::parse_instant("2026-01-09T00:00:00Z")
+    );
 }
 
 #[test]

@@ -12,6 +12,7 @@
 use std::fs::{self, File};
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use serde::{Deserialize, Serialize};
@@ -110,8 +111,10 @@ impl std::fmt::Debug for TrustStore {
 impl TrustStore {
     /// The cache file's name in the directory.
     pub const CACHE_FILE: &'static str = "trust-list.cache";
-    /// The temporary file an update writes before renaming it to [`Self::CACHE_FILE`].
-    pub const TEMP_FILE: &'static str = "trust-list.cache.tmp";
+    /// How the temporary files an update writes before renaming one to [`Self::CACHE_FILE`]
+    /// begin. Each write has its own (two stores on one directory never share one); those a
+    /// crash leaves behind are removed when a store is opened.
+    pub const TEMP_PREFIX: &'static str = "trust-list.cache.tmp.";
 
     /// Opens the cache in `dir` and loads the list stored there, checking it again with
     /// `anchors`. Never fails: when there is no usable list, [`trust_list`](Self::trust_list)
@@ -119,6 +122,7 @@ impl TrustStore {
     /// the first update.
     pub fn open(dir: impl Into<PathBuf>, anchors: Anchors) -> Self {
         let dir = dir.into();
+        remove_leftovers(&dir);
         let (list, load_error) = match load(&dir, &anchors) {
             Ok(list) => (Some(Arc::new(list)), None),
             Err(e) => (None, Some(e)),
@@ -329,8 +333,14 @@ fn decode(bytes: &[u8]) -> Option<Cached<'_>> {
 
 /// Replaces the cache file so that a crash leaves the old file or the new one, whole.
 fn write_atomically(dir: &Path, bytes: &[u8]) -> io::Result<()> {
+    static WRITES: AtomicU64 = AtomicU64::new(0);
     fs::create_dir_all(dir)?;
-    let temp = dir.join(TrustStore::TEMP_FILE);
+    let temp = dir.join(format!(
+        "{}{}.{}",
+        TrustStore::TEMP_PREFIX,
+        std::process::id(),
+        WRITES.fetch_add(1, Ordering::Relaxed)
+    ));
     let written = (|| {
         let mut file = File::create(&temp)?;
         file.write_all(bytes)?;
@@ -344,6 +354,23 @@ fn write_atomically(dir: &Path, bytes: &[u8]) -> io::Result<()> {
     }
     written?;
     sync_dir(dir)
+}
+
+/// Removes temporary files a crash left behind (best effort: they are never read, and a
+/// writer whose file vanishes only fails its own update).
+fn remove_leftovers(dir: &Path) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        if entry
+            .file_name()
+            .to_str()
+            .is_some_and(|name| name.starts_with(TrustStore::TEMP_PREFIX))
+        {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
 }
 
 /// Makes the rename durable: on Unix a rename is only on disk once its directory is synced.
