@@ -30,7 +30,8 @@ fn signature_benches(c: &mut Criterion) {
             "{name} sample must verify"
         );
         let cose = decode::cose(qr).unwrap();
-        let dsc = &trust.signers(&Kid::from_slice(cose.kid().unwrap()).unwrap())[0];
+        let kid = Kid::from_slice(cose.kid().unwrap()).unwrap();
+        let dsc = trust.signers(&kid).next().unwrap();
         let key = dsc.public_key().unwrap();
         let scheme = match cose.algorithm().unwrap().0 {
             Algorithm::Es256 => Scheme::EcdsaSha256,

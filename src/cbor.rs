@@ -55,6 +55,12 @@ pub fn unique_map(value: Value) -> Option<Result<Vec<(Value, Value)>, CborError>
     }
 }
 
+/// Like [`unique_map`], borrowing the entries.
+pub fn unique_entries(value: &Value) -> Option<Result<&[(Value, Value)], CborError>> {
+    let entries = value.as_map()?;
+    Some(check_unique(entries).map(|()| entries.as_slice()))
+}
+
 fn check_unique(entries: &[(Value, Value)]) -> Result<(), CborError> {
     // Small maps (all of a real certificate's) compare pairwise; large ones sort, so a hostile
     // map of thousands of keys costs n·log n, not n².

@@ -39,8 +39,11 @@ pub mod verify;
 pub use cbor::CborError;
 pub use decode::{decode, DecodeError, Decoded, HealthCertificate, Stage};
 pub use payload::{CertificateType, Dcc};
-pub use trust::{Dsc, Kid, TrustList};
+pub use trust::{
+    Anchors, Dsc, ImportReport, Kid, ListFormat, SignedList, TrustList, TrustListError, TrustStore,
+    UnsignedList, UpdateError, UpdateOptions,
+};
 pub use verify::{
     format_instant, parse_instant, CheckStatus, Checks, Clock, FixedClock, InvalidReason, Outcome,
-    Settings, Signer, SystemClock, UndecidableReason, Verification, Verifier,
+    Settings, Signer, SystemClock, TrustListStatus, UndecidableReason, Verification, Verifier,
 };

@@ -23,3 +23,35 @@ pub const MAX_INFLATED_BYTES: usize = 64 * 1024;
 /// entry map → value: 7 levels. 32 leaves room for issuer extensions while keeping the decoder's
 /// recursion (and so its stack use) small on phones.
 pub const MAX_CBOR_DEPTH: usize = 32;
+
+/// Largest trust-list document accepted, in bytes (signature and content together).
+///
+/// The German DSC list, which mirrors every issuer on the EU gateway, is 4 MB for 829
+/// certificates; most of it is the per-entry CMS signature. Four times that leaves room for the
+/// gateway to grow while keeping a hostile download to one bounded read on a phone.
+pub const MAX_TRUST_LIST_BYTES: usize = 16 * 1024 * 1024;
+
+/// Most entries one trust list may hold.
+///
+/// The EU gateway has never carried much more than a thousand DSCs. Ten times that bounds the
+/// index an import builds, whatever a (signed or not) document claims: a 16 MiB list of empty
+/// entries would otherwise mean millions of allocations.
+pub const MAX_TRUST_LIST_ENTRIES: usize = 10_000;
+
+/// Largest single certificate accepted from a trust list, in bytes.
+///
+/// Real DSCs are 0.5–2 KiB (an RSA-4096 key with long names stays under 3 KiB). 16 KiB keeps any
+/// one entry from dominating memory or parse time.
+pub const MAX_CERTIFICATE_BYTES: usize = 16 * 1024;
+
+/// Most trust-list signing keys (anchors) one configuration may hold.
+///
+/// A rotation needs two (old and new); a handful covers several list sources. Each anchor costs
+/// one signature check per import, so the number is capped.
+pub const MAX_ANCHORS: usize = 16;
+
+/// Largest detached trust-list signature accepted (the Austrian COSE_Sign1), in bytes.
+///
+/// A real one is a few hundred bytes (a hash, two times, a kid and an ECDSA signature); 64 KiB
+/// leaves room for a certificate chain in an unprotected header and no more.
+pub const MAX_LIST_SIGNATURE_BYTES: usize = 64 * 1024;

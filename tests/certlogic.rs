@@ -7,13 +7,13 @@
 //! Files, cases and assertions marked `directive: "skip"` by the suite are not run; each is
 //! counted and listed as skipped, with where the suite put the directive (it states no reason).
 
-mod common;
+mod rule_suites;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use common::{read_json, sorted_entries, testdata, Tally};
 use dcc_verify::rules::certlogic::{validate, Expression};
+use rule_suites::{read_json, sorted_entries, testdata, Tally};
 use serde_json::{json, Value};
 
 fn suite_files(dir: &str) -> Vec<PathBuf> {

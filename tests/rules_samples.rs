@@ -6,18 +6,18 @@
 //!   `null`).
 //! - Selection and full evaluation behave as the gateway rules intend, on the real rules.
 
-mod common;
+mod rule_suites;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use common::{read_json, sorted_entries, testdata, Tally};
 use dcc_verify::rules::certlogic::{validate, DateTime};
 use dcc_verify::rules::{
     evaluate_rule_data, evaluate_rules, select_rules, OpenReason, Outcome, Rule, RuleContext,
 };
 use dcc_verify::valuesets::ValueSets;
 use dcc_verify::CertificateType;
+use rule_suites::{read_json, sorted_entries, testdata, Tally};
 use serde_json::{json, Value};
 
 fn samples() -> PathBuf {

@@ -261,6 +261,31 @@ fn eku_oids(value: &[u8]) -> impl Iterator<Item = &[u8]> {
     })
 }
 
+/// Checks, without parsing it, that `der` is framed as an X.509 certificate: one SEQUENCE, with
+/// nothing after it, holding a SEQUENCE (to-be-signed), a SEQUENCE (algorithm) and a BIT STRING.
+/// An import runs this on every entry so garbage and truncation are counted at once, while the
+/// full (and much slower) parse waits until the certificate is first needed.
+pub(crate) fn check_framing(der: &[u8]) -> Result<(), DscError> {
+    let (tag, content, rest) = der_tlv(der).ok_or(DscError::NotX509)?;
+    if tag != 0x30 {
+        return Err(DscError::NotX509);
+    }
+    if !rest.is_empty() {
+        return Err(DscError::TrailingBytes(rest.len()));
+    }
+    let framed = der_tlv(content)
+        .filter(|(tag, _, _)| *tag == 0x30)
+        .and_then(|(_, _, rest)| der_tlv(rest))
+        .filter(|(tag, _, _)| *tag == 0x30)
+        .and_then(|(_, _, rest)| der_tlv(rest))
+        .is_some_and(|(tag, _, rest)| tag == 0x03 && rest.is_empty());
+    if framed {
+        Ok(())
+    } else {
+        Err(DscError::NotX509)
+    }
+}
+
 /// Splits one DER TLV off `input`: (tag, content, rest).
 fn der_tlv(input: &[u8]) -> Option<(u8, &[u8], &[u8])> {
     let (&tag, input) = input.split_first()?;
@@ -335,6 +360,28 @@ mod tests {
         assert_eq!(kid.0, [0xba, 0x78, 0x16, 0xbf, 0x8f, 0x01, 0xcf, 0xea]);
         assert_eq!(kid.to_base64(), "ungWv48Bz+o=");
         assert_eq!(Kid::from_slice(&[1, 2, 3]), None);
+    }
+
+    #[test]
+    fn framing_check_accepts_certificates_and_refuses_garbage() {
+        let der = include_bytes!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/testdata/samples/pki/dsc-vn-es256.crt.der"
+        ));
+        assert_eq!(check_framing(der), Ok(()));
+        assert!(Dsc::from_der(der).is_ok());
+        let mut trailing = der.to_vec();
+        trailing.push(0);
+        assert_eq!(check_framing(&trailing), Err(DscError::TrailingBytes(1)));
+        assert_eq!(check_framing(&der[..der.len() - 1]), Err(DscError::NotX509));
+        for bad in [
+            &b""[..],
+            &[0x30, 0x00],
+            &[0x31, 0x00],
+            &[0x30, 0x02, 0x30, 0x00],
+        ] {
+            assert_eq!(check_framing(bad), Err(DscError::NotX509), "{bad:x?}");
+        }
     }
 
     #[test]

@@ -1,22 +1,60 @@
-//! Trust: the document signer certificates a verifier accepts, indexed by key identifier.
+//! Trust: the document signer certificates a verifier accepts, indexed by key identifier; where
+//! they come from ([`formats`], checked against [`Anchors`]), and where they are kept between
+//! runs ([`TrustStore`]).
 
+mod anchor;
 mod dsc;
-mod unsigned;
+pub mod formats;
+mod import;
+mod provenance;
+mod store;
 
+pub use anchor::{AnchorError, AnchorId, Anchors};
 pub use dsc::{Dsc, DscError, KeyUsage, Kid};
-pub use unsigned::{ImportReport, SkipReason, Skipped, TrustListError};
+pub use formats::{ListFormat, SignedList, UnsignedList};
+pub use import::{ImportReport, SkipReason, Skipped, TrustListError};
+pub use provenance::Provenance;
+pub use store::{LoadError, TrustStore, UpdateError, UpdateOptions};
 
-use std::collections::HashMap;
-use std::sync::Arc;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, OnceLock, RwLock};
 
-/// An immutable set of trusted DSCs, indexed by kid.
+/// An immutable set of trusted DSCs, indexed by kid, with where it came from.
 ///
 /// Several DSCs may share a kid (the kid is a truncated hash); the specification requires a
-/// verifier to try each of them.
-#[derive(Debug, Default, Clone)]
+/// verifier to try each of them. Certificates from an import are parsed on first use: an
+/// import checks each entry's framing and kid, and a certificate that still fails to parse
+/// later is treated as absent (see [`certificate_errors`](Self::certificate_errors)).
+#[derive(Default, Clone)]
 pub struct TrustList {
-    by_kid: HashMap<Kid, Vec<Arc<Dsc>>>,
+    by_kid: HashMap<Kid, Vec<Arc<Entry>>>,
     len: usize,
+    provenance: Provenance,
+}
+
+impl std::fmt::Debug for TrustList {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TrustList")
+            .field("len", &self.len)
+            .field("provenance", &self.provenance)
+            .finish_non_exhaustive()
+    }
+}
+
+/// One listed certificate: DER and kid known at import, X.509 parsed when first needed.
+#[derive(Debug)]
+struct Entry {
+    der: Box<[u8]>,
+    listed_country: Option<String>,
+    dsc: OnceLock<Result<Arc<Dsc>, DscError>>,
+}
+
+impl Entry {
+    fn dsc(&self) -> Result<&Arc<Dsc>, &DscError> {
+        self.dsc
+            .get_or_init(|| Dsc::from_der(&self.der).map(Arc::new))
+            .as_ref()
+    }
 }
 
 impl TrustList {
@@ -27,11 +65,12 @@ impl TrustList {
     /// Adds a DSC under the kid computed from its DER encoding. Adding the same certificate
     /// twice keeps one copy.
     pub fn add(&mut self, dsc: Dsc) {
-        let same_kid = self.by_kid.entry(dsc.kid()).or_default();
-        if same_kid.iter().all(|known| known.der() != dsc.der()) {
-            same_kid.push(Arc::new(dsc));
-            self.len += 1;
-        }
+        let entry = Entry {
+            der: dsc.der().into(),
+            listed_country: None,
+            dsc: OnceLock::from(Ok(Arc::new(dsc))),
+        };
+        self.insert(Kid::of_certificate(&entry.der), entry);
     }
 
     /// Parses and adds a DSC given as DER.
@@ -42,22 +81,93 @@ impl TrustList {
         Ok(kid)
     }
 
-    /// The DSCs whose kid is `kid`.
-    pub fn signers(&self, kid: &Kid) -> &[Arc<Dsc>] {
-        self.by_kid.get(kid).map_or(&[], Vec::as_slice)
+    /// Adds a certificate to be parsed on first use; `kid` must be the one computed from `der`.
+    /// Returns false, adding nothing, when the same certificate is already listed.
+    fn add_unparsed(&mut self, kid: Kid, der: Vec<u8>, listed_country: Option<String>) -> bool {
+        let entry = Entry {
+            der: der.into_boxed_slice(),
+            listed_country,
+            dsc: OnceLock::new(),
+        };
+        self.insert(kid, entry)
     }
 
-    /// Every DSC, in no particular order.
+    fn insert(&mut self, kid: Kid, entry: Entry) -> bool {
+        let same_kid = self.by_kid.entry(kid).or_default();
+        if same_kid.iter().any(|known| known.der == entry.der) {
+            return false;
+        }
+        same_kid.push(Arc::new(entry));
+        self.len += 1;
+        true
+    }
+
+    /// The usable DSCs whose kid is `kid`.
+    pub fn signers(&self, kid: &Kid) -> impl Iterator<Item = &Arc<Dsc>> + '_ {
+        self.by_kid
+            .get(kid)
+            .into_iter()
+            .flatten()
+            .filter_map(|entry| entry.dsc().ok())
+    }
+
+    /// Every usable DSC, in no particular order (parses every certificate not yet parsed).
     pub fn iter(&self) -> impl Iterator<Item = &Arc<Dsc>> {
+        self.entries().filter_map(|entry| entry.dsc().ok())
+    }
+
+    /// The listed certificates that do not parse, with why (parses every certificate not yet
+    /// parsed). Such entries count in [`len`](Self::len) but never verify anything.
+    pub fn certificate_errors(&self) -> Vec<(Kid, DscError)> {
+        let mut errors: Vec<_> = self
+            .by_kid
+            .iter()
+            .flat_map(|(kid, entries)| entries.iter().map(move |e| (*kid, e)))
+            .filter_map(|(kid, entry)| entry.dsc().err().map(|e| (kid, e.clone())))
+            .collect();
+        errors.sort_by_key(|(kid, _)| *kid);
+        errors
+    }
+
+    /// How many certificates each issuer has: the country the list gives for the entry, else
+    /// the certificate subject's; `None` when neither names one.
+    pub fn countries(&self) -> BTreeMap<Option<String>, usize> {
+        let mut counts = BTreeMap::new();
+        for entry in self.entries() {
+            let country = entry.listed_country.clone().or_else(|| {
+                entry
+                    .dsc()
+                    .ok()
+                    .and_then(|dsc| dsc.country().map(str::to_owned))
+            });
+            *counts.entry(country).or_insert(0) += 1;
+        }
+        counts
+    }
+
+    fn entries(&self) -> impl Iterator<Item = &Arc<Entry>> {
         self.by_kid.values().flatten()
     }
 
+    /// Number of listed certificates.
     pub fn len(&self) -> usize {
         self.len
     }
 
     pub fn is_empty(&self) -> bool {
         self.len == 0
+    }
+
+    /// Where the list came from, whether it was signed, and when it was fetched.
+    pub fn provenance(&self) -> &Provenance {
+        &self.provenance
+    }
+
+    /// Records when the list was fetched (Unix seconds); its age, and so its staleness, count
+    /// from then.
+    pub fn with_fetched_at(mut self, fetched_at: i64) -> Self {
+        self.provenance.fetched_at = Some(fetched_at);
+        self
     }
 }
 
@@ -68,5 +178,69 @@ impl FromIterator<Dsc> for TrustList {
             list.add(dsc);
         }
         list
+    }
+}
+
+/// The trust list in force, shared by a [`TrustStore`] and the verifiers that use it: replacing
+/// it swaps one `Arc`, so a reader sees the old list or the new one, whole.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct TrustSlot(Arc<RwLock<Option<Arc<TrustList>>>>);
+
+impl TrustSlot {
+    pub(crate) fn get(&self) -> Option<Arc<TrustList>> {
+        // A poisoned lock only means another thread panicked while swapping an Arc; the Arc
+        // itself is always whole, so carry on with it.
+        self.0.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    pub(crate) fn set(&self, list: Option<Arc<TrustList>>) {
+        *self.0.write().unwrap_or_else(|e| e.into_inner()) = list;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample(name: &str) -> Vec<u8> {
+        std::fs::read(format!(
+            "{}/testdata/samples/pki/{name}.crt.der",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .unwrap()
+    }
+
+    #[test]
+    fn parses_on_first_use_and_hides_what_does_not_parse() {
+        let good = sample("dsc-vn-es256");
+        let good_kid = Kid::of_certificate(&good);
+        // Framed like a certificate, but its contents are not one.
+        let bad = vec![0x30, 0x07, 0x30, 0x00, 0x30, 0x00, 0x03, 0x01, 0x00];
+        let bad_kid = Kid::of_certificate(&bad);
+        let mut list = TrustList::new();
+        assert!(list.add_unparsed(good_kid, good.clone(), Some("VN".into())));
+        assert!(list.add_unparsed(bad_kid, bad, None));
+        assert!(!list.add_unparsed(good_kid, good, None), "duplicate");
+        assert_eq!(list.len(), 2);
+        assert_eq!(list.signers(&good_kid).count(), 1);
+        assert_eq!(list.signers(&bad_kid).count(), 0);
+        assert_eq!(list.iter().count(), 1);
+        assert_eq!(
+            list.certificate_errors(),
+            vec![(bad_kid, DscError::NotX509)]
+        );
+        let countries = list.countries();
+        assert_eq!(countries.get(&Some("VN".to_owned())), Some(&1));
+        assert_eq!(countries.get(&None), Some(&1));
+    }
+
+    #[test]
+    fn several_certificates_under_one_kid_are_all_kept() {
+        let (a, b) = (sample("dsc-vn-es256"), sample("dsc-vn-ps256"));
+        let shared = Kid([7; 8]);
+        let mut list = TrustList::new();
+        assert!(list.add_unparsed(shared, a, None));
+        assert!(list.add_unparsed(shared, b, None));
+        assert_eq!(list.signers(&shared).count(), 2);
     }
 }

@@ -8,13 +8,14 @@ pub use clock::{
     format_instant, parse_instant, Clock, FixedClock, SystemClock, EARLIEST_PLAUSIBLE_TIME,
 };
 pub use result::{
-    CheckStatus, Checks, InvalidReason, Outcome, Signer, UndecidableReason, Verification,
+    CheckStatus, Checks, InvalidReason, Outcome, Signer, TrustListStatus, UndecidableReason,
+    Verification,
 };
 
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
 
 use crate::decode::{self, HealthCertificate};
-use crate::trust::{Dsc, TrustList};
+use crate::trust::{Dsc, TrustList, TrustSlot, TrustStore};
 
 /// How strict the verifier is.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,11 +23,39 @@ pub struct Settings {
     /// How far in the future `iat` may lie, in seconds, to absorb clock differences between
     /// issuer and device. Default 5 minutes.
     pub clock_skew: i64,
+    /// Age (seconds since it was fetched) after which the trust list is reported stale
+    /// ([`TrustListStatus::stale`]). Default 48 hours.
+    pub stale_after: i64,
+    /// Age after which verification refuses to decide
+    /// ([`UndecidableReason::TrustListExpired`]). Default: never. A hard expiry strands
+    /// verifiers that stay offline for weeks, so it is left to deployments that need it.
+    pub refuse_after: Option<i64>,
 }
 
 impl Default for Settings {
     fn default() -> Self {
-        Self { clock_skew: 300 }
+        Self {
+            clock_skew: 300,
+            stale_after: 48 * 3600,
+            refuse_after: None,
+        }
+    }
+}
+
+impl Settings {
+    /// The status of `trust` at `now` under these settings, and whether it is past
+    /// `refuse_after`.
+    fn trust_list_status(&self, trust: &TrustList, now: i64) -> (TrustListStatus, bool) {
+        let provenance = trust.provenance();
+        let age = provenance.age_at(now);
+        let status = TrustListStatus {
+            format: provenance.format,
+            signed: provenance.is_signed(),
+            age_seconds: age,
+            stale: age.is_some_and(|age| age > self.stale_after),
+        };
+        let expired = matches!((age, self.refuse_after), (Some(age), Some(limit)) if age > limit);
+        (status, expired)
     }
 }
 
@@ -35,7 +64,7 @@ impl Default for Settings {
 pub struct Verifier {
     settings: Settings,
     clock: Arc<dyn Clock>,
-    trust: RwLock<Option<Arc<TrustList>>>,
+    trust: TrustSlot,
 }
 
 impl std::fmt::Debug for Verifier {
@@ -60,7 +89,7 @@ impl Verifier {
         Self {
             settings,
             clock: Arc::new(SystemClock),
-            trust: RwLock::new(None),
+            trust: TrustSlot::default(),
         }
     }
 
@@ -75,17 +104,22 @@ impl Verifier {
         self
     }
 
-    /// Replaces the trust list. Verifications already running finish with the old one.
+    /// Uses the list in force in `store`, now and after every update of the store.
+    pub fn with_store(mut self, store: &TrustStore) -> Self {
+        self.trust = store.slot().clone();
+        self
+    }
+
+    /// Replaces the trust list. Verifications already running finish with the old one. (On a
+    /// verifier made [`with_store`](Self::with_store), this replaces the store's list in memory
+    /// until its next update; the cache on disk is unchanged.)
     pub fn set_trust_list(&self, trust: TrustList) {
-        let trust = Arc::new(trust);
-        // A poisoned lock only means another thread panicked while swapping an Arc; the Arc
-        // itself is always whole, so carry on with it.
-        *self.trust.write().unwrap_or_else(|e| e.into_inner()) = Some(trust);
+        self.trust.set(Some(Arc::new(trust)));
     }
 
     /// The trust list in force.
     pub fn trust_list(&self) -> Option<Arc<TrustList>> {
-        self.trust.read().unwrap_or_else(|e| e.into_inner()).clone()
+        self.trust.get()
     }
 
     pub fn settings(&self) -> &Settings {
@@ -107,9 +141,15 @@ impl Verifier {
 /// The verification procedure. Every check whose inputs are available runs, so the result
 /// explains everything that is wrong; the outcome names the most fundamental failure.
 fn verify(qr: &str, now: i64, trust: Option<&TrustList>, settings: &Settings) -> Verification {
+    let freshness = trust.map(|trust| settings.trust_list_status(trust, now));
     let cose = match decode::cose(qr) {
         Ok(cose) => cose,
-        Err(e) => return Verification::invalid_only(InvalidReason::Malformed(e)),
+        Err(e) => {
+            return Verification {
+                trust_list: freshness.map(|(status, _)| status),
+                ..Verification::invalid_only(InvalidReason::Malformed(e))
+            }
+        }
     };
     let certificate = decode::certificate(&cose);
     let signer = trust.map(|trust| signature::verify(&cose, trust));
@@ -134,6 +174,9 @@ fn verify(qr: &str, now: i64, trust: Option<&TrustList>, settings: &Settings) ->
         (None, _) => Outcome::Undecidable {
             reason: UndecidableReason::NoTrustList,
         },
+        _ if freshness.is_some_and(|(_, expired)| expired) => Outcome::Undecidable {
+            reason: UndecidableReason::TrustListExpired,
+        },
         (Some(Err(reason)), _) => Outcome::Invalid {
             reason: reason.clone(),
         },
@@ -155,6 +198,7 @@ fn verify(qr: &str, now: i64, trust: Option<&TrustList>, settings: &Settings) ->
             not_after: dsc.not_after(),
         }),
         checks,
+        trust_list: freshness.map(|(status, _)| status),
     }
 }
 
@@ -195,6 +239,7 @@ impl Verification {
             certificate: None,
             signer: None,
             checks: Checks::default(),
+            trust_list: None,
         }
     }
 }

@@ -6,7 +6,7 @@ use crate::cose::Algorithm;
 use crate::crypto::KeyError;
 use crate::decode::{DecodeError, HealthCertificate};
 use crate::payload::CertificateType;
-use crate::trust::Kid;
+use crate::trust::{Kid, ListFormat};
 
 /// The answer to "may I accept this certificate?".
 #[derive(Debug, Clone, PartialEq)]
@@ -23,6 +23,23 @@ pub struct Verification {
     pub signer: Option<Signer>,
     /// The result of every individual check.
     pub checks: Checks,
+    /// The trust list this verification used: signed or not, and how old. `None` when there was
+    /// none.
+    pub trust_list: Option<TrustListStatus>,
+}
+
+/// The trust list a verification used, and its freshness at the verification time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TrustListStatus {
+    /// The format it was imported from; `None` for a list built in code.
+    pub format: Option<ListFormat>,
+    /// True when an anchor verified its signature; false for an unsigned source.
+    pub signed: bool,
+    /// Seconds since it was fetched; `None` when the fetch time is unknown.
+    pub age_seconds: Option<i64>,
+    /// Older than [`Settings::stale_after`](super::Settings::stale_after): the app should
+    /// fetch a new list (the verification itself is unaffected).
+    pub stale: bool,
 }
 
 impl Verification {
@@ -132,6 +149,9 @@ pub enum UndecidableReason {
     /// The clock reads a time before any certificate existed: it has not been set.
     #[error("device clock is not set")]
     ClockNotSet,
+    /// The trust list is older than [`Settings::refuse_after`](super::Settings::refuse_after).
+    #[error("trust list expired")]
+    TrustListExpired,
 }
 
 impl UndecidableReason {
@@ -139,6 +159,7 @@ impl UndecidableReason {
         match self {
             Self::NoTrustList => "no-trust-list",
             Self::ClockNotSet => "clock-not-set",
+            Self::TrustListExpired => "trust-list-expired",
         }
     }
 }

@@ -21,10 +21,8 @@ pub(super) fn verify(cose: &CoseSign1, trust: &TrustList) -> Result<Arc<Dsc>, In
             return Err(InvalidReason::UnsupportedAlgorithm)
         }
     };
-    let candidates = cose
-        .kid()
-        .and_then(Kid::from_slice)
-        .map_or(&[][..], |kid| trust.signers(&kid));
+    let kid = cose.kid().and_then(Kid::from_slice);
+    let candidates = kid.iter().flat_map(|kid| trust.signers(kid));
     let mut failure = InvalidReason::UnknownSigner;
     let mut signed_data = None;
     for dsc in candidates {

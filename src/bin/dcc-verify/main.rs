@@ -2,13 +2,14 @@
 //! Built on the library's public API only.
 
 mod output;
+mod trust;
 
 use std::io::{BufRead, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
-use dcc_verify::{decode, parse_instant, TrustList, Verifier};
+use clap::{Args, Parser, Subcommand};
+use dcc_verify::{decode, parse_instant, Clock, SystemClock, TrustList, TrustStore, Verifier};
 
 /// The bundled sample trust list (TEST keys only), used when no list is given.
 const SAMPLE_TRUST_LIST: &[u8] = include_bytes!("../../../testdata/samples/trust-list.json");
@@ -29,10 +30,8 @@ enum Command {
     /// Verify QR texts: signature, validity period, key usage. Exit status 0 when every input
     /// is valid, 1 when any is not, 2 for usage or I/O errors.
     Verify {
-        /// Trust list: JSON `{"certificates":[{"kid","country","rawData"}...]}`. Default: the
-        /// bundled sample list (TEST keys; verifies testdata/samples only).
-        #[arg(long, value_name = "FILE")]
-        trust_list: Option<PathBuf>,
+        #[command(flatten)]
+        source: ListSource,
         /// Verify as of this instant (RFC 3339) instead of now.
         #[arg(long, value_name = "RFC3339")]
         at: Option<String>,
@@ -50,6 +49,73 @@ enum Command {
         /// The QR text (`HC1:...`).
         qr: String,
     },
+    /// Manage the trust-list cache.
+    #[command(subcommand)]
+    Trust(TrustCommand),
+}
+
+/// Where `verify` gets its trust list.
+#[derive(Args)]
+struct ListSource {
+    /// Use the trust list cached in DIR (see `trust import`).
+    #[arg(long, value_name = "DIR", conflicts_with = "trust_list")]
+    cache: Option<PathBuf>,
+    /// Trust list file, format detected: a German signed list, Austrian content (with
+    /// --signature), or unsigned JSON/PEM (taken because you named it; results say unsigned).
+    /// Default: the bundled sample list (TEST keys; verifies testdata/samples only).
+    #[arg(long, value_name = "FILE")]
+    trust_list: Option<PathBuf>,
+    /// The Austrian list's signature file, with --trust-list.
+    #[arg(long, value_name = "FILE", requires = "trust_list")]
+    signature: Option<PathBuf>,
+    /// Public key (PEM) trusted to sign lists; repeat for several. With --cache, defaults to
+    /// the anchors remembered at import.
+    #[arg(long, value_name = "KEY.pem")]
+    anchor: Vec<PathBuf>,
+}
+
+#[derive(Subcommand)]
+enum TrustCommand {
+    /// Verify a trust list and make it the one in force in the cache. Prints what was taken
+    /// and skipped. Exit status 1 when the list is refused (the previous one stays in force).
+    Import {
+        /// Cache directory (created if needed).
+        #[arg(long, value_name = "DIR")]
+        cache: PathBuf,
+        #[arg(long, value_enum)]
+        format: trust::FormatArg,
+        /// Public key (PEM) trusted to sign lists; repeat for several (e.g. old and new key
+        /// during a rotation). Remembered in DIR/anchors.pem.
+        #[arg(long, value_name = "KEY.pem")]
+        anchor: Vec<PathBuf>,
+        /// The Austrian list's signature file (--format at).
+        #[arg(long, value_name = "FILE")]
+        signature: Option<PathBuf>,
+        /// Accept an unsigned list (--format json or pem) from a source you trust.
+        #[arg(long)]
+        unsigned: bool,
+        /// Accept a list older than the one in force.
+        #[arg(long)]
+        force: bool,
+        /// When the list was fetched (RFC 3339); default now.
+        #[arg(long, value_name = "RFC3339")]
+        fetched_at: Option<String>,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+        /// The list file (for --format at, its content).
+        file: PathBuf,
+    },
+    /// Show the cached list: source, age, counts per issuer. Exit status 1 when there is none.
+    Info {
+        #[arg(long, value_name = "DIR")]
+        cache: PathBuf,
+        /// Anchor keys to check the cached list with; default: those remembered at import.
+        #[arg(long, value_name = "KEY.pem")]
+        anchor: Vec<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// A usage or I/O problem: exit status 2.
@@ -59,13 +125,41 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Verify {
-            trust_list,
+            source,
             at,
             json,
             show_personal_data,
             qr,
-        } => verify(trust_list, at, json, show_personal_data, qr),
+        } => verify(&source, at, json, show_personal_data, qr),
         Command::Decode { qr } => decode_command(&qr),
+        Command::Trust(TrustCommand::Import {
+            cache,
+            format,
+            anchor,
+            signature,
+            unsigned,
+            force,
+            fetched_at,
+            json,
+            file,
+        }) => parse_at(fetched_at, "--fetched-at").and_then(|fetched_at| {
+            trust::import(trust::Import {
+                cache,
+                format,
+                anchors: anchor,
+                signature,
+                unsigned,
+                force,
+                fetched_at,
+                json,
+                file,
+            })
+        }),
+        Command::Trust(TrustCommand::Info {
+            cache,
+            anchor,
+            json,
+        }) => trust::info(&cache, &anchor, json),
     };
     match result {
         Ok(code) => code,
@@ -76,27 +170,47 @@ fn main() -> ExitCode {
     }
 }
 
+fn parse_at(text: Option<String>, flag: &str) -> Result<Option<i64>, UsageError> {
+    text.map(|text| {
+        parse_instant(&text)
+            .ok_or_else(|| UsageError(format!("{flag}: not an RFC 3339 instant: {text}")))
+    })
+    .transpose()
+}
+
+/// A verifier with the trust list `source` names.
+fn verifier(source: &ListSource, now: i64) -> Result<Verifier, UsageError> {
+    let anchors = trust::anchors(&source.anchor, source.cache.as_deref())?;
+    if let Some(dir) = &source.cache {
+        let store = TrustStore::open(dir, anchors);
+        if let Some(why) = store.load_error() {
+            eprintln!(
+                "dcc-verify: no usable trust list in {}: {why}",
+                dir.display()
+            );
+        }
+        return Ok(Verifier::default().with_store(&store));
+    }
+    let list = match &source.trust_list {
+        Some(path) => trust::list_from_file(path, source.signature.as_deref(), &anchors, now)?,
+        None => {
+            TrustList::from_unsigned_json(SAMPLE_TRUST_LIST)
+                .map_err(|e| UsageError(format!("bundled trust list: {e}")))?
+                .0
+        }
+    };
+    Ok(Verifier::default().with_trust_list(list))
+}
+
 fn verify(
-    trust_list: Option<PathBuf>,
+    source: &ListSource,
     at: Option<String>,
     json: bool,
     show_personal_data: bool,
     qr: Vec<String>,
 ) -> Result<ExitCode, UsageError> {
-    let bytes = match &trust_list {
-        Some(path) => std::fs::read(path)
-            .map_err(|e| UsageError(format!("cannot read {}: {e}", path.display())))?,
-        None => SAMPLE_TRUST_LIST.to_vec(),
-    };
-    let (trust, _report) = TrustList::from_unsigned_json(&bytes)
-        .map_err(|e| UsageError(format!("trust list: {e}")))?;
-    let at = at
-        .map(|text| {
-            parse_instant(&text)
-                .ok_or_else(|| UsageError(format!("--at: not an RFC 3339 instant: {text}")))
-        })
-        .transpose()?;
-    let verifier = Verifier::default().with_trust_list(trust);
+    let at = parse_at(at, "--at")?;
+    let verifier = verifier(source, at.unwrap_or_else(|| SystemClock.now()))?;
 
     let inputs: Box<dyn Iterator<Item = Result<String, UsageError>>> = if qr.is_empty() {
         Box::new(

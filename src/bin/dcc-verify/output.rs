@@ -37,6 +37,12 @@ pub fn verification_json(v: &Verification) -> Value {
             "expiry": check(v.checks.expiry),
             "issuer_country": check(v.checks.issuer_country),
         },
+        "trust_list": v.trust_list.map(|t| json!({
+            "format": t.format.map(|f| f.code()),
+            "signed": t.signed,
+            "age_seconds": t.age_seconds,
+            "stale": t.stale,
+        })),
     })
 }
 
@@ -86,6 +92,9 @@ pub fn verification_summary(v: &Verification, show_personal_data: bool) -> Strin
     }
     if v.checks.issuer_country == CheckStatus::Failed {
         line += " | warning: issuer country differs from the signer's";
+    }
+    if let Some(age) = v.trust_list.filter(|t| t.stale).and_then(|t| t.age_seconds) {
+        line += &format!(" | warning: trust list is stale ({} h old)", age / 3600);
     }
     line
 }

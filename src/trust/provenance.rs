@@ -1,0 +1,32 @@
+//! Where a trust list came from: its format, the anchor that signed it (if any), its own time
+//! (what anti-rollback compares) and when it was fetched (what freshness counts from).
+
+use super::{AnchorId, ListFormat};
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Provenance {
+    /// The format it was imported from; `None` for a list built in code.
+    pub format: Option<ListFormat>,
+    /// The anchor whose key verified the list's signature; `None` when the list was unsigned.
+    pub anchor: Option<AnchorId>,
+    /// The list's own time, Unix seconds: the Austrian list's `nbf`, else the newest entry
+    /// timestamp (German and gateway-style JSON lists). A list never replaces one with a later
+    /// time unless forced.
+    pub list_time: Option<i64>,
+    /// When the list was fetched, Unix seconds, as recorded by the store or the caller.
+    pub fetched_at: Option<i64>,
+}
+
+impl Provenance {
+    /// True when an anchor verified the list's signature.
+    pub fn is_signed(&self) -> bool {
+        self.anchor.is_some()
+    }
+
+    /// Seconds since the list was fetched, as of `now` (never negative); `None` when the fetch
+    /// time is unknown.
+    pub fn age_at(&self, now: i64) -> Option<i64> {
+        self.fetched_at
+            .map(|fetched| now.saturating_sub(fetched).max(0))
+    }
+}
