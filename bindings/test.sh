@@ -19,7 +19,7 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 OUT=$ROOT/target/bindings
 LIB=$ROOT/target/release/libdcc_verify.so
-BINDGEN=$ROOT/target/debug/uniffi-bindgen
+BINDGEN=$ROOT/target/bindgen/uniffi-bindgen
 KOTLINC=$ROOT/bindings/kotlin/node_modules/kotlin-compiler/bin/kotlinc
 KOTLIN_STDLIB=$ROOT/bindings/kotlin/node_modules/kotlin-compiler/lib/kotlin-stdlib.jar
 JNA=/usr/share/java/jna.jar
@@ -57,7 +57,7 @@ strip --strip-all "$ROOT/target/libdcc_verify.stripped.so"
 echo "cdylib: $(stat -c %s "$LIB") bytes; stripped: $(stat -c %s "$ROOT/target/libdcc_verify.stripped.so") bytes"
 
 step "generate the bindings"
-cargo build --locked -p uniffi-bindgen
+cargo build --locked --profile bindgen -p uniffi-bindgen
 rm -rf "$OUT/generated"
 for language in kotlin python swift; do
     "$BINDGEN" generate --library "$LIB" --language "$language" --no-format \

@@ -1,4 +1,4 @@
-//! `cargo run -p uniffi-bindgen -- generate --library target/release/libdcc_verify.so ...`:
+//! `cargo run --profile bindgen -p uniffi-bindgen -- generate --library <libdcc_verify.so> ...`:
 //! UniFFI's generator, built from the same pinned version as the library's scaffolding.
 
 fn main() {

@@ -55,7 +55,7 @@ done
 
 # The Kotlin bindings, generated from the host build of the same source.
 cargo rustc --locked --release --lib --crate-type cdylib --no-default-features --features ring
-cargo run --locked -p uniffi-bindgen -- generate --library "$ROOT/target/release/libdcc_verify.so" \
+cargo run --locked --profile bindgen -p uniffi-bindgen -- generate --library "$ROOT/target/release/libdcc_verify.so" \
     --language kotlin --no-format --out-dir "$MODULE/src/main/kotlin"
 
 cp "$ROOT/bindings/android/build.gradle.kts" "$ROOT/bindings/android/consumer-rules.pro" "$MODULE/"
