@@ -1,0 +1,241 @@
+//! The FFI layer translates faithfully: same verdicts and codes as the core, nothing personal
+//! in printed forms, misuse as typed errors. (The generated bindings themselves are tested
+//! from Kotlin, Python and Swift by bindings/test.sh.)
+
+use super::certificate::{CertificateType, DecodeStage, Entries, SignatureAlgorithm};
+use super::trust::SkipReason;
+use super::verification::{CheckStatus, InvalidReason, Outcome};
+use super::*;
+
+const SAMPLE_LIST: &[u8] = include_bytes!("../../testdata/samples/trust-list.json");
+/// 2026-06-01T00:00:00Z, when the samples' README states the expected answers.
+const AT: i64 = 1_780_272_000;
+
+fn sample(name: &str) -> String {
+    let path = format!("{}/testdata/samples/{name}.txt", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read_to_string(path).unwrap()
+}
+
+fn verifier() -> Arc<Verifier> {
+    let verifier = Verifier::new(Settings {
+        clock_skew_seconds: 300,
+    })
+    .unwrap();
+    let report = verifier
+        .load_unsigned_trust_list(SAMPLE_LIST.to_vec())
+        .unwrap();
+    assert_eq!((report.taken, report.skipped.len()), (8, 0));
+    verifier
+}
+
+#[test]
+fn valid_sample_carries_certificate_signer_and_checks() {
+    let v = verifier().verify(sample("vn-vaccination-es256"), Some(AT));
+    assert_eq!(v.outcome, Outcome::Valid);
+    assert_eq!(v.kid.as_deref(), Some("6+Dmto+Hqng="));
+    assert_eq!(v.algorithm, Some(SignatureAlgorithm::Es256));
+    let signer = v.signer.unwrap();
+    assert_eq!(
+        (signer.kid.as_str(), signer.country.as_deref()),
+        ("6+Dmto+Hqng=", Some("VN"))
+    );
+    assert_eq!(v.checks.signature, CheckStatus::Passed);
+    assert_eq!(v.checks.issuer_country, CheckStatus::Passed);
+    let cert = v.certificate.unwrap();
+    assert_eq!(
+        cert.name.family_name_standardised.as_deref(),
+        Some("NGUYEN")
+    );
+    assert_eq!(cert.date_of_birth.text, "1985-03-12");
+    assert_eq!(
+        (
+            cert.date_of_birth.year,
+            cert.date_of_birth.month,
+            cert.date_of_birth.day
+        ),
+        (Some(1985), Some(3), Some(12))
+    );
+    assert_eq!(
+        (cert.issued_at, cert.expires_at),
+        (1_772_323_200, 2_087_942_400)
+    );
+    let Entries::Vaccination { entries } = &cert.entries else {
+        panic!("not a vaccination: {:?}", cert.entries);
+    };
+    assert_eq!((entries[0].dose_number, entries[0].total_doses), (2, 2));
+    let payload: serde_json::Value = serde_json::from_str(&cert.payload_json).unwrap();
+    let expected: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(format!(
+            "{}/testdata/samples/vn-vaccination-es256.json",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(payload, expected);
+}
+
+#[test]
+fn invalid_samples_keep_the_core_reason_and_code() {
+    let verifier = verifier();
+    let core = crate::Verifier::default()
+        .with_trust_list(crate::TrustList::from_unsigned_json(SAMPLE_LIST).unwrap().0);
+    for (name, reason) in [
+        ("vn-vaccination-tampered", InvalidReason::SignatureInvalid),
+        ("vn-vaccination-expired", InvalidReason::Expired),
+        (
+            "vn-vaccination-unknown-signer",
+            InvalidReason::UnknownSigner,
+        ),
+        ("vn-vaccination-rsa1024", InvalidReason::UnusableSignerKey),
+        ("vn-vaccination-es384", InvalidReason::UnsupportedAlgorithm),
+        ("vn-vaccination-dsc-expired", InvalidReason::SignerNotValid),
+        (
+            "vn-vaccination-test-only-dsc",
+            InvalidReason::KeyUsage {
+                certificate_type: CertificateType::Vaccination,
+            },
+        ),
+    ] {
+        let qr = sample(name);
+        let crate::Outcome::Invalid {
+            reason: core_reason,
+        } = core.verify_at(&qr, AT).outcome
+        else {
+            panic!("{name}: core says valid");
+        };
+        let Outcome::Invalid {
+            reason: ffi_reason,
+            code,
+            message,
+        } = verifier.verify(qr, Some(AT)).outcome
+        else {
+            panic!("{name}: FFI says not invalid");
+        };
+        assert_eq!(ffi_reason, reason, "{name}");
+        assert_eq!(code, core_reason.code(), "{name}");
+        assert_eq!(message, core_reason.to_string(), "{name}");
+    }
+}
+
+#[test]
+fn malformed_input_is_a_result_naming_the_stage() {
+    let verifier = verifier();
+    for (qr, stage, code) in [
+        ("", DecodeStage::Prefix, "malformed-prefix"),
+        ("HC2:ABC", DecodeStage::Prefix, "unsupported-prefix"),
+        ("HC1:!!!", DecodeStage::Base45, "malformed-base45"),
+        (
+            "HC1:B/DSUEKLFNED",
+            DecodeStage::Inflate,
+            "malformed-compression",
+        ),
+        ("HC1:6BFVMB000-FKQ3", DecodeStage::Cose, "malformed-cose"),
+    ] {
+        let Outcome::Invalid {
+            reason: InvalidReason::Malformed { stage: found },
+            code: found_code,
+            ..
+        } = verifier.verify(qr.to_owned(), Some(AT)).outcome
+        else {
+            panic!("{qr:?}: not malformed");
+        };
+        assert_eq!((found, found_code.as_str()), (stage, code), "{qr:?}");
+        let DecodeOutcome::Malformed {
+            stage: found,
+            code: found_code,
+            ..
+        } = verifier.decode(qr.to_owned())
+        else {
+            panic!("{qr:?}: decodes");
+        };
+        assert_eq!((found, found_code.as_str()), (stage, code), "{qr:?}");
+    }
+}
+
+#[test]
+fn undecidable_without_trust_list_or_clock() {
+    let fresh = Verifier::new(Settings {
+        clock_skew_seconds: 0,
+    })
+    .unwrap();
+    assert_eq!(fresh.trust_list_info(), None);
+    let qr = sample("vn-vaccination-es256");
+    assert!(matches!(
+        fresh.verify(qr.clone(), Some(AT)).outcome,
+        Outcome::Undecidable { ref code, .. } if code == "no-trust-list"
+    ));
+    assert!(matches!(
+        verifier().verify(qr, Some(0)).outcome,
+        Outcome::Undecidable { ref code, .. } if code == "clock-not-set"
+    ));
+}
+
+#[test]
+fn misuse_is_a_typed_error_and_keeps_the_list() {
+    assert_eq!(
+        Verifier::new(Settings {
+            clock_skew_seconds: -1
+        })
+        .unwrap_err(),
+        VerifierError::InvalidArgument("clock_skew_seconds must not be negative")
+    );
+    let verifier = verifier();
+    let error = verifier
+        .load_unsigned_trust_list(b"not json".to_vec())
+        .unwrap_err();
+    assert!(matches!(error, VerifierError::TrustListUnreadable(_)));
+    assert_eq!(verifier.trust_list_info().unwrap().certificate_count, 8);
+}
+
+#[test]
+fn import_report_lists_skipped_entries() {
+    let doc: serde_json::Value = serde_json::from_slice(SAMPLE_LIST).unwrap();
+    let good = doc["certificates"][0].clone();
+    let mut wrong_kid = good.clone();
+    wrong_kid["kid"] = "AAAAAAAAAAA=".into();
+    let list = serde_json::json!([good, wrong_kid, {"rawData": "AAAA"}]);
+    let report = verifier()
+        .load_unsigned_trust_list(list.to_string().into_bytes())
+        .unwrap();
+    assert_eq!(report.taken, 1);
+    let skipped: Vec<_> = report
+        .skipped
+        .iter()
+        .map(|s| (s.index, s.listed_kid.as_deref(), s.reason))
+        .collect();
+    assert_eq!(
+        skipped,
+        [
+            (1, Some("AAAAAAAAAAA="), SkipReason::KidMismatch),
+            (2, None, SkipReason::NotACertificate),
+        ]
+    );
+}
+
+#[test]
+fn printed_forms_carry_no_personal_data() {
+    let verifier = verifier();
+    for name in ["vn-vaccination-es256", "vn-test-es256", "vn-recovery-es256"] {
+        let v = verifier.verify(sample(name), Some(AT));
+        let cert = v.certificate.clone().unwrap();
+        let personal = [
+            cert.name.family_name.clone().unwrap(),
+            cert.name.family_name_standardised.clone().unwrap(),
+            cert.name.given_name.clone().unwrap(),
+            cert.date_of_birth.text.clone(),
+            "URN:UVCI".to_owned(),
+        ];
+        for shown in [
+            format!("{v:?}"),
+            cert.to_string(),
+            cert.name.to_string(),
+            cert.date_of_birth.to_string(),
+            format!("{:?}", cert.entries),
+        ] {
+            for secret in &personal {
+                assert!(!shown.contains(secret.as_str()), "{name}: {shown}");
+            }
+        }
+    }
+}

@@ -1,0 +1,216 @@
+//! The verification result: the verdict with its reason, the decoded certificate, the signer
+//! and every check.
+
+use super::certificate::{
+    base64, CertificateType, DecodeStage, HealthCertificate, SignatureAlgorithm,
+};
+use crate::verify;
+
+/// The answer to "may I accept this certificate?".
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct Verification {
+    pub outcome: Outcome,
+    /// The decoded certificate, whenever it could be decoded (even when invalid, so an app can
+    /// show what was scanned; only a `Valid` outcome makes it trustworthy).
+    pub certificate: Option<HealthCertificate>,
+    /// The document signer certificate whose key verified the signature.
+    pub signer: Option<Signer>,
+    /// Every individual check.
+    pub checks: Checks,
+    /// The key identifier from the COSE header, base64.
+    pub kid: Option<String>,
+    /// The signature algorithm from the COSE header.
+    pub algorithm: Option<SignatureAlgorithm>,
+}
+
+impl From<verify::Verification> for Verification {
+    fn from(v: verify::Verification) -> Self {
+        Self {
+            outcome: v.outcome.into(),
+            certificate: v.certificate.map(Into::into),
+            signer: v.signer.map(Into::into),
+            checks: v.checks.into(),
+            kid: v.kid.as_deref().map(base64),
+            algorithm: v.algorithm.map(Into::into),
+        }
+    }
+}
+
+/// The verdict. `code` is stable kebab-case for apps to branch on, translate and log
+/// (e.g. "signature-invalid"); `message` is English, free of personal data.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
+pub enum Outcome {
+    /// Signed by a trusted key, and every check passed.
+    Valid,
+    /// Not acceptable, and retrying will not change that.
+    Invalid {
+        reason: InvalidReason,
+        code: String,
+        message: String,
+    },
+    /// This device cannot decide (no trust list, clock not set); the certificate may be fine.
+    Undecidable {
+        reason: UndecidableReason,
+        code: String,
+        message: String,
+    },
+}
+
+impl From<verify::Outcome> for Outcome {
+    fn from(outcome: verify::Outcome) -> Self {
+        match outcome {
+            verify::Outcome::Valid => Self::Valid,
+            verify::Outcome::Invalid { reason } => Self::Invalid {
+                code: reason.code().to_owned(),
+                message: reason.to_string(),
+                reason: reason.into(),
+            },
+            verify::Outcome::Undecidable { reason } => Self::Undecidable {
+                code: reason.code().to_owned(),
+                message: reason.to_string(),
+                reason: reason.into(),
+            },
+        }
+    }
+}
+
+/// Why a certificate is invalid.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
+pub enum InvalidReason {
+    /// The code does not decode.
+    Malformed { stage: DecodeStage },
+    /// No algorithm, or one other than ES256 and PS256.
+    UnsupportedAlgorithm,
+    /// No trusted key has the certificate's key identifier.
+    UnknownSigner,
+    /// The signer's key cannot be used (e.g. RSA under 2048 bits).
+    UnusableSignerKey,
+    /// The header's algorithm does not fit the signer's key type.
+    AlgorithmMismatch,
+    /// The signature does not verify: the certificate was altered or forged.
+    SignatureInvalid,
+    /// The signer's certificate was not valid when the certificate was signed.
+    SignerNotValid,
+    /// The signer may not sign this type of certificate.
+    KeyUsage { certificate_type: CertificateType },
+    /// Signed in the future (beyond the allowed clock skew).
+    NotYetValid,
+    /// The signature has expired.
+    Expired,
+}
+
+impl From<verify::InvalidReason> for InvalidReason {
+    fn from(reason: verify::InvalidReason) -> Self {
+        use verify::InvalidReason as Core;
+        match reason {
+            Core::Malformed(e) => Self::Malformed {
+                stage: e.stage().into(),
+            },
+            Core::UnsupportedAlgorithm => Self::UnsupportedAlgorithm,
+            Core::UnknownSigner => Self::UnknownSigner,
+            Core::UnusableSignerKey(_) => Self::UnusableSignerKey,
+            Core::AlgorithmMismatch => Self::AlgorithmMismatch,
+            Core::SignatureInvalid => Self::SignatureInvalid,
+            Core::SignerNotValid => Self::SignerNotValid,
+            Core::KeyUsage(kind) => Self::KeyUsage {
+                certificate_type: kind.into(),
+            },
+            Core::NotYetValid => Self::NotYetValid,
+            Core::Expired => Self::Expired,
+        }
+    }
+}
+
+/// Why this device cannot decide.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum UndecidableReason {
+    /// No trust list is loaded.
+    NoTrustList,
+    /// The clock reads a time before any certificate existed: it has not been set.
+    ClockNotSet,
+    /// The trust list is older than the configured `refuse_after`.
+    TrustListExpired,
+}
+
+impl From<verify::UndecidableReason> for UndecidableReason {
+    fn from(reason: verify::UndecidableReason) -> Self {
+        match reason {
+            verify::UndecidableReason::NoTrustList => Self::NoTrustList,
+            verify::UndecidableReason::ClockNotSet => Self::ClockNotSet,
+            verify::UndecidableReason::TrustListExpired => Self::TrustListExpired,
+        }
+    }
+}
+
+/// The document signer certificate (DSC) that verified the signature.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct Signer {
+    /// Its key identifier, base64.
+    pub kid: String,
+    /// Its subject's country.
+    pub country: Option<String>,
+    /// Its validity, Unix seconds.
+    pub not_before: i64,
+    pub not_after: i64,
+}
+
+impl From<verify::Signer> for Signer {
+    fn from(signer: verify::Signer) -> Self {
+        Self {
+            kid: signer.kid.to_base64(),
+            country: signer.country,
+            not_before: signer.not_before,
+            not_after: signer.not_after,
+        }
+    }
+}
+
+/// The status of one check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
+pub enum CheckStatus {
+    Passed,
+    Failed,
+    /// Not run: what it needs (a decoded payload, a verified signer) is missing.
+    NotChecked,
+}
+
+impl From<verify::CheckStatus> for CheckStatus {
+    fn from(status: verify::CheckStatus) -> Self {
+        match status {
+            verify::CheckStatus::Passed => Self::Passed,
+            verify::CheckStatus::Failed => Self::Failed,
+            verify::CheckStatus::NotChecked => Self::NotChecked,
+        }
+    }
+}
+
+/// Every check the verifier runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Record)]
+pub struct Checks {
+    /// A trusted key verifies the signature.
+    pub signature: CheckStatus,
+    /// The signer's certificate was valid at the signing time (`iat`).
+    pub signer_validity: CheckStatus,
+    /// The signer may sign this certificate type (extended key usage).
+    pub key_usage: CheckStatus,
+    /// `iat` is not in the future (with the configured clock skew).
+    pub issued_at: CheckStatus,
+    /// `exp` has not passed.
+    pub expiry: CheckStatus,
+    /// The issuer (`iss`) is the signer's country. Informational: a mismatch does not make
+    /// the certificate invalid.
+    pub issuer_country: CheckStatus,
+}
+
+impl From<verify::Checks> for Checks {
+    fn from(checks: verify::Checks) -> Self {
+        Self {
+            signature: checks.signature.into(),
+            signer_validity: checks.signer_validity.into(),
+            key_usage: checks.key_usage.into(),
+            issued_at: checks.issued_at.into(),
+            expiry: checks.expiry.into(),
+            issuer_country: checks.issuer_country.into(),
+        }
+    }
+}
