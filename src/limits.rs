@@ -33,3 +33,16 @@ pub const MAX_CBOR_DEPTH: usize = 32;
 /// megabytes. 2,048 items bound that to about 128 KiB and still leave room for long issuer
 /// extensions.
 pub const MAX_CBOR_ITEMS: usize = 2048;
+
+/// Largest trust-list document accepted, in bytes.
+///
+/// The German DSC list, the largest published, held 829 DSCs in 4.0 MB of JSON (each entry
+/// carries the certificate in base64 and a thumbprint). 32 MiB is eight times that: room for
+/// growth, yet a hostile or corrupt download cannot make an importer parse without end.
+pub const MAX_TRUST_LIST_BYTES: usize = 32 * 1024 * 1024;
+
+/// Most entries a trust list may hold.
+///
+/// Twelve times the largest real list (829 DSCs). Entries are counted while the document is
+/// read, so a document of millions of tiny entries (`[{},{},…]`) fails before they are stored.
+pub const MAX_TRUST_LIST_ENTRIES: usize = 10_000;

@@ -8,12 +8,19 @@ use serde::Deserialize;
 use thiserror::Error;
 
 use super::{Dsc, DscError, Kid, TrustList};
+use crate::limits::{MAX_TRUST_LIST_BYTES, MAX_TRUST_LIST_ENTRIES};
 
 /// Why a trust-list document cannot be read at all (single bad entries are skipped instead).
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum TrustListError {
     #[error("trust list is not JSON of the expected shape")]
     NotJson,
+    /// Larger than [`MAX_TRUST_LIST_BYTES`]; refused before parsing.
+    #[error("trust list of {0} bytes exceeds {MAX_TRUST_LIST_BYTES} bytes")]
+    TooLarge(usize),
+    /// More than [`MAX_TRUST_LIST_ENTRIES`] entries.
+    #[error("trust list has more than {MAX_TRUST_LIST_ENTRIES} entries")]
+    TooManyEntries,
 }
 
 /// What an import took and what it skipped, and why.
@@ -47,11 +54,42 @@ pub enum SkipReason {
     KidMismatch,
 }
 
+/// `{"certificates": [...]}`; other members are skipped without being stored.
 #[derive(Deserialize)]
-#[serde(untagged)]
-enum Document {
-    Wrapped { certificates: Vec<Entry> },
-    Bare(Vec<Entry>),
+struct Wrapped {
+    certificates: Entries,
+}
+
+/// The entries of a document, at most [`MAX_TRUST_LIST_ENTRIES`]: counted as they are read.
+struct Entries(Vec<Entry>);
+
+/// The message of the serde error that stands for "too many entries" (serde errors carry text).
+const TOO_MANY_ENTRIES: &str = "too many trust-list entries";
+
+impl<'de> Deserialize<'de> for Entries {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Entries;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an array of trust-list entries")
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<Entries, A::Error> {
+                let mut entries = Vec::new();
+                while let Some(entry) = seq.next_element()? {
+                    if entries.len() == MAX_TRUST_LIST_ENTRIES {
+                        return Err(serde::de::Error::custom(TOO_MANY_ENTRIES));
+                    }
+                    entries.push(entry);
+                }
+                Ok(Entries(entries))
+            }
+        }
+        deserializer.deserialize_seq(Visitor)
+    }
 }
 
 #[derive(Deserialize)]
@@ -67,10 +105,26 @@ impl TrustList {
     /// Reads an unsigned JSON trust list. Entries that do not hold a usable DSC, or whose
     /// listed kid differs from the certificate's, are skipped and reported.
     pub fn from_unsigned_json(bytes: &[u8]) -> Result<(Self, ImportReport), TrustListError> {
-        let entries = match serde_json::from_slice(bytes).map_err(|_| TrustListError::NotJson)? {
-            Document::Wrapped { certificates } => certificates,
-            Document::Bare(entries) => entries,
+        if bytes.len() > MAX_TRUST_LIST_BYTES {
+            return Err(TrustListError::TooLarge(bytes.len()));
+        }
+        // The shape is chosen by the first byte rather than by trying both (serde's untagged
+        // enums buffer the whole document first, which would defeat the entry limit).
+        let first = bytes
+            .iter()
+            .find(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'));
+        let parsed = match first {
+            Some(b'[') => serde_json::from_slice::<Entries>(bytes),
+            _ => serde_json::from_slice::<Wrapped>(bytes).map(|w| w.certificates),
         };
+        let Entries(entries) = parsed.map_err(|e| {
+            // serde errors carry text only; the entry limit's is ours.
+            if e.to_string().contains(TOO_MANY_ENTRIES) {
+                TrustListError::TooManyEntries
+            } else {
+                TrustListError::NotJson
+            }
+        })?;
         let mut list = Self::new();
         let mut report = ImportReport::default();
         for (index, entry) in entries.into_iter().enumerate() {
@@ -157,8 +211,48 @@ mod tests {
     }
 
     #[test]
+    fn refuses_oversize_documents_before_parsing() {
+        let huge = vec![b' '; MAX_TRUST_LIST_BYTES + 1];
+        assert_eq!(
+            TrustList::from_unsigned_json(&huge).unwrap_err(),
+            TrustListError::TooLarge(MAX_TRUST_LIST_BYTES + 1)
+        );
+    }
+
+    #[test]
+    fn refuses_more_entries_than_the_limit_in_both_shapes() {
+        let entries = |n: usize| format!("[{}]", vec!["{}"; n].join(","));
+        let (list, report) =
+            TrustList::from_unsigned_json(entries(MAX_TRUST_LIST_ENTRIES).as_bytes()).unwrap();
+        assert_eq!(
+            (list.len(), report.skipped.len()),
+            (0, MAX_TRUST_LIST_ENTRIES)
+        );
+        for doc in [
+            entries(MAX_TRUST_LIST_ENTRIES + 1),
+            format!(
+                "{{\"certificates\": {}}}",
+                entries(MAX_TRUST_LIST_ENTRIES + 1)
+            ),
+        ] {
+            assert_eq!(
+                TrustList::from_unsigned_json(doc.as_bytes()).unwrap_err(),
+                TrustListError::TooManyEntries
+            );
+        }
+    }
+
+    #[test]
     fn refuses_documents_of_another_shape() {
-        for doc in ["", "{}", "{\"certificates\": 3}", "[1, 2]", "not json"] {
+        for doc in [
+            "",
+            "{}",
+            "{\"certificates\": 3}",
+            "[1, 2]",
+            "not json",
+            " [] trailing",
+            "{\"certificates\": []} {}",
+        ] {
             assert_eq!(
                 TrustList::from_unsigned_json(doc.as_bytes()).unwrap_err(),
                 TrustListError::NotJson,
