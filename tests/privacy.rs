@@ -89,11 +89,14 @@ fn verification_results_show_no_personal_data() {
     }
 }
 
+/// The entries of a CBOR map.
+type Entries = Vec<(Value, Value)>;
+
 /// Certificates that fail to decode right next to the personal fields: each payload breakage
 /// keeps the names, date of birth and UVCI in the input.
 fn broken_payloads() -> Vec<(&'static str, Value)> {
     let dcc = dcc_of_sample("vn-vaccination-es256");
-    let edit = |f: &dyn Fn(&mut Vec<(Value, Value)>)| {
+    let edit = |f: &dyn Fn(&mut Entries)| {
         let mut dcc = dcc.clone();
         if let Value::Map(entries) = &mut dcc {
             f(entries);
@@ -101,7 +104,7 @@ fn broken_payloads() -> Vec<(&'static str, Value)> {
         dcc
     };
     let set = |key: &'static str, value: Value| {
-        edit(&move |entries: &mut Vec<(Value, Value)>| {
+        edit(&move |entries: &mut Entries| {
             entries.retain(|(k, _)| k.as_text() != Some(key));
             entries.push((key.into(), value.clone()));
         })
