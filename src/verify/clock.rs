@@ -64,7 +64,9 @@ pub fn parse_instant(text: &str) -> Option<i64> {
             sign * (h * 3600 + m * 60)
         }
     };
-    let valid = (1..=12).contains(&month)
+    // Four-digit years only (RFC 3339 `date-fullyear`): longer ones would overflow the sums below.
+    let valid = (0..=9999).contains(&year)
+        && (1..=12).contains(&month)
         && (1..=days_in_month(year, month)).contains(&day)
         && hour < 24
         && minute < 60
@@ -163,6 +165,11 @@ mod tests {
             "2021-05-29T19:21:13+2",
             "2021-05-29T19:21:13.Z",
             "x021-05-29T19:21:13Z",
+            // RFC 3339 years have four digits; longer ones overflowed the day count (a panic
+            // in debug builds, a wrong instant in release ones).
+            "99999999999999-01-01T00:00:00Z",
+            "9223372036854775807-03-01T00:00:00Z",
+            "10000-01-01T00:00:00Z",
         ] {
             assert_eq!(parse_instant(text), None, "{text}");
         }
