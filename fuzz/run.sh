@@ -13,6 +13,7 @@ seconds=${1:-60}
 shift || true
 all_targets=(
   verify
+  verify_signed_cwt
   base45
   inflate
   cose
@@ -20,6 +21,7 @@ all_targets=(
   payload
   dsc
   trust_list_unsigned_json
+  instant
   # INTEGRATOR: the signed trust-list importers (branch `trust`: the German and Austrian lists)
   # each get a target here, named trust_list_<source>, fuzzing the whole signed import from
   # bytes; seed them in seed.py from testdata (e.g. the signed DE list) and give them a
@@ -47,6 +49,7 @@ max_len() {
     verify | base45) echo 16384 ;;        # MAX_QR_TEXT_BYTES is 8192
     inflate) echo 8192 ;;                 # the most a QR code's base45 can hold is ~5.5 KB
     trust_list_unsigned_json) echo 65536 ;;
+    instant) echo 64 ;;
     *) echo 70000 ;;                      # MAX_INFLATED_BYTES is 65536
   esac
 }

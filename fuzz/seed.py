@@ -8,6 +8,7 @@ import hashlib
 import json
 import pathlib
 import sys
+import zlib
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 CORPUS = pathlib.Path(__file__).resolve().parent / "corpus"
@@ -50,6 +51,18 @@ def cose_payload(cose):
     return cose[at : at + length]
 
 
+BASE45 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:"
+
+
+def base45_decode(text):
+    out = bytearray()
+    for i in range(0, len(text), 3):
+        group = [BASE45.index(c) for c in text[i : i + 3]]
+        value = sum(d * 45**k for k, d in enumerate(group))
+        out += value.to_bytes(2 if len(group) == 3 else 1, "big")
+    return bytes(out)
+
+
 def main():
     seeds = {}
 
@@ -75,7 +88,9 @@ def main():
             except ValueError:
                 pass
         try:
-            add("cwt", cose_payload(bytes.fromhex(case.get("COSE") or "")))
+            cwt = cose_payload(bytes.fromhex(case.get("COSE") or ""))
+            add("cwt", cwt)
+            add("verify_signed_cwt", cwt)
         except (ValueError, IndexError, KeyError):
             pass
         cert = (case.get("TESTCTX") or {}).get("CERTIFICATE")
@@ -88,12 +103,22 @@ def main():
             certificates.append((case.get("TESTCTX", {}).get("COUNTRY", ""), der))
 
     samples = ROOT / "testdata/samples"
-    for path in sorted(samples.glob("*.txt")):
-        add("verify", path.read_text().strip())
+    for path in sorted(samples.glob("vn-*.txt")):
+        qr = path.read_text().strip()
+        add("verify", qr)
+        add("base45", qr[4:])
+        compressed = base45_decode(qr[4:])
+        cose = zlib.decompress(compressed)
+        add("inflate", compressed)
+        add("cose", cose)
+        add("cwt", cose_payload(cose))
+        add("verify_signed_cwt", cose_payload(cose))
     for path in sorted((samples / "pki").glob("*.crt.der")):
         add("dsc", path.read_bytes())
         certificates.append(("VN", path.read_bytes()))
     add("trust_list_unsigned_json", (samples / "trust-list.json").read_bytes())
+    for instant in ["2026-06-01T00:00:00Z", "2021-05-29T21:21:13.5+0200", "2000-02-29 00:00:00"]:
+        add("instant", instant)
     # Small lists of conformance certificates, in both shapes the importer reads.
     for i in range(0, min(len(certificates), 40), 4):
         entries = [
