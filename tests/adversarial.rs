@@ -9,7 +9,7 @@ use dcc_verify::cose::CoseError;
 use dcc_verify::crypto::KeyError;
 use dcc_verify::cwt::{Claim, CwtError};
 use dcc_verify::inflate::InflateError;
-use dcc_verify::limits::{MAX_CBOR_DEPTH, MAX_QR_TEXT_BYTES};
+use dcc_verify::limits::{MAX_CBOR_DEPTH, MAX_CBOR_ITEMS, MAX_QR_TEXT_BYTES};
 use dcc_verify::payload::PayloadError;
 use dcc_verify::{
     CborError, CertificateType, CheckStatus, DecodeError, InvalidReason, Outcome, Verification,
@@ -422,6 +422,30 @@ fn deeply_nested_cbor_is_refused() {
         &verify(&es256_certificate(cwt).qr()),
         "malformed-cwt",
         |e| *e == DecodeError::Cwt(CwtError::Cbor(CborError::TooDeep)),
+    );
+}
+
+#[test]
+fn cbor_item_flood_is_refused_before_it_is_built() {
+    // 60,000 one-byte items in the unprotected header: ~100 QR characters once compressed, and
+    // megabytes of decoded values if they were built.
+    let mut cose = vec![0xd2, 0x84, 0x40, 0x9a];
+    cose.extend_from_slice(&60_000u32.to_be_bytes());
+    cose.resize(cose.len() + 60_000, 0x00);
+    cose.extend_from_slice(&[0x40, 0x40]);
+    let qr = qr_from_cose(&cose);
+    assert!(qr.len() < 1000, "{}", qr.len());
+    assert_malformed(&verify(&qr), "malformed-cose", |e| {
+        *e == DecodeError::Cose(CoseError::Cbor(CborError::TooManyItems))
+    });
+    // Inside the signed payload: a claim holding MAX_CBOR_ITEMS small integers.
+    let cwt = Cwt::vaccination()
+        .set(-1, Value::Array(vec![Value::from(0); MAX_CBOR_ITEMS]))
+        .encode();
+    assert_malformed(
+        &verify(&es256_certificate(cwt).qr()),
+        "malformed-cwt",
+        |e| *e == DecodeError::Cwt(CwtError::Cbor(CborError::TooManyItems)),
     );
 }
 
