@@ -24,6 +24,16 @@ pub const MAX_INFLATED_BYTES: usize = 64 * 1024;
 /// recursion (and so its stack use) small on phones.
 pub const MAX_CBOR_DEPTH: usize = 32;
 
+/// Most CBOR data items accepted in one decoded structure (the COSE message, the CWT).
+///
+/// A certificate's CWT holds about 50 items (claims, names, one entry of ten fields; the largest
+/// in the EU conformance corpus holds 69) and its COSE message about 10. Decoding
+/// builds a value of some 32-64 bytes for every item, which may be a single byte of input: without
+/// this limit an inflated payload of [`MAX_INFLATED_BYTES`] made of tiny items would cost
+/// megabytes. 2,048 items bound that to about 128 KiB and still leave room for long issuer
+/// extensions.
+pub const MAX_CBOR_ITEMS: usize = 2048;
+
 /// Largest trust-list document accepted, in bytes (signature and content together).
 ///
 /// The German DSC list, which mirrors every issuer on the EU gateway, is 4 MB for 829

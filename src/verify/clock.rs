@@ -36,9 +36,13 @@ impl Clock for FixedClock {
 /// not been set (a phone after a battery swap says 1970), and cannot judge expiry.
 pub const EARLIEST_PLAUSIBLE_TIME: i64 = 1_577_836_800;
 
+/// The first and last instants RFC 3339 can write in UTC: 0000-01-01T00:00:00Z and
+/// 9999-12-31T23:59:59Z.
+const RFC3339_RANGE: std::ops::RangeInclusive<i64> = -62_167_219_200..=253_402_300_799;
+
 /// Parses an instant in RFC 3339 form, leniently as real data needs: the zone may be missing
 /// (taken as UTC), `Z`, `±hh:mm` or `±hhmm`; any number of fractional digits (ignored).
-/// Returns Unix seconds.
+/// Returns Unix seconds, always of an instant that [`format_instant`] writes back.
 pub fn parse_instant(text: &str) -> Option<i64> {
     let (date, time) = text.trim().split_once(['T', 't', ' '])?;
     let [year, month, day] = fields::<3>(date, '-')?;
@@ -64,14 +68,20 @@ pub fn parse_instant(text: &str) -> Option<i64> {
             sign * (h * 3600 + m * 60)
         }
     };
-    let valid = (1..=12).contains(&month)
+    // Four-digit years only (RFC 3339 `date-fullyear`): longer ones would overflow the sums below.
+    let valid = (0..=9999).contains(&year)
+        && (1..=12).contains(&month)
         && (1..=days_in_month(year, month)).contains(&day)
         && hour < 24
         && minute < 60
         && second < 61;
-    valid.then(|| {
-        days_from_civil(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second - offset
-    })
+    if !valid {
+        return None;
+    }
+    let instant =
+        days_from_civil(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second - offset;
+    // An offset can move year 0000 or 9999 out of what RFC 3339 can write in UTC.
+    RFC3339_RANGE.contains(&instant).then_some(instant)
 }
 
 /// Formats Unix seconds as RFC 3339 UTC, e.g. `2026-03-01T00:00:00Z`.
@@ -163,6 +173,16 @@ mod tests {
             "2021-05-29T19:21:13+2",
             "2021-05-29T19:21:13.Z",
             "x021-05-29T19:21:13Z",
+            // RFC 3339 years have four digits; longer ones overflowed the day count (a panic
+            // in debug builds, a wrong instant in release ones).
+            "99999999999999-01-01T00:00:00Z",
+            "9223372036854775807-03-01T00:00:00Z",
+            "10000-01-01T00:00:00Z",
+            // Found by fuzzing (fuzz/fuzz_targets/instant.rs): an offset moved the instant to
+            // year -1, which format_instant wrote as "-001-12-31T22:00:05Z".
+            "0-1-1 0:0:5+0200",
+            "0000-01-01T00:00:00+00:01",
+            "9999-12-31T23:59:59-00:01",
         ] {
             assert_eq!(parse_instant(text), None, "{text}");
         }
@@ -172,7 +192,15 @@ mod tests {
     fn formats_and_round_trips() {
         assert_eq!(format_instant(0), "1970-01-01T00:00:00Z");
         assert_eq!(format_instant(1_700_000_000), "2023-11-14T22:13:20Z");
-        for t in [-86_401, 0, 951_782_400, 1_622_316_073, 4_102_444_800] {
+        for t in [
+            -86_401,
+            0,
+            951_782_400,
+            1_622_316_073,
+            4_102_444_800,
+            *RFC3339_RANGE.start(),
+            *RFC3339_RANGE.end(),
+        ] {
             assert_eq!(parse_instant(&format_instant(t)), Some(t));
         }
     }

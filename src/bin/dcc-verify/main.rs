@@ -1,6 +1,15 @@
 //! `dcc-verify`: verify and decode EU Digital COVID Certificate QR texts from the command line.
 //! Built on the library's public API only.
 
+// Like the library: no panics, whatever the input or the state of stdout.
+#![deny(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::unreachable
+)]
+
 mod output;
 mod trust;
 
@@ -251,7 +260,9 @@ fn decode_command(qr: &str) -> Result<ExitCode, UsageError> {
         Ok(decoded) => {
             let json = serde_json::to_string_pretty(&output::decoded_json(&decoded))
                 .map_err(|e| UsageError(format!("writing output: {e}")))?;
-            println!("{json}");
+            // writeln!, not println!: a closed pipe (`| head`) is an error, not a panic.
+            writeln!(std::io::stdout().lock(), "{json}")
+                .map_err(|e| UsageError(format!("writing output: {e}")))?;
             Ok(ExitCode::SUCCESS)
         }
         Err(e) => {
