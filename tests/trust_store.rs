@@ -495,7 +495,15 @@ fn stale_and_refuse_settings_follow_the_age_of_the_list() {
             (status.age_seconds, status.stale, status.signed),
             (Some(age), stale, true)
         );
+        // What an app asks outside a verification (e.g. to prompt for a refresh) is the same.
+        let list = verifier.trust_list().unwrap();
+        assert_eq!(
+            verifier.settings().status_of(&list, fetched_at + age),
+            status
+        );
     }
+    let clocked = Verifier::default().with_clock(FixedClock(fetched_at + 5));
+    assert_eq!(clocked.now(), fetched_at + 5);
 
     let strict = Settings {
         stale_after: hour,

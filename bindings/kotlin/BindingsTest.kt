@@ -2,11 +2,12 @@
 // generates, compiles and runs this). Plain `main`: no Gradle, no JUnit on this machine.
 // Prints "N passed, N failed" and exits 1 on any failure.
 //
-// Staleness of the trust list is not tested yet: the core has none until the TrustStore of
-// the trust branch lands (then: Settings.maxTrustListAgeSeconds, Verification.trustListStale).
+// The Austrian list format is not exercised: there is no real Austrian list in testdata/ (the
+// Rust tests cover it with lists signed by generated keys); the binding is the same call.
 
 package eu.dcc.verify.test
 
+import eu.dcc.verify.CacheLoadError
 import eu.dcc.verify.CertificateType
 import eu.dcc.verify.CheckStatus
 import eu.dcc.verify.DecodeOutcome
@@ -16,12 +17,18 @@ import eu.dcc.verify.InvalidReason
 import eu.dcc.verify.Outcome
 import eu.dcc.verify.Settings
 import eu.dcc.verify.SignatureAlgorithm
+import eu.dcc.verify.SignedTrustList
 import eu.dcc.verify.SkipReason
+import eu.dcc.verify.TrustListFormat
+import eu.dcc.verify.UndecidableReason
+import eu.dcc.verify.UnsignedTrustList
 import eu.dcc.verify.Verification
 import eu.dcc.verify.Verifier
 import eu.dcc.verify.VerifierException
 import java.io.File
+import java.nio.file.Files
 import java.util.concurrent.Callable
+import java.util.concurrent.CountDownLatch
 import java.util.concurrent.Executors
 import java.util.concurrent.TimeUnit
 import kotlin.system.exitProcess
@@ -34,28 +41,42 @@ private const val AT = 1_780_272_000L
 private fun sample(name: String) = File(repo, "testdata/samples/$name.txt").readText()
 
 private val sampleList = File(repo, "testdata/samples/trust-list.json").readBytes()
+private val germanList = File(repo, "testdata/trustlists/de-dsc-list.signed").readBytes()
+private val germanKey = File(repo, "testdata/trustlists/de-dsc-list-signing-key.pem").readBytes()
+private const val DAY = 86_400L
+
+private fun samples() = UnsignedTrustList.Json(sampleList)
+
+private fun german() = SignedTrustList.De(germanList)
+
+/** The German list with one byte of its signed JSON flipped. */
+private fun tamperedGerman(): SignedTrustList {
+    val bytes = germanList.copyOf()
+    bytes[bytes.size / 2] = (bytes[bytes.size / 2].toInt() xor 1).toByte()
+    return SignedTrustList.De(bytes)
+}
 
 private fun verifierWithSamples(): Verifier =
     Verifier(Settings()).also { verifier ->
-        val report = verifier.loadUnsignedTrustList(sampleList)
+        val report = verifier.loadUnsignedTrustList(samples())
         expect(8L to 0, report.taken to report.skipped.size, "sample list import")
     }
 
-/**
- * Loads the real German DSC list (829 certificates from 77 issuers) into [verifier].
- *
- * Today its JSON part is imported as an unsigned list: line 1 of the file is the signature,
- * the rest the JSON it signs. WHEN TrustStore LANDS this becomes
- * `verifier.loadTrustList(file.readBytes(), TrustListFormat.DE_DSC_LIST)` on the whole file,
- * verified with testdata/trustlists/de-dsc-list-signing-key.pem, and the test also expects a
- * tampered copy to be refused.
- */
-private fun importGermanList(verifier: Verifier): Long {
-    val file = File(repo, "testdata/trustlists/de-dsc-list.signed").readBytes()
-    val json = file.copyOfRange(file.indexOf('\n'.code.toByte()) + 1, file.size)
-    val report = verifier.loadUnsignedTrustList(json)
-    expect(0, report.skipped.size, "skipped entries of the German list")
-    return report.taken
+private fun code(outcome: Outcome): String = when (outcome) {
+    is Outcome.Valid -> "valid"
+    is Outcome.Invalid -> outcome.code
+    is Outcome.Undecidable -> outcome.code
+}
+
+/** Runs [body], which must throw a [T]; returns it. */
+private inline fun <reified T : Throwable> thrown(what: String, body: () -> Unit): T {
+    try {
+        body()
+    } catch (e: Throwable) {
+        if (e is T) return e
+        throw AssertionError("$what: expected ${T::class.simpleName}, got $e")
+    }
+    throw AssertionError("$what: nothing thrown")
 }
 
 private fun invalid(v: Verification): Outcome.Invalid =
@@ -223,45 +244,149 @@ fun main() {
     }
 
     test("misuse throws typed exceptions; a refused list leaves the old one in force") {
-        try {
-            Verifier(Settings(clockSkewSeconds = -1))
-            throw AssertionError("negative clock skew accepted")
-        } catch (e: VerifierException.InvalidArgument) {
-            check(e.message!!.contains("clock_skew_seconds"), "message names the setting")
+        for ((bad, name) in listOf(
+            Settings(clockSkewSeconds = -1) to "clock_skew_seconds",
+            Settings(staleAfterSeconds = -1) to "stale_after_seconds",
+            Settings(refuseAfterSeconds = -1) to "refuse_after_seconds",
+        )) {
+            val e = thrown<VerifierException.InvalidArgument>(name) { Verifier(bad) }
+            check(e.detail.contains(name), "detail names $name")
         }
-        try {
-            verifier.loadUnsignedTrustList("not json".toByteArray())
-            throw AssertionError("not-JSON accepted")
-        } catch (e: VerifierException.TrustListUnreadable) {
+        val notJson = thrown<VerifierException.TrustListRefused>("not JSON") {
+            verifier.loadUnsignedTrustList(UnsignedTrustList.Json("not json".toByteArray()))
         }
+        expect("not-json", notJson.code, "refusal code")
+        val badAnchor = thrown<VerifierException.InvalidAnchor>("bad anchor") {
+            verifier.loadTrustList(german(), listOf(germanKey, "not a key".toByteArray()))
+        }
+        expect(1L, badAnchor.index, "bad anchor index")
+        val noAnchors = thrown<VerifierException.TrustListRefused>("no anchors") { verifier.loadTrustList(german(), listOf()) }
+        expect("no-anchors", noAnchors.code, "refusal code")
+        thrown<VerifierException.NoCacheDirectory>("no cache") { verifier.updateCache(german()) }
+        expect(null, verifier.cacheLoadError(), "no cache, no cache error")
         expect(8L, verifier.trustListInfo()?.certificateCount, "list in force")
         expect(Outcome.Valid, verifier.verify(sample("vn-vaccination-es256"), AT).outcome, "still verifies")
     }
 
     test("the import report lists skipped entries and why") {
+        val real = String(sampleList).substringAfter("\"rawData\": \"").substringBefore('"')
         val scratch = Verifier()
-        val report = scratch.loadUnsignedTrustList(
-            """[{"rawData":"AAAA"},{"rawData":"%%%"},{"kid":"AAAAAAAAAAA=","rawData":"AAAA"}]""".toByteArray(),
-        )
-        expect(0L, report.taken, "taken")
+        val report = scratch.loadUnsignedTrustList(UnsignedTrustList.Json(
+            """[{"rawData":"AAAA"},{"rawData":"%%%"},{"kid":"AAAAAAAAAAA=","rawData":"$real"},{"kid":"6+Dmto+Hqng=","rawData":"$real","timestamp":"2026-03-01T00:00:00Z"}]""".toByteArray(),
+        ))
+        expect(1L, report.taken, "taken")
         expect(
             listOf(0L to SkipReason.NOT_A_CERTIFICATE, 1L to SkipReason.NOT_BASE64, 2L to SkipReason.KID_MISMATCH),
             report.skipped.map { it.index to it.reason },
             "skipped",
         )
         expect("AAAAAAAAAAA=", report.skipped[2].listedKid, "listed kid")
+        check(report.skipped.all { it.message.isNotBlank() }, "messages")
+        expect(1_772_323_200L, report.newestEntry, "newest entry")
         scratch.close()
     }
 
-    test("the real German DSC list imports; test keys are unknown to it") {
+    test("the real German DSC list imports signed; test keys are unknown to it") {
         val german = Verifier()
-        val taken = importGermanList(german)
-        expect(829L, taken, "certificates taken")
-        expect(829L, german.trustListInfo()?.certificateCount, "list in force")
-        expect(InvalidReason.UnknownSigner, invalid(german.verify(sample("vn-vaccination-es256"), AT)).reason, "sample")
-        german.loadUnsignedTrustList(sampleList)
-        expect(Outcome.Valid, german.verify(sample("vn-vaccination-es256"), AT).outcome, "after switching back")
+        val report = german.loadTrustList(german(), listOf(germanKey))
+        expect(829L to 0, report.taken to report.skipped.size, "taken, skipped")
+        val info = german.trustListInfo() ?: throw AssertionError("no list in force")
+        expect(829L, info.certificateCount, "list in force")
+        expect(Triple(TrustListFormat.DE, true, false), Triple(info.status.format, info.status.signed, info.status.stale), "status")
+        expect(16, info.anchor?.length, "anchor id")
+        expect(report.newestEntry, info.listTime, "list time")
+        val issuers = info.issuers.associate { it.country to it.certificateCount }
+        expect(829L, issuers.values.sum(), "per-issuer counts")
+        check((issuers["VN"] ?: 0L) >= 1L, "a VN DSC is listed")
+        val v = german.verify(sample("vn-vaccination-es256"), AT)
+        expect(InvalidReason.UnknownSigner, invalid(v).reason, "sample")
+        expect(TrustListFormat.DE to true, v.trustList?.format to v.trustList?.signed, "verification's list")
+        german.loadUnsignedTrustList(samples())
+        val back = german.verify(sample("vn-vaccination-es256"), AT)
+        expect(Outcome.Valid, back.outcome, "after switching back")
+        expect(TrustListFormat.JSON to false, back.trustList?.format to back.trustList?.signed, "unsigned list")
         german.close()
+    }
+
+    test("a tampered signed list is refused; the previous list stays") {
+        val v = verifierWithSamples()
+        val e = thrown<VerifierException.TrustListRefused>("tampered") { v.loadTrustList(tamperedGerman(), listOf(germanKey)) }
+        expect("signature-invalid", e.code, "refusal code")
+        expect(8L, v.trustListInfo()?.certificateCount, "list in force")
+        expect(Outcome.Valid, v.verify(sample("vn-vaccination-es256"), AT).outcome, "still verifies")
+        v.close()
+    }
+
+    test("a list fetched three days ago is stale") {
+        val now = System.currentTimeMillis() / 1000
+        val v = Verifier()
+        v.loadTrustList(german(), listOf(germanKey), fetchedAt = now - 3 * DAY)
+        val info = v.trustListInfo()!!
+        expect(now - 3 * DAY, info.fetchedAt, "fetched at")
+        check(info.status.stale, "info says stale")
+        val age = info.status.ageSeconds!!
+        check(age >= 3 * DAY && age < 3 * DAY + 60, "info age $age")
+        val status = v.verify(sample("vn-vaccination-es256"), now).trustList!!
+        expect(Triple(3 * DAY, true, true), Triple(status.ageSeconds, status.stale, status.signed), "at now")
+        val earlier = v.verify(sample("vn-vaccination-es256"), now - 3 * DAY + 3600).trustList!!
+        expect(3600L to false, earlier.ageSeconds to earlier.stale, "an hour after the fetch")
+        v.close()
+    }
+
+    test("refuseAfterSeconds makes an older list undecidable") {
+        val strict = Verifier(Settings(staleAfterSeconds = DAY, refuseAfterSeconds = 2 * DAY))
+        strict.loadUnsignedTrustList(samples(), fetchedAt = AT - 3 * DAY)
+        val v = strict.verify(sample("vn-vaccination-es256"), AT)
+        val outcome = v.outcome as? Outcome.Undecidable ?: throw AssertionError("not undecidable: ${v.outcome}")
+        expect(UndecidableReason.TRUST_LIST_EXPIRED to "trust-list-expired", outcome.reason to outcome.code, "reason")
+        expect(CheckStatus.PASSED, v.checks.signature, "the checks still ran")
+        val younger = strict.verify(sample("vn-vaccination-es256"), AT - DAY - 3600)
+        expect(Outcome.Valid, younger.outcome, "before the limit")
+        expect(2 * DAY - 3600 to true, younger.trustList?.ageSeconds to younger.trustList?.stale, "age, stale")
+        strict.close()
+    }
+
+    test("the cache directory keeps the last good list across restarts") {
+        val valid = sample("vn-vaccination-es256")
+        val tmp = Files.createTempDirectory("dcc-verify-cache").toFile()
+        try {
+            val directory = File(tmp, "trust").path
+            val cacheFile = File(directory, "trust-list.cache")
+            val first = Verifier.openCache(directory, listOf(germanKey))
+            expect(CacheLoadError.Missing, first.cacheLoadError(), "empty cache")
+            expect(null, first.trustListInfo(), "no list")
+            expect("no-trust-list", code(first.verify(valid, AT).outcome), "before any update")
+
+            expect(829L, first.updateCache(german()).taken, "German list")
+            expect("unknown-signer", code(first.verify(valid, AT).outcome), "with the German list")
+            expect(8L, first.updateCacheUnsigned(samples()).taken, "sample list (newer entries)")
+            expect(Outcome.Valid, first.verify(valid, AT).outcome, "with the sample list")
+            val onDisk = cacheFile.readBytes()
+
+            val rollback = thrown<VerifierException.TrustListRefused>("older list") { first.updateCache(german()) }
+            expect("rollback", rollback.code, "refusal code")
+            val tampered = thrown<VerifierException.TrustListRefused>("tampered") { first.updateCache(tamperedGerman(), force = true) }
+            expect("signature-invalid", tampered.code, "refusal code")
+            expect(Outcome.Valid, first.verify(valid, AT).outcome, "the list in force stays")
+            check(cacheFile.readBytes().contentEquals(onDisk), "the cache file is unchanged")
+
+            val second = Verifier.openCache(directory, listOf(germanKey)) // the app's next start
+            expect(null, second.cacheLoadError(), "loaded")
+            expect(8L, second.trustListInfo()?.certificateCount, "list loaded at start-up")
+            expect(Outcome.Valid, second.verify(valid, AT).outcome, "verifies at start-up")
+
+            expect(829L, first.updateCache(german(), force = true).taken, "forced")
+            val third = Verifier.openCache(directory, listOf(germanKey))
+            expect(829L to true, third.trustListInfo()?.certificateCount to third.trustListInfo()?.status?.signed, "signed list reloaded")
+            val untrusting = Verifier.openCache(directory, listOf()) // the key is no longer an anchor
+            expect(null, untrusting.trustListInfo(), "no list")
+            val problem = untrusting.cacheLoadError() as? CacheLoadError.Rejected
+                ?: throw AssertionError("not rejected: ${untrusting.cacheLoadError()}")
+            expect("no-anchors", problem.code, "rejection code")
+            listOf(first, second, third, untrusting).forEach { it.close() }
+        } finally {
+            tmp.deleteRecursively()
+        }
     }
 
     test("printed results carry no personal data") {
@@ -275,34 +400,47 @@ fun main() {
         }
     }
 
-    test("4 threads verify while another replaces the trust list") {
-        val shared = verifierWithSamples()
-        val valid = sample("vn-vaccination-es256")
-        val emptyList = """{"certificates":[]}""".toByteArray()
-        val pool = Executors.newFixedThreadPool(5)
-        val updater = pool.submit(Callable {
-            repeat(100) { i -> shared.loadUnsignedTrustList(if (i % 2 == 0) emptyList else sampleList) }
-        })
-        val verifiers = (1..4).map {
-            pool.submit(Callable {
-                (1..250).map {
-                    when (val outcome = shared.verify(valid, AT).outcome) {
-                        is Outcome.Valid -> "valid"
-                        is Outcome.Invalid -> outcome.code
-                        is Outcome.Undecidable -> outcome.code
+    test("4 threads verify while another updates the cache") {
+        val tmp = Files.createTempDirectory("dcc-verify-threads").toFile()
+        try {
+            val shared = Verifier.openCache(tmp.path, listOf(germanKey))
+            shared.updateCacheUnsigned(samples())
+            val valid = sample("vn-vaccination-es256")
+            val pool = Executors.newFixedThreadPool(5)
+            val running = CountDownLatch(4)
+            val verifiers = (1..4).map {
+                pool.submit(Callable {
+                    try {
+                        (1..250).map { code(shared.verify(valid, AT).outcome) }
+                    } finally {
+                        running.countDown()
                     }
+                })
+            }
+            // The real update path (verified, written to disk, swapped in), until the verifiers
+            // are done: every verification runs while updates do. At least two updates, and the
+            // last one back to the sample list.
+            val updater = pool.submit(Callable {
+                var i = 0
+                while (running.count > 0 || i < 2 || i % 2 == 1) {
+                    if (i % 2 == 0) shared.updateCache(german(), force = true) else shared.updateCacheUnsigned(samples(), force = true)
+                    i++
                 }
+                i
             })
+            val seen = verifiers.flatMap { it.get(120, TimeUnit.SECONDS) }
+            val updates = updater.get(120, TimeUnit.SECONDS)
+            pool.shutdown()
+            expect(1000, seen.size, "verifications")
+            println("     $updates updates; answers seen: ${seen.groupingBy { it }.eachCount()}")
+            // Each verification sees one list, whole: the samples' (valid) or the German one.
+            expect(emptySet<String>(), seen.toSet() - setOf("valid", "unknown-signer"), "other answers")
+            expect(Outcome.Valid, shared.verify(valid, AT).outcome, "after the last update (sample list)")
+            expect(8L, Verifier.openCache(tmp.path, listOf(germanKey)).trustListInfo()?.certificateCount, "on disk")
+            shared.close()
+        } finally {
+            tmp.deleteRecursively()
         }
-        updater.get(120, TimeUnit.SECONDS)
-        val seen = verifiers.flatMap { it.get(120, TimeUnit.SECONDS) }
-        pool.shutdown()
-        expect(1000, seen.size, "verifications")
-        println("     answers seen: ${seen.groupingBy { it }.eachCount()}")
-        // Each verification sees one list, whole: the samples' (valid) or the empty one.
-        expect(emptySet<String>(), seen.toSet() - setOf("valid", "unknown-signer"), "other answers")
-        expect(Outcome.Valid, shared.verify(valid, AT).outcome, "after the last update (sample list)")
-        shared.close()
     }
 
     verifier.close()

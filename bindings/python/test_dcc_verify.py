@@ -3,12 +3,13 @@
 bindings/test.sh generates `dcc_verify.py` next to the built `libdcc_verify.so` and puts that
 directory on PYTHONPATH. Run directly, this prints "python: N passed, N failed".
 
-Staleness of the trust list is not tested yet: the core has none until the TrustStore of the
-trust branch lands (then: Settings.max_trust_list_age_seconds, Verification.trust_list_stale).
+The Austrian list format is not exercised here: there is no real Austrian list in testdata/
+(the Rust tests cover it with lists signed by generated keys); the binding is the same call.
 """
 
 import json
 import sys
+import tempfile
 import threading
 import time
 import unittest
@@ -19,34 +20,41 @@ import dcc_verify as dcc
 REPO = Path(__file__).resolve().parents[2]
 SAMPLES = REPO / "testdata" / "samples"
 SAMPLE_LIST = (SAMPLES / "trust-list.json").read_bytes()
+GERMAN_LIST = (REPO / "testdata" / "trustlists" / "de-dsc-list.signed").read_bytes()
+GERMAN_KEY = (REPO / "testdata" / "trustlists" / "de-dsc-list-signing-key.pem").read_bytes()
 # 2026-06-01T00:00:00Z: the samples' README states the expected answers at this time.
 AT = 1_780_272_000
+DAY = 86_400
 
 
 def sample(name):
     return (SAMPLES / f"{name}.txt").read_text()
 
 
+def samples_list():
+    return dcc.UnsignedTrustList.JSON(SAMPLE_LIST)
+
+
+def german_list(bytes_=GERMAN_LIST):
+    return dcc.SignedTrustList.DE(bytes_)
+
+
+def tampered_german_list():
+    """The German list with one byte of its signed JSON flipped."""
+    tampered = bytearray(GERMAN_LIST)
+    tampered[len(tampered) // 2] ^= 0x01
+    return german_list(bytes(tampered))
+
+
 def verifier_with_samples():
     verifier = dcc.Verifier(dcc.Settings())
-    report = verifier.load_unsigned_trust_list(SAMPLE_LIST)
+    report = verifier.load_unsigned_trust_list(samples_list())
     assert (report.taken, len(report.skipped)) == (8, 0), report
     return verifier
 
 
-def import_german_list(verifier):
-    """Loads the real German DSC list (829 certificates from 77 issuers) into `verifier`.
-
-    Today its JSON part is imported as an unsigned list: line 1 of the file is the signature,
-    the rest the JSON it signs. WHEN TrustStore LANDS this becomes
-    `verifier.load_trust_list(whole_file, dcc.TrustListFormat.DE_DSC_LIST)`, verified with
-    testdata/trustlists/de-dsc-list-signing-key.pem, and a tampered copy must be refused.
-    """
-    signed = (REPO / "testdata" / "trustlists" / "de-dsc-list.signed").read_bytes()
-    _signature, document = signed.split(b"\n", 1)
-    report = verifier.load_unsigned_trust_list(document)
-    assert report.skipped == [], report.skipped
-    return report.taken
+def code_of(outcome):
+    return "valid" if outcome.is_valid() else outcome.code
 
 
 class Bindings(unittest.TestCase):
@@ -175,34 +183,140 @@ class Bindings(unittest.TestCase):
             self.assertEqual(self.verifier.verify(sample(name)).outcome, self.verifier.verify(sample(name), now).outcome)
 
     def test_misuse_raises_typed_errors_and_keeps_the_list(self):
-        with self.assertRaises(dcc.VerifierError.InvalidArgument) as raised:
-            dcc.Verifier(dcc.Settings(clock_skew_seconds=-1))
-        self.assertIn("clock_skew_seconds", str(raised.exception))
-        with self.assertRaises(dcc.VerifierError.TrustListUnreadable):
-            self.verifier.load_unsigned_trust_list(b"not json")
+        for bad, name in [
+            (dcc.Settings(clock_skew_seconds=-1), "clock_skew_seconds"),
+            (dcc.Settings(stale_after_seconds=-1), "stale_after_seconds"),
+            (dcc.Settings(refuse_after_seconds=-1), "refuse_after_seconds"),
+        ]:
+            with self.assertRaises(dcc.VerifierError.InvalidArgument) as raised:
+                dcc.Verifier(bad)
+            self.assertIn(name, raised.exception.detail)
+        with self.assertRaises(dcc.VerifierError.TrustListRefused) as raised:
+            self.verifier.load_unsigned_trust_list(dcc.UnsignedTrustList.JSON(b"not json"))
+        self.assertEqual(raised.exception.code, "not-json")
+        with self.assertRaises(dcc.VerifierError.InvalidAnchor) as raised:
+            self.verifier.load_trust_list(german_list(), [GERMAN_KEY, b"not a key"])
+        self.assertEqual(raised.exception.index, 1)
+        with self.assertRaises(dcc.VerifierError.TrustListRefused) as raised:
+            self.verifier.load_trust_list(german_list(), [])
+        self.assertEqual(raised.exception.code, "no-anchors")
+        with self.assertRaises(dcc.VerifierError.NoCacheDirectory):
+            self.verifier.update_cache(german_list())
+        self.assertIsNone(self.verifier.cache_load_error())
         self.assertEqual(self.verifier.trust_list_info().certificate_count, 8)
         self.assertEqual(self.verifier.verify(sample("vn-vaccination-es256"), AT).outcome, dcc.Outcome.VALID())
 
     def test_import_report_lists_skipped_entries(self):
+        real = json.loads(SAMPLE_LIST)["certificates"][0]
+        entries = [
+            {"rawData": "AAAA"},
+            {"rawData": "%%%"},
+            {"kid": "AAAAAAAAAAA=", "rawData": real["rawData"]},  # a real certificate, another kid
+            real,
+        ]
         scratch = dcc.Verifier()
-        report = scratch.load_unsigned_trust_list(
-            b'[{"rawData":"AAAA"},{"rawData":"%%%"},{"kid":"AAAAAAAAAAA=","rawData":"AAAA"}]'
-        )
-        self.assertEqual(report.taken, 0)
+        report = scratch.load_unsigned_trust_list(dcc.UnsignedTrustList.JSON(json.dumps(entries).encode()))
+        self.assertEqual(report.taken, 1)
         self.assertEqual(
             [(s.index, s.reason) for s in report.skipped],
             [(0, dcc.SkipReason.NOT_A_CERTIFICATE), (1, dcc.SkipReason.NOT_BASE64), (2, dcc.SkipReason.KID_MISMATCH)],
         )
         self.assertEqual(report.skipped[2].listed_kid, "AAAAAAAAAAA=")
+        self.assertTrue(all(s.message for s in report.skipped))
+        self.assertEqual(report.newest_entry, 1_772_323_200)  # the entry's timestamp, 2026-03-01
 
-    def test_the_real_german_list_imports_and_test_keys_are_unknown_to_it(self):
+    def test_the_real_german_list_imports_signed_and_test_keys_are_unknown_to_it(self):
         german = dcc.Verifier()
-        self.assertEqual(import_german_list(german), 829)
-        self.assertEqual(german.trust_list_info().certificate_count, 829)
-        outcome = self.invalid(german.verify(sample("vn-vaccination-es256"), AT))
-        self.assertEqual(outcome.reason, dcc.InvalidReason.UNKNOWN_SIGNER())
-        german.load_unsigned_trust_list(SAMPLE_LIST)
-        self.assertEqual(german.verify(sample("vn-vaccination-es256"), AT).outcome, dcc.Outcome.VALID())
+        report = german.load_trust_list(german_list(), [GERMAN_KEY])
+        self.assertEqual((report.taken, report.skipped), (829, []))
+        info = german.trust_list_info()
+        self.assertEqual(info.certificate_count, 829)
+        self.assertEqual((info.status.format, info.status.signed, info.status.stale), (dcc.TrustListFormat.DE, True, False))
+        self.assertEqual(len(info.anchor), 16)
+        self.assertEqual(info.list_time, report.newest_entry)
+        issuers = {i.country: i.certificate_count for i in info.issuers}
+        self.assertEqual(sum(issuers.values()), 829)
+        self.assertGreaterEqual(issuers.get("VN", 0), 1)
+        v = german.verify(sample("vn-vaccination-es256"), AT)
+        self.assertEqual(self.invalid(v).reason, dcc.InvalidReason.UNKNOWN_SIGNER())
+        self.assertEqual((v.trust_list.format, v.trust_list.signed), (dcc.TrustListFormat.DE, True))
+        german.load_unsigned_trust_list(samples_list())
+        v = german.verify(sample("vn-vaccination-es256"), AT)
+        self.assertEqual(v.outcome, dcc.Outcome.VALID())
+        self.assertEqual((v.trust_list.format, v.trust_list.signed), (dcc.TrustListFormat.JSON, False))
+
+    def test_a_tampered_signed_list_is_refused_and_the_previous_list_stays(self):
+        verifier = verifier_with_samples()
+        with self.assertRaises(dcc.VerifierError.TrustListRefused) as raised:
+            verifier.load_trust_list(tampered_german_list(), [GERMAN_KEY])
+        self.assertEqual(raised.exception.code, "signature-invalid")
+        self.assertEqual(verifier.trust_list_info().certificate_count, 8)
+        self.assertEqual(verifier.verify(sample("vn-vaccination-es256"), AT).outcome, dcc.Outcome.VALID())
+
+    def test_a_list_fetched_three_days_ago_is_stale(self):
+        now = int(time.time())
+        verifier = dcc.Verifier()
+        verifier.load_trust_list(german_list(), [GERMAN_KEY], fetched_at=now - 3 * DAY)
+        info = verifier.trust_list_info()
+        self.assertEqual(info.fetched_at, now - 3 * DAY)
+        self.assertTrue(info.status.stale)
+        self.assertTrue(3 * DAY <= info.status.age_seconds < 3 * DAY + 60, info.status.age_seconds)
+        status = verifier.verify(sample("vn-vaccination-es256"), now).trust_list
+        self.assertEqual((status.age_seconds, status.stale, status.signed), (3 * DAY, True, True))
+        status = verifier.verify(sample("vn-vaccination-es256"), now - 3 * DAY + 3600).trust_list
+        self.assertEqual((status.age_seconds, status.stale), (3600, False))
+
+    def test_refuse_after_makes_an_older_list_undecidable(self):
+        strict = dcc.Verifier(dcc.Settings(stale_after_seconds=DAY, refuse_after_seconds=2 * DAY))
+        strict.load_unsigned_trust_list(samples_list(), fetched_at=AT - 3 * DAY)
+        v = strict.verify(sample("vn-vaccination-es256"), AT)
+        self.assertTrue(v.outcome.is_undecidable(), v.outcome)
+        self.assertEqual(
+            (v.outcome.reason, v.outcome.code), (dcc.UndecidableReason.TRUST_LIST_EXPIRED, "trust-list-expired")
+        )
+        self.assertEqual(v.checks.signature, dcc.CheckStatus.PASSED)  # the checks still ran
+        v = strict.verify(sample("vn-vaccination-es256"), AT - DAY - 3600)
+        self.assertEqual(v.outcome, dcc.Outcome.VALID())
+        self.assertEqual((v.trust_list.age_seconds, v.trust_list.stale), (2 * DAY - 3600, True))
+
+    def test_the_cache_directory_keeps_the_last_good_list(self):
+        valid = sample("vn-vaccination-es256")
+        with tempfile.TemporaryDirectory() as tmp:
+            directory = str(Path(tmp) / "trust")
+            first = dcc.Verifier.open_cache(directory, [GERMAN_KEY])
+            self.assertEqual(first.cache_load_error(), dcc.CacheLoadError.MISSING())
+            self.assertIsNone(first.trust_list_info())
+            self.assertEqual(first.verify(valid, AT).outcome.code, "no-trust-list")
+
+            self.assertEqual(first.update_cache(german_list()).taken, 829)
+            self.assertEqual(code_of(first.verify(valid, AT).outcome), "unknown-signer")
+            self.assertEqual(first.update_cache_unsigned(samples_list()).taken, 8)  # newer entries
+            self.assertEqual(first.verify(valid, AT).outcome, dcc.Outcome.VALID())
+            on_disk = (Path(directory) / "trust-list.cache").read_bytes()
+
+            with self.assertRaises(dcc.VerifierError.TrustListRefused) as raised:
+                first.update_cache(german_list())  # its newest entry is older: a rollback
+            self.assertEqual(raised.exception.code, "rollback")
+            with self.assertRaises(dcc.VerifierError.TrustListRefused) as raised:
+                first.update_cache(tampered_german_list(), force=True)
+            self.assertEqual(raised.exception.code, "signature-invalid")
+            self.assertEqual(first.verify(valid, AT).outcome, dcc.Outcome.VALID())
+            self.assertEqual((Path(directory) / "trust-list.cache").read_bytes(), on_disk)
+
+            second = dcc.Verifier.open_cache(directory, [GERMAN_KEY])  # the next start of the app
+            self.assertIsNone(second.cache_load_error())
+            self.assertEqual(second.trust_list_info().certificate_count, 8)
+            self.assertEqual(second.verify(valid, AT).outcome, dcc.Outcome.VALID())
+
+            self.assertEqual(first.update_cache(german_list(), force=True).taken, 829)
+            third = dcc.Verifier.open_cache(directory, [GERMAN_KEY])
+            self.assertEqual(third.trust_list_info().status.signed, True)
+            self.assertEqual(third.trust_list_info().certificate_count, 829)
+            untrusting = dcc.Verifier.open_cache(directory, [])  # the key is no longer an anchor
+            self.assertIsNone(untrusting.trust_list_info())
+            problem = untrusting.cache_load_error()
+            self.assertTrue(problem.is_rejected(), problem)
+            self.assertEqual(problem.code, "no-anchors")
 
     def test_printed_results_carry_no_personal_data(self):
         for name in ["vn-vaccination-es256", "vn-test-es256", "vn-recovery-es256"]:
@@ -215,34 +329,49 @@ class Bindings(unittest.TestCase):
                 for secret in secrets:
                     self.assertNotIn(secret, shown, name)
 
-    def test_four_threads_verify_while_another_replaces_the_list(self):
-        shared = verifier_with_samples()
+    def test_four_threads_verify_while_another_updates_the_cache(self):
         valid = sample("vn-vaccination-es256")
-        empty_list = b'{"certificates":[]}'
         seen, errors = [], []
+        with tempfile.TemporaryDirectory() as tmp:
+            shared = dcc.Verifier.open_cache(tmp, [GERMAN_KEY])
+            shared.update_cache_unsigned(samples_list())
 
-        def update():
-            for i in range(100):
-                shared.load_unsigned_trust_list(empty_list if i % 2 == 0 else SAMPLE_LIST)
+            def verify():
+                try:
+                    for _ in range(250):
+                        seen.append(code_of(shared.verify(valid, AT).outcome))
+                except Exception as e:  # reported below, so the thread never dies silently
+                    errors.append(e)
 
-        def verify():
-            try:
-                for _ in range(250):
-                    outcome = shared.verify(valid, AT).outcome
-                    seen.append("valid" if outcome.is_valid() else outcome.code)
-            except Exception as e:  # reported below, so the thread never dies silently
-                errors.append(e)
+            verifiers = [threading.Thread(target=verify) for _ in range(4)]
+            updates = []
 
-        threads = [threading.Thread(target=update)] + [threading.Thread(target=verify) for _ in range(4)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(120)
-        self.assertEqual(errors, [])
-        self.assertEqual(len(seen), 1000)
-        # Each verification sees one list, whole: the samples' (valid) or the empty one.
-        self.assertLessEqual(set(seen), {"valid", "unknown-signer"})
-        self.assertEqual(shared.verify(valid, AT).outcome, dcc.Outcome.VALID())
+            def update():
+                # The real update path (verified, written to disk, swapped in), until the
+                # verifiers are done: every verification runs while updates do. At least two
+                # updates, and the last one back to the sample list.
+                try:
+                    while any(t.is_alive() for t in verifiers) or len(updates) < 2 or len(updates) % 2 == 1:
+                        if len(updates) % 2 == 0:
+                            updates.append(shared.update_cache(german_list(), force=True).taken)
+                        else:
+                            updates.append(shared.update_cache_unsigned(samples_list(), force=True).taken)
+                except Exception as e:
+                    errors.append(e)
+
+            for t in verifiers:
+                t.start()
+            updater = threading.Thread(target=update)
+            updater.start()
+            for t in verifiers + [updater]:
+                t.join(120)
+            self.assertEqual(errors, [])
+            self.assertLessEqual(set(updates), {829, 8})
+            self.assertEqual(len(seen), 1000)
+            # Each verification sees one list, whole: the samples' (valid) or the German one.
+            self.assertLessEqual(set(seen), {"valid", "unknown-signer"})
+            self.assertEqual(shared.verify(valid, AT).outcome, dcc.Outcome.VALID())  # the last update
+            self.assertEqual(dcc.Verifier.open_cache(tmp, [GERMAN_KEY]).trust_list_info().certificate_count, 8)
 
 
 if __name__ == "__main__":

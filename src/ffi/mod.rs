@@ -3,13 +3,9 @@
 //! This module only translates: every decision is the core's ([`crate::Verifier`],
 //! [`crate::decode`], [`crate::TrustList`]). It maps the core's types to records and enums the
 //! generated bindings can carry, without unsigned integers (awkward from Java), with timestamps
-//! as `i64` Unix seconds and key identifiers as base64 text. Certificate faults are results;
-//! only API misuse ([`VerifierError`]) is thrown.
-//!
-//! Planned extension points for signed trust lists and the on-disk cache: a
-//! `load_trust_list(bytes, format)` method next to [`Verifier::load_unsigned_trust_list`], cache
-//! directory methods, staleness fields in [`Settings`], [`TrustListInfo`] and [`Verification`],
-//! and an I/O variant in [`VerifierError`].
+//! as `i64` Unix seconds and key identifiers as base64 text. Trust lists come in through the
+//! core's imports and [`TrustStore`] (the cache directory). Certificate faults are results;
+//! only API misuse and I/O ([`VerifierError`]) are thrown.
 
 mod certificate;
 mod trust;
@@ -19,53 +15,109 @@ mod verification;
 mod tests;
 
 use certificate::DecodeOutcome;
-use trust::{ImportReport, TrustListInfo};
+use trust::{CacheLoadError, ImportReport, SignedTrustList, TrustListInfo, UnsignedTrustList};
 use verification::Verification;
 
 use std::sync::Arc;
 
-use crate::trust::TrustListError;
+use crate::trust::{TrustListError, TrustStore, UpdateError, UpdateOptions};
 
 // Exports the C entry points (`#[no_mangle] extern "C"`) that the generated bindings call.
 uniffi::setup_scaffolding!();
 
-/// How strict a [`Verifier`] is.
+/// How strict a [`Verifier`] is. All durations are seconds, none negative.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct Settings {
-    /// How far in the future a certificate's signing time may lie, in seconds, to absorb clock
-    /// differences between issuer and device. Not negative.
+    /// How far in the future a certificate's signing time may lie, to absorb clock differences
+    /// between issuer and device.
     #[uniffi(default = 300)]
     pub clock_skew_seconds: i64,
+    /// Age of the trust list (since it was fetched) after which verifications report it stale,
+    /// so the app can fetch a new one. Default 48 hours.
+    #[uniffi(default = 172800)]
+    pub stale_after_seconds: i64,
+    /// Age of the trust list after which every verification is `Undecidable(trust-list-expired)`.
+    /// Default: never (a hard expiry strands verifiers that stay offline for weeks).
+    #[uniffi(default = None)]
+    pub refuse_after_seconds: Option<i64>,
 }
 
 impl TryFrom<Settings> for crate::Settings {
     type Error = VerifierError;
 
+    // `..default()` is needless today, but keeps settings the core adds later at their
+    // defaults until the bindings expose them.
+    #[allow(clippy::needless_update)]
     fn try_from(settings: Settings) -> Result<Self, VerifierError> {
-        if settings.clock_skew_seconds < 0 {
-            return Err(VerifierError::InvalidArgument(
-                "clock_skew_seconds must not be negative",
-            ));
-        }
+        let not_negative = |value: i64, name: &str| {
+            if value < 0 {
+                Err(VerifierError::InvalidArgument {
+                    detail: format!("{name} must not be negative"),
+                })
+            } else {
+                Ok(value)
+            }
+        };
         Ok(Self {
-            clock_skew: settings.clock_skew_seconds,
+            clock_skew: not_negative(settings.clock_skew_seconds, "clock_skew_seconds")?,
+            stale_after: not_negative(settings.stale_after_seconds, "stale_after_seconds")?,
+            refuse_after: settings
+                .refuse_after_seconds
+                .map(|limit| not_negative(limit, "refuse_after_seconds"))
+                .transpose()?,
             ..Self::default()
         })
     }
 }
 
-/// API misuse. Faults of a certificate are never errors: they are [`Verification`] results.
-/// Messages carry no personal data.
+/// API misuse and I/O. Faults of a certificate are never errors: they are [`Verification`]
+/// results. Messages carry no personal data.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, uniffi::Error)]
-#[uniffi(flat_error)]
 pub enum VerifierError {
     /// An argument is outside what the API accepts.
-    #[error("invalid argument: {0}")]
-    InvalidArgument(&'static str),
-    /// A trust-list document cannot be read at all. (Single unusable entries are skipped and
-    /// listed in the [`ImportReport`] instead.)
-    #[error("trust list unreadable: {0}")]
-    TrustListUnreadable(#[from] TrustListError),
+    #[error("invalid argument: {detail}")]
+    InvalidArgument { detail: String },
+    /// Anchor number `index` (from 0) is not a P-256 public key in PEM or SubjectPublicKeyInfo
+    /// DER.
+    #[error("anchor {index} unusable: {detail}")]
+    InvalidAnchor { index: i64, detail: String },
+    /// A trust list was refused as a whole; the list in force stays (in memory and on disk).
+    /// `code` is stable kebab-case: e.g. "signature-invalid", "hash-mismatch", "expired",
+    /// "not-json", "no-anchors", or "rollback" (older than the list in force: retry with
+    /// `force` to accept it anyway). Single unusable entries are not refusals: they are skipped
+    /// and listed in the [`ImportReport`].
+    #[error("trust list refused: {detail}")]
+    TrustListRefused { code: String, detail: String },
+    /// A cache operation on a verifier not made by [`Verifier::open_cache`].
+    #[error("this verifier has no cache directory (make it with open_cache)")]
+    NoCacheDirectory,
+    /// The cache directory cannot be written; the list in force stays.
+    #[error("cache I/O failed: {detail}")]
+    Io { detail: String },
+}
+
+impl From<TrustListError> for VerifierError {
+    fn from(error: TrustListError) -> Self {
+        Self::TrustListRefused {
+            code: error.code().to_owned(),
+            detail: error.to_string(),
+        }
+    }
+}
+
+impl From<UpdateError> for VerifierError {
+    fn from(error: UpdateError) -> Self {
+        match error {
+            UpdateError::Rejected(refusal) => refusal.into(),
+            UpdateError::Rollback { .. } => Self::TrustListRefused {
+                code: error.code().to_owned(),
+                detail: error.to_string(),
+            },
+            UpdateError::Io(_) => Self::Io {
+                detail: error.to_string(),
+            },
+        }
+    }
 }
 
 /// Verifies HC1 QR texts against a trust list. One per app is enough: it is thread-safe, and
@@ -74,6 +126,8 @@ pub enum VerifierError {
 #[derive(Debug, uniffi::Object)]
 pub struct Verifier {
     core: crate::Verifier,
+    /// The cache directory, when made by [`Verifier::open_cache`]; `core` reads its list.
+    store: Option<TrustStore>,
 }
 
 #[uniffi::export]
@@ -84,24 +138,110 @@ impl Verifier {
     pub fn new(settings: Settings) -> Result<Arc<Self>, VerifierError> {
         Ok(Arc::new(Self {
             core: crate::Verifier::new(settings.try_into()?),
+            store: None,
         }))
     }
 
-    /// Replaces the trust list with an unsigned JSON list (`{"certificates":[{"kid",
-    /// "rawData", ...}]}` or a bare array of such entries). Unsigned: only for lists the app
-    /// already trusts (bundled with it, or from its own backend over a channel it trusts).
-    /// On error the list in force stays.
-    pub fn load_unsigned_trust_list(&self, json: Vec<u8>) -> Result<ImportReport, VerifierError> {
-        let (list, report) = crate::TrustList::from_unsigned_json(&json)?;
-        self.core.set_trust_list(list);
+    /// A verifier whose trust list is kept in the cache directory `directory` (created by the
+    /// first update), loaded from there now: the last good list, its signature checked again
+    /// with `anchors` (P-256 public keys, each PEM or SubjectPublicKeyInfo DER). Never fails
+    /// because of the cache: a missing, corrupt or no longer trusted one means no trust list,
+    /// and [`cache_load_error`](Self::cache_load_error) says why.
+    #[uniffi::constructor(default(anchors = [], settings))]
+    pub fn open_cache(
+        directory: String,
+        anchors: Vec<Vec<u8>>,
+        settings: Settings,
+    ) -> Result<Arc<Self>, VerifierError> {
+        let settings = settings.try_into()?;
+        let store = TrustStore::open(directory, trust::anchors(&anchors)?);
+        Ok(Arc::new(Self {
+            core: crate::Verifier::new(settings).with_store(&store),
+            store: Some(store),
+        }))
+    }
+
+    /// Replaces the trust list, in memory, with a signed list once one of `anchors` verifies
+    /// it. `fetched_at` (Unix seconds, default now) is when the app downloaded it: its age,
+    /// and so staleness, counts from then. On error the list in force stays. (On a verifier
+    /// made by [`open_cache`](Self::open_cache), [`update_cache`](Self::update_cache) also
+    /// keeps the list across restarts.)
+    #[uniffi::method(default(fetched_at = None))]
+    pub fn load_trust_list(
+        &self,
+        list: SignedTrustList,
+        anchors: Vec<Vec<u8>>,
+        fetched_at: Option<i64>,
+    ) -> Result<ImportReport, VerifierError> {
+        let anchors = trust::anchors(&anchors)?;
+        let now = self.core.now();
+        let (trust, report) = crate::TrustList::from_signed(list.as_core(), &anchors, now)?;
+        self.core
+            .set_trust_list(trust.with_fetched_at(fetched_at.unwrap_or(now)));
         Ok(report.into())
     }
 
-    /// The trust list in force, or `None` before one is loaded.
+    /// Replaces the trust list, in memory, with an unsigned one. Unsigned: only for lists the
+    /// app already trusts (bundled with it, or from its own backend over a channel it trusts);
+    /// every verification reports the list as unsigned. `fetched_at` as for
+    /// [`load_trust_list`](Self::load_trust_list). On error the list in force stays.
+    #[uniffi::method(default(fetched_at = None))]
+    pub fn load_unsigned_trust_list(
+        &self,
+        list: UnsignedTrustList,
+        fetched_at: Option<i64>,
+    ) -> Result<ImportReport, VerifierError> {
+        let (trust, report) = crate::TrustList::from_unsigned(list.as_core())?;
+        let fetched_at = fetched_at.unwrap_or_else(|| self.core.now());
+        self.core.set_trust_list(trust.with_fetched_at(fetched_at));
+        Ok(report.into())
+    }
+
+    /// Verifies a signed list with the cache's anchors and, unless it is older than the list in
+    /// force (`force` accepts it anyway), writes it to the cache directory atomically and puts
+    /// it in force. A refused or failed update changes nothing, in memory or on disk.
+    #[uniffi::method(default(fetched_at = None, force = false))]
+    pub fn update_cache(
+        &self,
+        list: SignedTrustList,
+        fetched_at: Option<i64>,
+        force: bool,
+    ) -> Result<ImportReport, VerifierError> {
+        let report = self
+            .store()?
+            .update(list.as_core(), UpdateOptions { fetched_at, force })?;
+        Ok(report.into())
+    }
+
+    /// [`update_cache`](Self::update_cache) for an unsigned list (see
+    /// [`load_unsigned_trust_list`](Self::load_unsigned_trust_list)).
+    #[uniffi::method(default(fetched_at = None, force = false))]
+    pub fn update_cache_unsigned(
+        &self,
+        list: UnsignedTrustList,
+        fetched_at: Option<i64>,
+        force: bool,
+    ) -> Result<ImportReport, VerifierError> {
+        let report = self
+            .store()?
+            .update_unsigned(list.as_core(), UpdateOptions { fetched_at, force })?;
+        Ok(report.into())
+    }
+
+    /// Why [`open_cache`](Self::open_cache) found no usable list in the directory; `None` when
+    /// it loaded one, and on a verifier without a cache directory.
+    pub fn cache_load_error(&self) -> Option<CacheLoadError> {
+        self.store
+            .as_ref()
+            .and_then(TrustStore::load_error)
+            .map(Into::into)
+    }
+
+    /// The trust list in force, with its age and staleness now; `None` before one is loaded.
     pub fn trust_list_info(&self) -> Option<TrustListInfo> {
-        self.core
-            .trust_list()
-            .map(|list| TrustListInfo::from(&*list))
+        let list = self.core.trust_list()?;
+        let status = self.core.settings().status_of(&list, self.core.now());
+        Some(TrustListInfo::new(&list, status))
     }
 
     /// Verifies a QR text as of `at` (Unix seconds), or now by the device clock.
@@ -118,5 +258,11 @@ impl Verifier {
     /// [`Verifier::verify`] says whether to trust it.
     pub fn decode(&self, qr: String) -> DecodeOutcome {
         crate::decode(&qr).into()
+    }
+}
+
+impl Verifier {
+    fn store(&self) -> Result<&TrustStore, VerifierError> {
+        self.store.as_ref().ok_or(VerifierError::NoCacheDirectory)
     }
 }

@@ -3,11 +3,13 @@
 //! from Kotlin, Python and Swift by bindings/test.sh.)
 
 use super::certificate::{CertificateType, DecodeStage, Entries, SignatureAlgorithm};
-use super::trust::SkipReason;
-use super::verification::{CheckStatus, InvalidReason, Outcome};
+use super::trust::{SkipReason, TrustListFormat};
+use super::verification::{CheckStatus, InvalidReason, Outcome, UndecidableReason};
 use super::*;
 
 const SAMPLE_LIST: &[u8] = include_bytes!("../../testdata/samples/trust-list.json");
+const DE_LIST: &[u8] = include_bytes!("../../testdata/trustlists/de-dsc-list.signed");
+const DE_KEY: &[u8] = include_bytes!("../../testdata/trustlists/de-dsc-list-signing-key.pem");
 /// 2026-06-01T00:00:00Z, when the samples' README states the expected answers.
 const AT: i64 = 1_780_272_000;
 
@@ -16,14 +18,29 @@ fn sample(name: &str) -> String {
     std::fs::read_to_string(path).unwrap()
 }
 
-fn verifier() -> Arc<Verifier> {
-    let verifier = Verifier::new(Settings {
+fn settings() -> Settings {
+    Settings {
         clock_skew_seconds: 300,
-    })
-    .unwrap();
-    let report = verifier
-        .load_unsigned_trust_list(SAMPLE_LIST.to_vec())
-        .unwrap();
+        stale_after_seconds: 48 * 3600,
+        refuse_after_seconds: None,
+    }
+}
+
+fn samples() -> UnsignedTrustList {
+    UnsignedTrustList::Json {
+        list: SAMPLE_LIST.to_vec(),
+    }
+}
+
+fn german() -> SignedTrustList {
+    SignedTrustList::De {
+        list: DE_LIST.to_vec(),
+    }
+}
+
+fn verifier() -> Arc<Verifier> {
+    let verifier = Verifier::new(settings()).unwrap();
+    let report = verifier.load_unsigned_trust_list(samples(), None).unwrap();
     assert_eq!((report.taken, report.skipped.len()), (8, 0));
     verifier
 }
@@ -155,10 +172,7 @@ fn malformed_input_is_a_result_naming_the_stage() {
 
 #[test]
 fn undecidable_without_trust_list_or_clock() {
-    let fresh = Verifier::new(Settings {
-        clock_skew_seconds: 0,
-    })
-    .unwrap();
+    let fresh = Verifier::new(settings()).unwrap();
     assert_eq!(fresh.trust_list_info(), None);
     let qr = sample("vn-vaccination-es256");
     assert!(matches!(
@@ -173,19 +187,217 @@ fn undecidable_without_trust_list_or_clock() {
 
 #[test]
 fn misuse_is_a_typed_error_and_keeps_the_list() {
-    assert_eq!(
-        Verifier::new(Settings {
-            clock_skew_seconds: -1
-        })
-        .unwrap_err(),
-        VerifierError::InvalidArgument("clock_skew_seconds must not be negative")
-    );
+    for (bad, name) in [
+        (
+            Settings {
+                clock_skew_seconds: -1,
+                ..settings()
+            },
+            "clock_skew_seconds",
+        ),
+        (
+            Settings {
+                stale_after_seconds: -1,
+                ..settings()
+            },
+            "stale_after_seconds",
+        ),
+        (
+            Settings {
+                refuse_after_seconds: Some(-1),
+                ..settings()
+            },
+            "refuse_after_seconds",
+        ),
+    ] {
+        assert_eq!(
+            Verifier::new(bad).unwrap_err(),
+            VerifierError::InvalidArgument {
+                detail: format!("{name} must not be negative")
+            }
+        );
+    }
     let verifier = verifier();
     let error = verifier
-        .load_unsigned_trust_list(b"not json".to_vec())
+        .load_unsigned_trust_list(
+            UnsignedTrustList::Json {
+                list: b"not json".to_vec(),
+            },
+            None,
+        )
         .unwrap_err();
-    assert!(matches!(error, VerifierError::TrustListUnreadable(_)));
+    assert_eq!(
+        error,
+        VerifierError::TrustListRefused {
+            code: "not-json".into(),
+            detail: crate::TrustListError::NotJson.to_string()
+        }
+    );
+    assert_eq!(
+        verifier.load_trust_list(german(), vec![b"junk".to_vec()], None),
+        Err(VerifierError::InvalidAnchor {
+            index: 0,
+            detail: crate::trust::AnchorError::NotSpki.to_string()
+        })
+    );
+    assert_eq!(
+        verifier.update_cache(german(), None, false),
+        Err(VerifierError::NoCacheDirectory)
+    );
+    assert_eq!(verifier.cache_load_error(), None);
     assert_eq!(verifier.trust_list_info().unwrap().certificate_count, 8);
+}
+
+#[test]
+fn a_signed_list_is_imported_or_refused_whole() {
+    let verifier = verifier();
+    let mut tampered = DE_LIST.to_vec();
+    let middle = tampered.len() / 2;
+    tampered[middle] ^= 0x01;
+    assert_eq!(
+        verifier.load_trust_list(
+            SignedTrustList::De { list: tampered },
+            vec![DE_KEY.to_vec()],
+            None
+        ),
+        Err(VerifierError::TrustListRefused {
+            code: "signature-invalid".into(),
+            detail: crate::TrustListError::SignatureInvalid.to_string()
+        })
+    );
+    assert_eq!(verifier.trust_list_info().unwrap().certificate_count, 8);
+
+    let fetched_at = AT - 3 * 86_400;
+    let report = verifier
+        .load_trust_list(german(), vec![DE_KEY.to_vec()], Some(fetched_at))
+        .unwrap();
+    assert_eq!((report.taken, report.skipped.len()), (829, 0));
+    let info = verifier.trust_list_info().unwrap();
+    assert_eq!(info.certificate_count, 829);
+    assert_eq!(info.fetched_at, Some(fetched_at));
+    assert_eq!(info.list_time, report.newest_entry);
+    assert!(info.anchor.is_some());
+    assert_eq!(
+        info.issuers
+            .iter()
+            .map(|issuer| issuer.certificate_count)
+            .sum::<i64>(),
+        829
+    );
+    assert!(info
+        .issuers
+        .iter()
+        .any(|issuer| issuer.country.as_deref() == Some("VN")));
+    assert_eq!(
+        (info.status.format, info.status.signed, info.status.stale),
+        (Some(TrustListFormat::De), true, true)
+    );
+
+    let v = verifier.verify(sample("vn-vaccination-es256"), Some(AT));
+    assert!(matches!(
+        v.outcome,
+        Outcome::Invalid {
+            reason: InvalidReason::UnknownSigner,
+            ..
+        }
+    ));
+    let status = v.trust_list.unwrap();
+    assert_eq!(
+        (status.age_seconds, status.stale, status.signed),
+        (Some(3 * 86_400), true, true)
+    );
+}
+
+#[test]
+fn refuse_after_makes_an_old_list_undecidable() {
+    let strict = Verifier::new(Settings {
+        refuse_after_seconds: Some(2 * 86_400),
+        ..settings()
+    })
+    .unwrap();
+    let fetched_at = AT - 3 * 86_400;
+    strict
+        .load_unsigned_trust_list(samples(), Some(fetched_at))
+        .unwrap();
+    let qr = sample("vn-vaccination-es256");
+    let Outcome::Undecidable { reason, code, .. } = strict.verify(qr.clone(), Some(AT)).outcome
+    else {
+        panic!("a list past refuse_after was used");
+    };
+    assert_eq!(
+        (reason, code.as_str()),
+        (UndecidableReason::TrustListExpired, "trust-list-expired")
+    );
+    let v = strict.verify(qr, Some(fetched_at + 3600));
+    assert_eq!(v.outcome, Outcome::Valid);
+    let status = v.trust_list.unwrap();
+    assert_eq!(
+        (
+            status.age_seconds,
+            status.stale,
+            status.signed,
+            status.format
+        ),
+        (Some(3600), false, false, Some(TrustListFormat::Json))
+    );
+}
+
+#[test]
+fn the_cache_directory_keeps_the_list_across_verifiers() {
+    let dir = std::env::temp_dir().join(format!("dcc-verify-ffi-cache-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let path = dir.to_str().unwrap().to_owned();
+    let anchors = vec![DE_KEY.to_vec()];
+
+    let first = Verifier::open_cache(path.clone(), anchors.clone(), settings()).unwrap();
+    assert_eq!(
+        first.cache_load_error(),
+        Some(super::trust::CacheLoadError::Missing)
+    );
+    assert_eq!(first.trust_list_info(), None);
+    assert_eq!(
+        first.update_cache(german(), None, false).unwrap().taken,
+        829
+    );
+    assert_eq!(
+        first
+            .update_cache_unsigned(samples(), None, false)
+            .unwrap()
+            .taken,
+        8
+    );
+    let Err(VerifierError::TrustListRefused { code, .. }) =
+        first.update_cache(german(), None, false)
+    else {
+        panic!("an older list replaced a newer one");
+    };
+    assert_eq!(code, "rollback");
+    assert_eq!(
+        first
+            .verify(sample("vn-vaccination-es256"), Some(AT))
+            .outcome,
+        Outcome::Valid
+    );
+
+    let second = Verifier::open_cache(path.clone(), anchors, settings()).unwrap();
+    assert_eq!(second.cache_load_error(), None);
+    let info = second.trust_list_info().unwrap();
+    assert_eq!((info.certificate_count, info.status.signed), (8, false));
+    assert_eq!(
+        second
+            .verify(sample("vn-vaccination-es256"), Some(AT))
+            .outcome,
+        Outcome::Valid
+    );
+
+    assert_eq!(
+        Verifier::open_cache(path, vec![b"junk".to_vec()], settings()).unwrap_err(),
+        VerifierError::InvalidAnchor {
+            index: 0,
+            detail: crate::trust::AnchorError::NotSpki.to_string()
+        }
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
@@ -196,7 +408,12 @@ fn import_report_lists_skipped_entries() {
     wrong_kid["kid"] = "AAAAAAAAAAA=".into();
     let list = serde_json::json!([good, wrong_kid, {"rawData": "AAAA"}]);
     let report = verifier()
-        .load_unsigned_trust_list(list.to_string().into_bytes())
+        .load_unsigned_trust_list(
+            UnsignedTrustList::Json {
+                list: list.to_string().into_bytes(),
+            },
+            None,
+        )
         .unwrap();
     assert_eq!(report.taken, 1);
     let skipped: Vec<_> = report

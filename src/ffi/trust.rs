@@ -1,18 +1,186 @@
-//! Trust-list import reports and the state of the list in force.
+//! Trust lists: the lists an app hands in (signed or unsigned), the anchors that check them,
+//! import reports, the state of the list in force and of the cache directory.
 
+use super::VerifierError;
 use crate::trust;
+
+/// A downloaded trust list in a signed format, checked against the app's anchors.
+#[derive(uniffi::Enum)]
+pub enum SignedTrustList {
+    /// The German DSC list, as downloaded: a base64 signature line, then the JSON it signs.
+    De { list: Vec<u8> },
+    /// The Austrian list: its CBOR content and the COSE_Sign1 signature over it (two downloads).
+    At {
+        content: Vec<u8>,
+        signature: Vec<u8>,
+    },
+}
+
+impl SignedTrustList {
+    pub(super) fn as_core(&self) -> trust::SignedList<'_> {
+        match self {
+            Self::De { list } => trust::SignedList::De(list),
+            Self::At { content, signature } => trust::SignedList::At { content, signature },
+        }
+    }
+}
+
+/// A trust list without a signature, for sources the app already trusts.
+#[derive(uniffi::Enum)]
+pub enum UnsignedTrustList {
+    /// `{"certificates":[{"kid","rawData",...}]}` or a bare array of such entries.
+    Json { list: Vec<u8> },
+    /// A bundle of PEM `CERTIFICATE` blocks.
+    Pem { list: Vec<u8> },
+}
+
+impl UnsignedTrustList {
+    pub(super) fn as_core(&self) -> trust::UnsignedList<'_> {
+        match self {
+            Self::Json { list } => trust::UnsignedList::Json(list),
+            Self::Pem { list } => trust::UnsignedList::Pem(list),
+        }
+    }
+}
+
+/// The anchors for P-256 public keys given as PEM or SubjectPublicKeyInfo DER.
+pub(super) fn anchors(keys: &[Vec<u8>]) -> Result<trust::Anchors, VerifierError> {
+    let mut anchors = trust::Anchors::new();
+    for (index, key) in keys.iter().enumerate() {
+        anchors
+            .add_key(key)
+            .map_err(|e| VerifierError::InvalidAnchor {
+                index: count(index),
+                detail: e.to_string(),
+            })?;
+    }
+    Ok(anchors)
+}
+
+/// The format a trust list came in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
+pub enum TrustListFormat {
+    /// German signed DSC list.
+    De,
+    /// Austrian signed list.
+    At,
+    /// Unsigned JSON.
+    Json,
+    /// Unsigned PEM bundle.
+    Pem,
+}
+
+impl From<trust::ListFormat> for TrustListFormat {
+    fn from(format: trust::ListFormat) -> Self {
+        match format {
+            trust::ListFormat::De => Self::De,
+            trust::ListFormat::At => Self::At,
+            trust::ListFormat::Json => Self::Json,
+            trust::ListFormat::Pem => Self::Pem,
+        }
+    }
+}
+
+/// A trust list's source and freshness, as of a given time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Record)]
+pub struct TrustListStatus {
+    /// The format it was imported from.
+    pub format: Option<TrustListFormat>,
+    /// True when one of the anchors verified its signature; false for an unsigned list.
+    pub signed: bool,
+    /// Seconds since it was fetched.
+    pub age_seconds: Option<i64>,
+    /// Older than `Settings.stale_after_seconds`: time to fetch a new list (verifications are
+    /// unaffected until `refuse_after_seconds`).
+    pub stale: bool,
+}
+
+impl From<crate::TrustListStatus> for TrustListStatus {
+    fn from(status: crate::TrustListStatus) -> Self {
+        Self {
+            format: status.format.map(Into::into),
+            signed: status.signed,
+            age_seconds: status.age_seconds,
+            stale: status.stale,
+        }
+    }
+}
 
 /// The trust list in force.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct TrustListInfo {
     /// Document signer certificates it holds.
     pub certificate_count: i64,
+    /// How many of them each issuer has, by country code, in code order.
+    pub issuers: Vec<IssuerCount>,
+    /// Its source and freshness now.
+    pub status: TrustListStatus,
+    /// The anchor that verified its signature: the first 8 bytes of the SHA-256 of the key's
+    /// SubjectPublicKeyInfo, hex (shows which key signed it during a key rotation).
+    pub anchor: Option<String>,
+    /// When it was fetched, Unix seconds.
+    pub fetched_at: Option<i64>,
+    /// Its own time, Unix seconds: the newest entry's timestamp (German and JSON lists) or the
+    /// signature's not-before (Austrian). An update older than this is refused unless forced.
+    pub list_time: Option<i64>,
 }
 
-impl From<&crate::TrustList> for TrustListInfo {
-    fn from(list: &crate::TrustList) -> Self {
+impl TrustListInfo {
+    pub(super) fn new(list: &crate::TrustList, status: crate::TrustListStatus) -> Self {
+        let provenance = list.provenance();
         Self {
             certificate_count: count(list.len()),
+            issuers: list
+                .countries()
+                .into_iter()
+                .map(|(country, n)| IssuerCount {
+                    country,
+                    certificate_count: count(n),
+                })
+                .collect(),
+            status: status.into(),
+            anchor: provenance.anchor.map(|anchor| anchor.to_hex()),
+            fetched_at: provenance.fetched_at,
+            list_time: provenance.list_time,
+        }
+    }
+}
+
+/// The certificates of one issuer in the trust list.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct IssuerCount {
+    /// The country the list gives for its entries, else their certificates' subject country;
+    /// `None` when neither names one.
+    pub country: Option<String>,
+    pub certificate_count: i64,
+}
+
+/// Why opening a cache directory found no usable trust list.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
+pub enum CacheLoadError {
+    /// No list was stored there yet (first start).
+    Missing,
+    /// The cache file cannot be read.
+    Io { detail: String },
+    /// Truncated, altered or not a cache file.
+    Corrupt,
+    /// The stored list fails its checks now, e.g. its signing key is no longer an anchor
+    /// (`code` as in `VerifierError.TrustListRefused`).
+    Rejected { code: String, detail: String },
+}
+
+impl From<&trust::LoadError> for CacheLoadError {
+    fn from(error: &trust::LoadError) -> Self {
+        match error {
+            trust::LoadError::Missing => Self::Missing,
+            trust::LoadError::Io(_) => Self::Io {
+                detail: error.to_string(),
+            },
+            trust::LoadError::Corrupt => Self::Corrupt,
+            trust::LoadError::Rejected(refusal) => Self::Rejected {
+                code: refusal.code().to_owned(),
+                detail: refusal.to_string(),
+            },
         }
     }
 }
@@ -24,6 +192,8 @@ pub struct ImportReport {
     pub taken: i64,
     /// Entries left out.
     pub skipped: Vec<SkippedEntry>,
+    /// The newest entry timestamp among those taken, Unix seconds, when entries carry one.
+    pub newest_entry: Option<i64>,
 }
 
 impl From<trust::ImportReport> for ImportReport {
@@ -31,6 +201,7 @@ impl From<trust::ImportReport> for ImportReport {
         Self {
             taken: count(report.taken),
             skipped: report.skipped.into_iter().map(Into::into).collect(),
+            newest_entry: report.newest_entry,
         }
     }
 }

@@ -4,6 +4,7 @@
 use super::certificate::{
     base64, CertificateType, DecodeStage, HealthCertificate, SignatureAlgorithm,
 };
+use super::trust::TrustListStatus;
 use crate::verify;
 
 /// The answer to "may I accept this certificate?".
@@ -21,6 +22,9 @@ pub struct Verification {
     pub kid: Option<String>,
     /// The signature algorithm from the COSE header.
     pub algorithm: Option<SignatureAlgorithm>,
+    /// The trust list this verification used, with its age and staleness at the verification
+    /// time; `None` when there was none.
+    pub trust_list: Option<TrustListStatus>,
 }
 
 impl From<verify::Verification> for Verification {
@@ -32,6 +36,7 @@ impl From<verify::Verification> for Verification {
             checks: v.checks.into(),
             kid: v.kid.as_deref().map(base64),
             algorithm: v.algorithm.map(Into::into),
+            trust_list: v.trust_list.map(Into::into),
         }
     }
 }
@@ -48,7 +53,8 @@ pub enum Outcome {
         code: String,
         message: String,
     },
-    /// This device cannot decide (no trust list, clock not set); the certificate may be fine.
+    /// This device cannot decide (no trust list, clock not set, trust list too old); the
+    /// certificate may be fine.
     Undecidable {
         reason: UndecidableReason,
         code: String,

@@ -143,6 +143,16 @@ impl Anchors {
         self.add(Anchor::from_spki_der(der)?)
     }
 
+    /// Adds a key as apps usually hold it: PEM text (every `PUBLIC KEY` block, as
+    /// [`add_pem`](Self::add_pem)) when it begins with a PEM header, else SubjectPublicKeyInfo DER.
+    pub fn add_key(&mut self, pem_or_der: &[u8]) -> Result<(), AnchorError> {
+        if pem::looks_like_pem(pem_or_der) {
+            self.add_pem(pem_or_der)
+        } else {
+            self.add_spki_der(pem_or_der)
+        }
+    }
+
     /// Adds an anchor; the same key twice is kept once.
     fn add(&mut self, anchor: Anchor) -> Result<(), AnchorError> {
         if self.anchors.iter().any(|a| a.id == anchor.id) {
@@ -192,6 +202,27 @@ mod tests {
         let id = anchors.ids().next().unwrap();
         assert_eq!(id.to_hex().len(), 16);
         assert_eq!(format!("{id:?}"), format!("AnchorId({id})"));
+    }
+
+    #[test]
+    fn a_key_is_taken_as_pem_or_as_spki_der() {
+        let mut anchors = Anchors::new();
+        anchors.add_key(DE_KEY).unwrap();
+        let spki = pem::blocks(std::str::from_utf8(DE_KEY).unwrap())
+            .find(|b| b.label == "PUBLIC KEY")
+            .and_then(|b| b.der)
+            .unwrap();
+        let mut from_der = Anchors::new();
+        from_der.add_key(&spki).unwrap();
+        assert_eq!(
+            from_der.ids().collect::<Vec<_>>(),
+            anchors.ids().collect::<Vec<_>>()
+        );
+        assert_eq!(Anchors::new().add_key(b"junk"), Err(AnchorError::NotSpki));
+        assert_eq!(
+            Anchors::new().add_key(b"-----BEGIN CERTIFICATE-----\n"),
+            Err(AnchorError::NoPublicKey)
+        );
     }
 
     #[test]

@@ -57,6 +57,12 @@ impl Settings {
         let expired = matches!((age, self.refuse_after), (Some(age), Some(limit)) if age > limit);
         (status, expired)
     }
+
+    /// What a verification at `now` reports about `trust`: its format, signature, age and
+    /// staleness.
+    pub fn status_of(&self, trust: &TrustList, now: i64) -> TrustListStatus {
+        self.trust_list_status(trust, now).0
+    }
 }
 
 /// Verifies HC1 QR texts against a trust list. Cheap to share between threads: the trust list
@@ -124,6 +130,11 @@ impl Verifier {
 
     pub fn settings(&self) -> &Settings {
         &self.settings
+    }
+
+    /// Now, by the verifier's clock (Unix seconds).
+    pub fn now(&self) -> i64 {
+        self.clock.now()
     }
 
     /// Verifies a QR text now (by the verifier's clock).

@@ -497,6 +497,30 @@ fileprivate struct FfiConverterInt64: FfiConverterPrimitive {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterBool : FfiConverter {
+    typealias FfiType = Int8
+    typealias SwiftType = Bool
+
+    public static func lift(_ value: Int8) throws -> Bool {
+        return value != 0
+    }
+
+    public static func lower(_ value: Bool) -> Int8 {
+        return value ? 1 : 0
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Bool {
+        return try lift(readInt(&buf))
+    }
+
+    public static func write(_ value: Bool, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterString: FfiConverter {
     typealias SwiftType = String
     typealias FfiType = RustBuffer
@@ -569,23 +593,51 @@ fileprivate struct FfiConverterData: FfiConverterRustBuffer {
 public protocol VerifierProtocol: AnyObject, Sendable {
     
     /**
+     * Why [`open_cache`](Self::open_cache) found no usable list in the directory; `None` when
+     * it loaded one, and on a verifier without a cache directory.
+     */
+    func cacheLoadError()  -> CacheLoadError?
+    
+    /**
      * Decodes a QR text without checking its signature, to show what it contains. Only
      * [`Verifier::verify`] says whether to trust it.
      */
     func decode(qr: String)  -> DecodeOutcome
     
     /**
-     * Replaces the trust list with an unsigned JSON list (`{"certificates":[{"kid",
-     * "rawData", ...}]}` or a bare array of such entries). Unsigned: only for lists the app
-     * already trusts (bundled with it, or from its own backend over a channel it trusts).
-     * On error the list in force stays.
+     * Replaces the trust list, in memory, with a signed list once one of `anchors` verifies
+     * it. `fetched_at` (Unix seconds, default now) is when the app downloaded it: its age,
+     * and so staleness, counts from then. On error the list in force stays. (On a verifier
+     * made by [`open_cache`](Self::open_cache), [`update_cache`](Self::update_cache) also
+     * keeps the list across restarts.)
      */
-    func loadUnsignedTrustList(json: Data) throws  -> ImportReport
+    func loadTrustList(list: SignedTrustList, anchors: [Data], fetchedAt: Int64?) throws  -> ImportReport
     
     /**
-     * The trust list in force, or `None` before one is loaded.
+     * Replaces the trust list, in memory, with an unsigned one. Unsigned: only for lists the
+     * app already trusts (bundled with it, or from its own backend over a channel it trusts);
+     * every verification reports the list as unsigned. `fetched_at` as for
+     * [`load_trust_list`](Self::load_trust_list). On error the list in force stays.
+     */
+    func loadUnsignedTrustList(list: UnsignedTrustList, fetchedAt: Int64?) throws  -> ImportReport
+    
+    /**
+     * The trust list in force, with its age and staleness now; `None` before one is loaded.
      */
     func trustListInfo()  -> TrustListInfo?
+    
+    /**
+     * Verifies a signed list with the cache's anchors and, unless it is older than the list in
+     * force (`force` accepts it anyway), writes it to the cache directory atomically and puts
+     * it in force. A refused or failed update changes nothing, in memory or on disk.
+     */
+    func updateCache(list: SignedTrustList, fetchedAt: Int64?, force: Bool) throws  -> ImportReport
+    
+    /**
+     * [`update_cache`](Self::update_cache) for an unsigned list (see
+     * [`load_unsigned_trust_list`](Self::load_unsigned_trust_list)).
+     */
+    func updateCacheUnsigned(list: UnsignedTrustList, fetchedAt: Int64?, force: Bool) throws  -> ImportReport
     
     /**
      * Verifies a QR text as of `at` (Unix seconds), or now by the device clock.
@@ -662,7 +714,38 @@ public convenience init(settings: Settings = Settings())throws  {
     }
 
     
+    /**
+     * A verifier whose trust list is kept in the cache directory `directory` (created by the
+     * first update), loaded from there now: the last good list, its signature checked again
+     * with `anchors` (P-256 public keys, each PEM or SubjectPublicKeyInfo DER). Never fails
+     * because of the cache: a missing, corrupt or no longer trusted one means no trust list,
+     * and [`cache_load_error`](Self::cache_load_error) says why.
+     */
+public static func openCache(directory: String, anchors: [Data] = [], settings: Settings = Settings())throws  -> Verifier  {
+    return try  FfiConverterTypeVerifier_lift(try rustCallWithError(FfiConverterTypeVerifierError_lift) {
+        uniffiCallStatus in
+    uniffi_dcc_verify_fn_constructor_verifier_open_cache(
+        FfiConverterString.lower(directory),
+        FfiConverterSequenceData.lower(anchors),
+        FfiConverterTypeSettings_lower(settings),uniffiCallStatus
+    )
+})
+}
+    
 
+    
+    /**
+     * Why [`open_cache`](Self::open_cache) found no usable list in the directory; `None` when
+     * it loaded one, and on a verifier without a cache directory.
+     */
+open func cacheLoadError() -> CacheLoadError?  {
+    return try!  FfiConverterOptionTypeCacheLoadError.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_dcc_verify_fn_method_verifier_cache_load_error(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
     
     /**
      * Decodes a QR text without checking its signature, to show what it contains. Only
@@ -679,29 +762,82 @@ open func decode(qr: String) -> DecodeOutcome  {
 }
     
     /**
-     * Replaces the trust list with an unsigned JSON list (`{"certificates":[{"kid",
-     * "rawData", ...}]}` or a bare array of such entries). Unsigned: only for lists the app
-     * already trusts (bundled with it, or from its own backend over a channel it trusts).
-     * On error the list in force stays.
+     * Replaces the trust list, in memory, with a signed list once one of `anchors` verifies
+     * it. `fetched_at` (Unix seconds, default now) is when the app downloaded it: its age,
+     * and so staleness, counts from then. On error the list in force stays. (On a verifier
+     * made by [`open_cache`](Self::open_cache), [`update_cache`](Self::update_cache) also
+     * keeps the list across restarts.)
      */
-open func loadUnsignedTrustList(json: Data)throws  -> ImportReport  {
+open func loadTrustList(list: SignedTrustList, anchors: [Data], fetchedAt: Int64? = nil)throws  -> ImportReport  {
     return try  FfiConverterTypeImportReport_lift(try rustCallWithError(FfiConverterTypeVerifierError_lift) {
         uniffiCallStatus in
-    uniffi_dcc_verify_fn_method_verifier_load_unsigned_trust_list(
+    uniffi_dcc_verify_fn_method_verifier_load_trust_list(
             self.uniffiCloneHandle(),
-        FfiConverterData.lower(json),uniffiCallStatus
+        FfiConverterTypeSignedTrustList_lower(list),
+        FfiConverterSequenceData.lower(anchors),
+        FfiConverterOptionInt64.lower(fetchedAt),uniffiCallStatus
     )
 })
 }
     
     /**
-     * The trust list in force, or `None` before one is loaded.
+     * Replaces the trust list, in memory, with an unsigned one. Unsigned: only for lists the
+     * app already trusts (bundled with it, or from its own backend over a channel it trusts);
+     * every verification reports the list as unsigned. `fetched_at` as for
+     * [`load_trust_list`](Self::load_trust_list). On error the list in force stays.
+     */
+open func loadUnsignedTrustList(list: UnsignedTrustList, fetchedAt: Int64? = nil)throws  -> ImportReport  {
+    return try  FfiConverterTypeImportReport_lift(try rustCallWithError(FfiConverterTypeVerifierError_lift) {
+        uniffiCallStatus in
+    uniffi_dcc_verify_fn_method_verifier_load_unsigned_trust_list(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeUnsignedTrustList_lower(list),
+        FfiConverterOptionInt64.lower(fetchedAt),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The trust list in force, with its age and staleness now; `None` before one is loaded.
      */
 open func trustListInfo() -> TrustListInfo?  {
     return try!  FfiConverterOptionTypeTrustListInfo.lift(try! rustCall() {
         uniffiCallStatus in
     uniffi_dcc_verify_fn_method_verifier_trust_list_info(
             self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Verifies a signed list with the cache's anchors and, unless it is older than the list in
+     * force (`force` accepts it anyway), writes it to the cache directory atomically and puts
+     * it in force. A refused or failed update changes nothing, in memory or on disk.
+     */
+open func updateCache(list: SignedTrustList, fetchedAt: Int64? = nil, force: Bool = false)throws  -> ImportReport  {
+    return try  FfiConverterTypeImportReport_lift(try rustCallWithError(FfiConverterTypeVerifierError_lift) {
+        uniffiCallStatus in
+    uniffi_dcc_verify_fn_method_verifier_update_cache(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeSignedTrustList_lower(list),
+        FfiConverterOptionInt64.lower(fetchedAt),
+        FfiConverterBool.lower(force),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * [`update_cache`](Self::update_cache) for an unsigned list (see
+     * [`load_unsigned_trust_list`](Self::load_unsigned_trust_list)).
+     */
+open func updateCacheUnsigned(list: UnsignedTrustList, fetchedAt: Int64? = nil, force: Bool = false)throws  -> ImportReport  {
+    return try  FfiConverterTypeImportReport_lift(try rustCallWithError(FfiConverterTypeVerifierError_lift) {
+        uniffiCallStatus in
+    uniffi_dcc_verify_fn_method_verifier_update_cache_unsigned(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeUnsignedTrustList_lower(list),
+        FfiConverterOptionInt64.lower(fetchedAt),
+        FfiConverterBool.lower(force),uniffiCallStatus
     )
 })
 }
@@ -1146,6 +1282,10 @@ public struct ImportReport: Equatable, Hashable {
      * Entries left out.
      */
     public let skipped: [SkippedEntry]
+    /**
+     * The newest entry timestamp among those taken, Unix seconds, when entries carry one.
+     */
+    public let newestEntry: Int64?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -1155,9 +1295,13 @@ public struct ImportReport: Equatable, Hashable {
          */taken: Int64, 
         /**
          * Entries left out.
-         */skipped: [SkippedEntry]) {
+         */skipped: [SkippedEntry], 
+        /**
+         * The newest entry timestamp among those taken, Unix seconds, when entries carry one.
+         */newestEntry: Int64?) {
         self.taken = taken
         self.skipped = skipped
+        self.newestEntry = newestEntry
     }
 
     
@@ -1177,13 +1321,15 @@ public struct FfiConverterTypeImportReport: FfiConverterRustBuffer {
         return
             try ImportReport(
                 taken: FfiConverterInt64.read(from: &buf), 
-                skipped: FfiConverterSequenceTypeSkippedEntry.read(from: &buf)
+                skipped: FfiConverterSequenceTypeSkippedEntry.read(from: &buf), 
+                newestEntry: FfiConverterOptionInt64.read(from: &buf)
         )
     }
 
     public static func write(_ value: ImportReport, into buf: inout [UInt8]) {
         FfiConverterInt64.write(value.taken, into: &buf)
         FfiConverterSequenceTypeSkippedEntry.write(value.skipped, into: &buf)
+        FfiConverterOptionInt64.write(value.newestEntry, into: &buf)
     }
 }
 
@@ -1200,6 +1346,71 @@ public func FfiConverterTypeImportReport_lift(_ buf: RustBuffer) throws -> Impor
 #endif
 public func FfiConverterTypeImportReport_lower(_ value: ImportReport) -> RustBuffer {
     return FfiConverterTypeImportReport.lower(value)
+}
+
+
+/**
+ * The certificates of one issuer in the trust list.
+ */
+public struct IssuerCount: Equatable, Hashable {
+    /**
+     * The country the list gives for its entries, else their certificates' subject country;
+     * `None` when neither names one.
+     */
+    public let country: String?
+    public let certificateCount: Int64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The country the list gives for its entries, else their certificates' subject country;
+         * `None` when neither names one.
+         */country: String?, certificateCount: Int64) {
+        self.country = country
+        self.certificateCount = certificateCount
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension IssuerCount: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeIssuerCount: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> IssuerCount {
+        return
+            try IssuerCount(
+                country: FfiConverterOptionString.read(from: &buf), 
+                certificateCount: FfiConverterInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: IssuerCount, into buf: inout [UInt8]) {
+        FfiConverterOptionString.write(value.country, into: &buf)
+        FfiConverterInt64.write(value.certificateCount, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeIssuerCount_lift(_ buf: RustBuffer) throws -> IssuerCount {
+    return try FfiConverterTypeIssuerCount.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeIssuerCount_lower(_ value: IssuerCount) -> RustBuffer {
+    return FfiConverterTypeIssuerCount.lower(value)
 }
 
 
@@ -1456,23 +1667,43 @@ public func FfiConverterTypeRecoveryEntry_lower(_ value: RecoveryEntry) -> RustB
 
 
 /**
- * How strict a [`Verifier`] is.
+ * How strict a [`Verifier`] is. All durations are seconds, none negative.
  */
 public struct Settings: Equatable, Hashable {
     /**
-     * How far in the future a certificate's signing time may lie, in seconds, to absorb clock
-     * differences between issuer and device. Not negative.
+     * How far in the future a certificate's signing time may lie, to absorb clock differences
+     * between issuer and device.
      */
     public let clockSkewSeconds: Int64
+    /**
+     * Age of the trust list (since it was fetched) after which verifications report it stale,
+     * so the app can fetch a new one. Default 48 hours.
+     */
+    public let staleAfterSeconds: Int64
+    /**
+     * Age of the trust list after which every verification is `Undecidable(trust-list-expired)`.
+     * Default: never (a hard expiry strands verifiers that stay offline for weeks).
+     */
+    public let refuseAfterSeconds: Int64?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
     public init(
         /**
-         * How far in the future a certificate's signing time may lie, in seconds, to absorb clock
-         * differences between issuer and device. Not negative.
-         */clockSkewSeconds: Int64 = Int64(300)) {
+         * How far in the future a certificate's signing time may lie, to absorb clock differences
+         * between issuer and device.
+         */clockSkewSeconds: Int64 = Int64(300), 
+        /**
+         * Age of the trust list (since it was fetched) after which verifications report it stale,
+         * so the app can fetch a new one. Default 48 hours.
+         */staleAfterSeconds: Int64 = Int64(172800), 
+        /**
+         * Age of the trust list after which every verification is `Undecidable(trust-list-expired)`.
+         * Default: never (a hard expiry strands verifiers that stay offline for weeks).
+         */refuseAfterSeconds: Int64? = nil) {
         self.clockSkewSeconds = clockSkewSeconds
+        self.staleAfterSeconds = staleAfterSeconds
+        self.refuseAfterSeconds = refuseAfterSeconds
     }
 
     
@@ -1491,12 +1722,16 @@ public struct FfiConverterTypeSettings: FfiConverterRustBuffer {
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Settings {
         return
             try Settings(
-                clockSkewSeconds: FfiConverterInt64.read(from: &buf)
+                clockSkewSeconds: FfiConverterInt64.read(from: &buf), 
+                staleAfterSeconds: FfiConverterInt64.read(from: &buf), 
+                refuseAfterSeconds: FfiConverterOptionInt64.read(from: &buf)
         )
     }
 
     public static func write(_ value: Settings, into buf: inout [UInt8]) {
         FfiConverterInt64.write(value.clockSkewSeconds, into: &buf)
+        FfiConverterInt64.write(value.staleAfterSeconds, into: &buf)
+        FfiConverterOptionInt64.write(value.refuseAfterSeconds, into: &buf)
     }
 }
 
@@ -1871,14 +2106,58 @@ public struct TrustListInfo: Equatable, Hashable {
      * Document signer certificates it holds.
      */
     public let certificateCount: Int64
+    /**
+     * How many of them each issuer has, by country code, in code order.
+     */
+    public let issuers: [IssuerCount]
+    /**
+     * Its source and freshness now.
+     */
+    public let status: TrustListStatus
+    /**
+     * The anchor that verified its signature: the first 8 bytes of the SHA-256 of the key's
+     * SubjectPublicKeyInfo, hex (shows which key signed it during a key rotation).
+     */
+    public let anchor: String?
+    /**
+     * When it was fetched, Unix seconds.
+     */
+    public let fetchedAt: Int64?
+    /**
+     * Its own time, Unix seconds: the newest entry's timestamp (German and JSON lists) or the
+     * signature's not-before (Austrian). An update older than this is refused unless forced.
+     */
+    public let listTime: Int64?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
     public init(
         /**
          * Document signer certificates it holds.
-         */certificateCount: Int64) {
+         */certificateCount: Int64, 
+        /**
+         * How many of them each issuer has, by country code, in code order.
+         */issuers: [IssuerCount], 
+        /**
+         * Its source and freshness now.
+         */status: TrustListStatus, 
+        /**
+         * The anchor that verified its signature: the first 8 bytes of the SHA-256 of the key's
+         * SubjectPublicKeyInfo, hex (shows which key signed it during a key rotation).
+         */anchor: String?, 
+        /**
+         * When it was fetched, Unix seconds.
+         */fetchedAt: Int64?, 
+        /**
+         * Its own time, Unix seconds: the newest entry's timestamp (German and JSON lists) or the
+         * signature's not-before (Austrian). An update older than this is refused unless forced.
+         */listTime: Int64?) {
         self.certificateCount = certificateCount
+        self.issuers = issuers
+        self.status = status
+        self.anchor = anchor
+        self.fetchedAt = fetchedAt
+        self.listTime = listTime
     }
 
     
@@ -1897,12 +2176,22 @@ public struct FfiConverterTypeTrustListInfo: FfiConverterRustBuffer {
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TrustListInfo {
         return
             try TrustListInfo(
-                certificateCount: FfiConverterInt64.read(from: &buf)
+                certificateCount: FfiConverterInt64.read(from: &buf), 
+                issuers: FfiConverterSequenceTypeIssuerCount.read(from: &buf), 
+                status: FfiConverterTypeTrustListStatus.read(from: &buf), 
+                anchor: FfiConverterOptionString.read(from: &buf), 
+                fetchedAt: FfiConverterOptionInt64.read(from: &buf), 
+                listTime: FfiConverterOptionInt64.read(from: &buf)
         )
     }
 
     public static func write(_ value: TrustListInfo, into buf: inout [UInt8]) {
         FfiConverterInt64.write(value.certificateCount, into: &buf)
+        FfiConverterSequenceTypeIssuerCount.write(value.issuers, into: &buf)
+        FfiConverterTypeTrustListStatus.write(value.status, into: &buf)
+        FfiConverterOptionString.write(value.anchor, into: &buf)
+        FfiConverterOptionInt64.write(value.fetchedAt, into: &buf)
+        FfiConverterOptionInt64.write(value.listTime, into: &buf)
     }
 }
 
@@ -1919,6 +2208,97 @@ public func FfiConverterTypeTrustListInfo_lift(_ buf: RustBuffer) throws -> Trus
 #endif
 public func FfiConverterTypeTrustListInfo_lower(_ value: TrustListInfo) -> RustBuffer {
     return FfiConverterTypeTrustListInfo.lower(value)
+}
+
+
+/**
+ * A trust list's source and freshness, as of a given time.
+ */
+public struct TrustListStatus: Equatable, Hashable {
+    /**
+     * The format it was imported from.
+     */
+    public let format: TrustListFormat?
+    /**
+     * True when one of the anchors verified its signature; false for an unsigned list.
+     */
+    public let signed: Bool
+    /**
+     * Seconds since it was fetched.
+     */
+    public let ageSeconds: Int64?
+    /**
+     * Older than `Settings.stale_after_seconds`: time to fetch a new list (verifications are
+     * unaffected until `refuse_after_seconds`).
+     */
+    public let stale: Bool
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The format it was imported from.
+         */format: TrustListFormat?, 
+        /**
+         * True when one of the anchors verified its signature; false for an unsigned list.
+         */signed: Bool, 
+        /**
+         * Seconds since it was fetched.
+         */ageSeconds: Int64?, 
+        /**
+         * Older than `Settings.stale_after_seconds`: time to fetch a new list (verifications are
+         * unaffected until `refuse_after_seconds`).
+         */stale: Bool) {
+        self.format = format
+        self.signed = signed
+        self.ageSeconds = ageSeconds
+        self.stale = stale
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension TrustListStatus: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTrustListStatus: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TrustListStatus {
+        return
+            try TrustListStatus(
+                format: FfiConverterOptionTypeTrustListFormat.read(from: &buf), 
+                signed: FfiConverterBool.read(from: &buf), 
+                ageSeconds: FfiConverterOptionInt64.read(from: &buf), 
+                stale: FfiConverterBool.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: TrustListStatus, into buf: inout [UInt8]) {
+        FfiConverterOptionTypeTrustListFormat.write(value.format, into: &buf)
+        FfiConverterBool.write(value.signed, into: &buf)
+        FfiConverterOptionInt64.write(value.ageSeconds, into: &buf)
+        FfiConverterBool.write(value.stale, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTrustListStatus_lift(_ buf: RustBuffer) throws -> TrustListStatus {
+    return try FfiConverterTypeTrustListStatus.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTrustListStatus_lower(_ value: TrustListStatus) -> RustBuffer {
+    return FfiConverterTypeTrustListStatus.lower(value)
 }
 
 
@@ -2119,6 +2499,11 @@ public struct Verification: Equatable, Hashable {
      * The signature algorithm from the COSE header.
      */
     public let algorithm: SignatureAlgorithm?
+    /**
+     * The trust list this verification used, with its age and staleness at the verification
+     * time; `None` when there was none.
+     */
+    public let trustList: TrustListStatus?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -2138,13 +2523,18 @@ public struct Verification: Equatable, Hashable {
          */kid: String?, 
         /**
          * The signature algorithm from the COSE header.
-         */algorithm: SignatureAlgorithm?) {
+         */algorithm: SignatureAlgorithm?, 
+        /**
+         * The trust list this verification used, with its age and staleness at the verification
+         * time; `None` when there was none.
+         */trustList: TrustListStatus?) {
         self.outcome = outcome
         self.certificate = certificate
         self.signer = signer
         self.checks = checks
         self.kid = kid
         self.algorithm = algorithm
+        self.trustList = trustList
     }
 
     
@@ -2168,7 +2558,8 @@ public struct FfiConverterTypeVerification: FfiConverterRustBuffer {
                 signer: FfiConverterOptionTypeSigner.read(from: &buf), 
                 checks: FfiConverterTypeChecks.read(from: &buf), 
                 kid: FfiConverterOptionString.read(from: &buf), 
-                algorithm: FfiConverterOptionTypeSignatureAlgorithm.read(from: &buf)
+                algorithm: FfiConverterOptionTypeSignatureAlgorithm.read(from: &buf), 
+                trustList: FfiConverterOptionTypeTrustListStatus.read(from: &buf)
         )
     }
 
@@ -2179,6 +2570,7 @@ public struct FfiConverterTypeVerification: FfiConverterRustBuffer {
         FfiConverterTypeChecks.write(value.checks, into: &buf)
         FfiConverterOptionString.write(value.kid, into: &buf)
         FfiConverterOptionTypeSignatureAlgorithm.write(value.algorithm, into: &buf)
+        FfiConverterOptionTypeTrustListStatus.write(value.trustList, into: &buf)
     }
 }
 
@@ -2196,6 +2588,109 @@ public func FfiConverterTypeVerification_lift(_ buf: RustBuffer) throws -> Verif
 public func FfiConverterTypeVerification_lower(_ value: Verification) -> RustBuffer {
     return FfiConverterTypeVerification.lower(value)
 }
+
+
+/**
+ * Why opening a cache directory found no usable trust list.
+ */
+
+public enum CacheLoadError: Equatable, Hashable {
+    
+    /**
+     * No list was stored there yet (first start).
+     */
+    case missing
+    /**
+     * The cache file cannot be read.
+     */
+    case io(detail: String
+    )
+    /**
+     * Truncated, altered or not a cache file.
+     */
+    case corrupt
+    /**
+     * The stored list fails its checks now, e.g. its signing key is no longer an anchor
+     * (`code` as in `VerifierError.TrustListRefused`).
+     */
+    case rejected(code: String, detail: String
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension CacheLoadError: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCacheLoadError: FfiConverterRustBuffer {
+    typealias SwiftType = CacheLoadError
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CacheLoadError {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .missing
+        
+        case 2: return .io(detail: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 3: return .corrupt
+        
+        case 4: return .rejected(code: try FfiConverterString.read(from: &buf), detail: try FfiConverterString.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: CacheLoadError, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .missing:
+            writeInt(&buf, Int32(1))
+        
+        
+        case let .io(detail):
+            writeInt(&buf, Int32(2))
+            FfiConverterString.write(detail, into: &buf)
+            
+        
+        case .corrupt:
+            writeInt(&buf, Int32(3))
+        
+        
+        case let .rejected(code,detail):
+            writeInt(&buf, Int32(4))
+            FfiConverterString.write(code, into: &buf)
+            FfiConverterString.write(detail, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCacheLoadError_lift(_ buf: RustBuffer) throws -> CacheLoadError {
+    return try FfiConverterTypeCacheLoadError.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCacheLoadError_lower(_ value: CacheLoadError) -> RustBuffer {
+    return FfiConverterTypeCacheLoadError.lower(value)
+}
+
 
 
 /**
@@ -2807,7 +3302,8 @@ public enum Outcome: Equatable, Hashable {
     case invalid(reason: InvalidReason, code: String, message: String
     )
     /**
-     * This device cannot decide (no trust list, clock not set); the certificate may be fine.
+     * This device cannot decide (no trust list, clock not set, trust list too old); the
+     * certificate may be fine.
      */
     case undecidable(reason: UndecidableReason, code: String, message: String
     )
@@ -2969,15 +3465,113 @@ public func FfiConverterTypeSignatureAlgorithm_lower(_ value: SignatureAlgorithm
 
 
 /**
+ * A downloaded trust list in a signed format, checked against the app's anchors.
+ */
+
+public enum SignedTrustList: Equatable, Hashable {
+    
+    /**
+     * The German DSC list, as downloaded: a base64 signature line, then the JSON it signs.
+     */
+    case de(list: Data
+    )
+    /**
+     * The Austrian list: its CBOR content and the COSE_Sign1 signature over it (two downloads).
+     */
+    case at(content: Data, signature: Data
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension SignedTrustList: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSignedTrustList: FfiConverterRustBuffer {
+    typealias SwiftType = SignedTrustList
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SignedTrustList {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .de(list: try FfiConverterData.read(from: &buf)
+        )
+        
+        case 2: return .at(content: try FfiConverterData.read(from: &buf), signature: try FfiConverterData.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: SignedTrustList, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case let .de(list):
+            writeInt(&buf, Int32(1))
+            FfiConverterData.write(list, into: &buf)
+            
+        
+        case let .at(content,signature):
+            writeInt(&buf, Int32(2))
+            FfiConverterData.write(content, into: &buf)
+            FfiConverterData.write(signature, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSignedTrustList_lift(_ buf: RustBuffer) throws -> SignedTrustList {
+    return try FfiConverterTypeSignedTrustList.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSignedTrustList_lower(_ value: SignedTrustList) -> RustBuffer {
+    return FfiConverterTypeSignedTrustList.lower(value)
+}
+
+
+
+/**
  * Why an entry was left out.
  */
 
 public enum SkipReason: Equatable, Hashable {
     
     /**
+     * Not an object (JSON) or map (CBOR) with an entry's fields.
+     */
+    case notAnEntry
+    /**
      * `rawData` is missing or not base64.
      */
     case notBase64
+    /**
+     * A certificate type other than DSC (e.g. a CSCA).
+     */
+    case notDsc
+    /**
+     * A PEM block that is not a certificate.
+     */
+    case notACertificateBlock
+    /**
+     * A certificate larger than any real DSC.
+     */
+    case tooLarge
     /**
      * `rawData` is not a usable certificate.
      */
@@ -2986,6 +3580,10 @@ public enum SkipReason: Equatable, Hashable {
      * The listed key identifier is not the certificate's.
      */
     case kidMismatch
+    /**
+     * The same certificate listed twice; the first is kept.
+     */
+    case duplicate
 
 
 
@@ -3007,11 +3605,21 @@ public struct FfiConverterTypeSkipReason: FfiConverterRustBuffer {
         let variant: Int32 = try readInt(&buf)
         switch variant {
         
-        case 1: return .notBase64
+        case 1: return .notAnEntry
         
-        case 2: return .notACertificate
+        case 2: return .notBase64
         
-        case 3: return .kidMismatch
+        case 3: return .notDsc
+        
+        case 4: return .notACertificateBlock
+        
+        case 5: return .tooLarge
+        
+        case 6: return .notACertificate
+        
+        case 7: return .kidMismatch
+        
+        case 8: return .duplicate
         
         default: throw UniffiInternalError.unexpectedEnumCase
         }
@@ -3021,16 +3629,36 @@ public struct FfiConverterTypeSkipReason: FfiConverterRustBuffer {
         switch value {
         
         
-        case .notBase64:
+        case .notAnEntry:
             writeInt(&buf, Int32(1))
         
         
-        case .notACertificate:
+        case .notBase64:
             writeInt(&buf, Int32(2))
         
         
-        case .kidMismatch:
+        case .notDsc:
             writeInt(&buf, Int32(3))
+        
+        
+        case .notACertificateBlock:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .tooLarge:
+            writeInt(&buf, Int32(5))
+        
+        
+        case .notACertificate:
+            writeInt(&buf, Int32(6))
+        
+        
+        case .kidMismatch:
+            writeInt(&buf, Int32(7))
+        
+        
+        case .duplicate:
+            writeInt(&buf, Int32(8))
         
         }
     }
@@ -3054,6 +3682,101 @@ public func FfiConverterTypeSkipReason_lower(_ value: SkipReason) -> RustBuffer 
 
 
 /**
+ * The format a trust list came in.
+ */
+
+public enum TrustListFormat: Equatable, Hashable {
+    
+    /**
+     * German signed DSC list.
+     */
+    case de
+    /**
+     * Austrian signed list.
+     */
+    case at
+    /**
+     * Unsigned JSON.
+     */
+    case json
+    /**
+     * Unsigned PEM bundle.
+     */
+    case pem
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension TrustListFormat: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTrustListFormat: FfiConverterRustBuffer {
+    typealias SwiftType = TrustListFormat
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TrustListFormat {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .de
+        
+        case 2: return .at
+        
+        case 3: return .json
+        
+        case 4: return .pem
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: TrustListFormat, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .de:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .at:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .json:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .pem:
+            writeInt(&buf, Int32(4))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTrustListFormat_lift(_ buf: RustBuffer) throws -> TrustListFormat {
+    return try FfiConverterTypeTrustListFormat.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTrustListFormat_lower(_ value: TrustListFormat) -> RustBuffer {
+    return FfiConverterTypeTrustListFormat.lower(value)
+}
+
+
+
+/**
  * Why this device cannot decide.
  */
 
@@ -3067,6 +3790,10 @@ public enum UndecidableReason: Equatable, Hashable {
      * The clock reads a time before any certificate existed: it has not been set.
      */
     case clockNotSet
+    /**
+     * The trust list is older than the configured `refuse_after`.
+     */
+    case trustListExpired
 
 
 
@@ -3092,6 +3819,8 @@ public struct FfiConverterTypeUndecidableReason: FfiConverterRustBuffer {
         
         case 2: return .clockNotSet
         
+        case 3: return .trustListExpired
+        
         default: throw UniffiInternalError.unexpectedEnumCase
         }
     }
@@ -3106,6 +3835,10 @@ public struct FfiConverterTypeUndecidableReason: FfiConverterRustBuffer {
         
         case .clockNotSet:
             writeInt(&buf, Int32(2))
+        
+        
+        case .trustListExpired:
+            writeInt(&buf, Int32(3))
         
         }
     }
@@ -3129,8 +3862,89 @@ public func FfiConverterTypeUndecidableReason_lower(_ value: UndecidableReason) 
 
 
 /**
- * API misuse. Faults of a certificate are never errors: they are [`Verification`] results.
- * Messages carry no personal data.
+ * A trust list without a signature, for sources the app already trusts.
+ */
+
+public enum UnsignedTrustList: Equatable, Hashable {
+    
+    /**
+     * `{"certificates":[{"kid","rawData",...}]}` or a bare array of such entries.
+     */
+    case json(list: Data
+    )
+    /**
+     * A bundle of PEM `CERTIFICATE` blocks.
+     */
+    case pem(list: Data
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension UnsignedTrustList: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeUnsignedTrustList: FfiConverterRustBuffer {
+    typealias SwiftType = UnsignedTrustList
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UnsignedTrustList {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .json(list: try FfiConverterData.read(from: &buf)
+        )
+        
+        case 2: return .pem(list: try FfiConverterData.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: UnsignedTrustList, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case let .json(list):
+            writeInt(&buf, Int32(1))
+            FfiConverterData.write(list, into: &buf)
+            
+        
+        case let .pem(list):
+            writeInt(&buf, Int32(2))
+            FfiConverterData.write(list, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeUnsignedTrustList_lift(_ buf: RustBuffer) throws -> UnsignedTrustList {
+    return try FfiConverterTypeUnsignedTrustList.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeUnsignedTrustList_lower(_ value: UnsignedTrustList) -> RustBuffer {
+    return FfiConverterTypeUnsignedTrustList.lower(value)
+}
+
+
+
+/**
+ * API misuse and I/O. Faults of a certificate are never errors: they are [`Verification`]
+ * results. Messages carry no personal data.
  */
 public 
 enum VerifierError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
@@ -3140,14 +3954,32 @@ enum VerifierError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError 
     /**
      * An argument is outside what the API accepts.
      */
-    case InvalidArgument(message: String)
-    
+    case InvalidArgument(detail: String
+    )
     /**
-     * A trust-list document cannot be read at all. (Single unusable entries are skipped and
-     * listed in the [`ImportReport`] instead.)
+     * Anchor number `index` (from 0) is not a P-256 public key in PEM or SubjectPublicKeyInfo
+     * DER.
      */
-    case TrustListUnreadable(message: String)
-    
+    case InvalidAnchor(index: Int64, detail: String
+    )
+    /**
+     * A trust list was refused as a whole; the list in force stays (in memory and on disk).
+     * `code` is stable kebab-case: e.g. "signature-invalid", "hash-mismatch", "expired",
+     * "not-json", "no-anchors", or "rollback" (older than the list in force: retry with
+     * `force` to accept it anyway). Single unusable entries are not refusals: they are skipped
+     * and listed in the [`ImportReport`].
+     */
+    case TrustListRefused(code: String, detail: String
+    )
+    /**
+     * A cache operation on a verifier not made by [`Verifier::open_cache`].
+     */
+    case NoCacheDirectory
+    /**
+     * The cache directory cannot be written; the list in force stays.
+     */
+    case Io(detail: String
+    )
 
     
 
@@ -3178,15 +4010,22 @@ public struct FfiConverterTypeVerifierError: FfiConverterRustBuffer {
 
         
         case 1: return .InvalidArgument(
-            message: try FfiConverterString.read(from: &buf)
-        )
-        
-        case 2: return .TrustListUnreadable(
-            message: try FfiConverterString.read(from: &buf)
-        )
-        
+            detail: try FfiConverterString.read(from: &buf)
+            )
+        case 2: return .InvalidAnchor(
+            index: try FfiConverterInt64.read(from: &buf), 
+            detail: try FfiConverterString.read(from: &buf)
+            )
+        case 3: return .TrustListRefused(
+            code: try FfiConverterString.read(from: &buf), 
+            detail: try FfiConverterString.read(from: &buf)
+            )
+        case 4: return .NoCacheDirectory
+        case 5: return .Io(
+            detail: try FfiConverterString.read(from: &buf)
+            )
 
-        default: throw UniffiInternalError.unexpectedEnumCase
+         default: throw UniffiInternalError.unexpectedEnumCase
         }
     }
 
@@ -3196,12 +4035,32 @@ public struct FfiConverterTypeVerifierError: FfiConverterRustBuffer {
         
 
         
-        case .InvalidArgument(_ /* message is ignored*/):
-            writeInt(&buf, Int32(1))
-        case .TrustListUnreadable(_ /* message is ignored*/):
-            writeInt(&buf, Int32(2))
-
         
+        case let .InvalidArgument(detail):
+            writeInt(&buf, Int32(1))
+            FfiConverterString.write(detail, into: &buf)
+            
+        
+        case let .InvalidAnchor(index,detail):
+            writeInt(&buf, Int32(2))
+            FfiConverterInt64.write(index, into: &buf)
+            FfiConverterString.write(detail, into: &buf)
+            
+        
+        case let .TrustListRefused(code,detail):
+            writeInt(&buf, Int32(3))
+            FfiConverterString.write(code, into: &buf)
+            FfiConverterString.write(detail, into: &buf)
+            
+        
+        case .NoCacheDirectory:
+            writeInt(&buf, Int32(4))
+        
+        
+        case let .Io(detail):
+            writeInt(&buf, Int32(5))
+            FfiConverterString.write(detail, into: &buf)
+            
         }
     }
 }
@@ -3368,6 +4227,54 @@ fileprivate struct FfiConverterOptionTypeTrustListInfo: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeTrustListStatus: FfiConverterRustBuffer {
+    typealias SwiftType = TrustListStatus?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeTrustListStatus.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeTrustListStatus.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeCacheLoadError: FfiConverterRustBuffer {
+    typealias SwiftType = CacheLoadError?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeCacheLoadError.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeCacheLoadError.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeSignatureAlgorithm: FfiConverterRustBuffer {
     typealias SwiftType = SignatureAlgorithm?
 
@@ -3386,6 +4293,80 @@ fileprivate struct FfiConverterOptionTypeSignatureAlgorithm: FfiConverterRustBuf
         case 1: return try FfiConverterTypeSignatureAlgorithm.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeTrustListFormat: FfiConverterRustBuffer {
+    typealias SwiftType = TrustListFormat?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeTrustListFormat.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeTrustListFormat.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceData: FfiConverterRustBuffer {
+    typealias SwiftType = [Data]
+
+    public static func write(_ value: [Data], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterData.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Data] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Data]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterData.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeIssuerCount: FfiConverterRustBuffer {
+    typealias SwiftType = [IssuerCount]
+
+    public static func write(_ value: [IssuerCount], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeIssuerCount.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [IssuerCount] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [IssuerCount]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeIssuerCount.read(from: &buf))
+        }
+        return seq
     }
 }
 
@@ -3504,19 +4485,34 @@ private let initializationResult: InitializationResult = {
     if bindings_contract_version != scaffolding_contract_version {
         return InitializationResult.contractVersionMismatch
     }
+    if (uniffi_dcc_verify_checksum_method_verifier_cache_load_error() != 1106) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_dcc_verify_checksum_method_verifier_decode() != 6283) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_dcc_verify_checksum_method_verifier_load_unsigned_trust_list() != 6725) {
+    if (uniffi_dcc_verify_checksum_method_verifier_load_trust_list() != 26691) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_dcc_verify_checksum_method_verifier_trust_list_info() != 35403) {
+    if (uniffi_dcc_verify_checksum_method_verifier_load_unsigned_trust_list() != 12228) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_dcc_verify_checksum_method_verifier_trust_list_info() != 50568) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_dcc_verify_checksum_method_verifier_update_cache() != 26449) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_dcc_verify_checksum_method_verifier_update_cache_unsigned() != 7713) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_dcc_verify_checksum_method_verifier_verify() != 58685) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_dcc_verify_checksum_constructor_verifier_new() != 54232) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_dcc_verify_checksum_constructor_verifier_open_cache() != 17159) {
         return InitializationResult.apiChecksumMismatch
     }
 

@@ -258,19 +258,44 @@ void uniffi_dcc_verify_fn_free_verifier(uint64_t handle, RustCallStatus *_Nonnul
 uint64_t uniffi_dcc_verify_fn_constructor_verifier_new(RustBuffer settings, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_DCC_VERIFY_FN_CONSTRUCTOR_VERIFIER_OPEN_CACHE
+#define UNIFFI_FFIDEF_UNIFFI_DCC_VERIFY_FN_CONSTRUCTOR_VERIFIER_OPEN_CACHE
+uint64_t uniffi_dcc_verify_fn_constructor_verifier_open_cache(RustBuffer directory, RustBuffer anchors, RustBuffer settings, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_DCC_VERIFY_FN_METHOD_VERIFIER_CACHE_LOAD_ERROR
+#define UNIFFI_FFIDEF_UNIFFI_DCC_VERIFY_FN_METHOD_VERIFIER_CACHE_LOAD_ERROR
+RustBuffer uniffi_dcc_verify_fn_method_verifier_cache_load_error(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_DCC_VERIFY_FN_METHOD_VERIFIER_DECODE
 #define UNIFFI_FFIDEF_UNIFFI_DCC_VERIFY_FN_METHOD_VERIFIER_DECODE
 RustBuffer uniffi_dcc_verify_fn_method_verifier_decode(uint64_t ptr, RustBuffer qr, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_DCC_VERIFY_FN_METHOD_VERIFIER_LOAD_TRUST_LIST
+#define UNIFFI_FFIDEF_UNIFFI_DCC_VERIFY_FN_METHOD_VERIFIER_LOAD_TRUST_LIST
+RustBuffer uniffi_dcc_verify_fn_method_verifier_load_trust_list(uint64_t ptr, RustBuffer list, RustBuffer anchors, RustBuffer fetched_at, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_DCC_VERIFY_FN_METHOD_VERIFIER_LOAD_UNSIGNED_TRUST_LIST
 #define UNIFFI_FFIDEF_UNIFFI_DCC_VERIFY_FN_METHOD_VERIFIER_LOAD_UNSIGNED_TRUST_LIST
-RustBuffer uniffi_dcc_verify_fn_method_verifier_load_unsigned_trust_list(uint64_t ptr, RustBuffer json, RustCallStatus *_Nonnull out_status
+RustBuffer uniffi_dcc_verify_fn_method_verifier_load_unsigned_trust_list(uint64_t ptr, RustBuffer list, RustBuffer fetched_at, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_DCC_VERIFY_FN_METHOD_VERIFIER_TRUST_LIST_INFO
 #define UNIFFI_FFIDEF_UNIFFI_DCC_VERIFY_FN_METHOD_VERIFIER_TRUST_LIST_INFO
 RustBuffer uniffi_dcc_verify_fn_method_verifier_trust_list_info(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_DCC_VERIFY_FN_METHOD_VERIFIER_UPDATE_CACHE
+#define UNIFFI_FFIDEF_UNIFFI_DCC_VERIFY_FN_METHOD_VERIFIER_UPDATE_CACHE
+RustBuffer uniffi_dcc_verify_fn_method_verifier_update_cache(uint64_t ptr, RustBuffer list, RustBuffer fetched_at, int8_t force, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_DCC_VERIFY_FN_METHOD_VERIFIER_UPDATE_CACHE_UNSIGNED
+#define UNIFFI_FFIDEF_UNIFFI_DCC_VERIFY_FN_METHOD_VERIFIER_UPDATE_CACHE_UNSIGNED
+RustBuffer uniffi_dcc_verify_fn_method_verifier_update_cache_unsigned(uint64_t ptr, RustBuffer list, RustBuffer fetched_at, int8_t force, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_DCC_VERIFY_FN_METHOD_VERIFIER_VERIFY
@@ -598,9 +623,21 @@ void ffi_dcc_verify_rust_future_free_void(uint64_t handle
 void ffi_dcc_verify_rust_future_complete_void(uint64_t handle, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_DCC_VERIFY_CHECKSUM_METHOD_VERIFIER_CACHE_LOAD_ERROR
+#define UNIFFI_FFIDEF_UNIFFI_DCC_VERIFY_CHECKSUM_METHOD_VERIFIER_CACHE_LOAD_ERROR
+uint16_t uniffi_dcc_verify_checksum_method_verifier_cache_load_error(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_DCC_VERIFY_CHECKSUM_METHOD_VERIFIER_DECODE
 #define UNIFFI_FFIDEF_UNIFFI_DCC_VERIFY_CHECKSUM_METHOD_VERIFIER_DECODE
 uint16_t uniffi_dcc_verify_checksum_method_verifier_decode(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_DCC_VERIFY_CHECKSUM_METHOD_VERIFIER_LOAD_TRUST_LIST
+#define UNIFFI_FFIDEF_UNIFFI_DCC_VERIFY_CHECKSUM_METHOD_VERIFIER_LOAD_TRUST_LIST
+uint16_t uniffi_dcc_verify_checksum_method_verifier_load_trust_list(void
     
 );
 #endif
@@ -616,6 +653,18 @@ uint16_t uniffi_dcc_verify_checksum_method_verifier_trust_list_info(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_DCC_VERIFY_CHECKSUM_METHOD_VERIFIER_UPDATE_CACHE
+#define UNIFFI_FFIDEF_UNIFFI_DCC_VERIFY_CHECKSUM_METHOD_VERIFIER_UPDATE_CACHE
+uint16_t uniffi_dcc_verify_checksum_method_verifier_update_cache(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_DCC_VERIFY_CHECKSUM_METHOD_VERIFIER_UPDATE_CACHE_UNSIGNED
+#define UNIFFI_FFIDEF_UNIFFI_DCC_VERIFY_CHECKSUM_METHOD_VERIFIER_UPDATE_CACHE_UNSIGNED
+uint16_t uniffi_dcc_verify_checksum_method_verifier_update_cache_unsigned(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_DCC_VERIFY_CHECKSUM_METHOD_VERIFIER_VERIFY
 #define UNIFFI_FFIDEF_UNIFFI_DCC_VERIFY_CHECKSUM_METHOD_VERIFIER_VERIFY
 uint16_t uniffi_dcc_verify_checksum_method_verifier_verify(void
@@ -625,6 +674,12 @@ uint16_t uniffi_dcc_verify_checksum_method_verifier_verify(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_DCC_VERIFY_CHECKSUM_CONSTRUCTOR_VERIFIER_NEW
 #define UNIFFI_FFIDEF_UNIFFI_DCC_VERIFY_CHECKSUM_CONSTRUCTOR_VERIFIER_NEW
 uint16_t uniffi_dcc_verify_checksum_constructor_verifier_new(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_DCC_VERIFY_CHECKSUM_CONSTRUCTOR_VERIFIER_OPEN_CACHE
+#define UNIFFI_FFIDEF_UNIFFI_DCC_VERIFY_CHECKSUM_CONSTRUCTOR_VERIFIER_OPEN_CACHE
+uint16_t uniffi_dcc_verify_checksum_constructor_verifier_open_cache(void
     
 );
 #endif

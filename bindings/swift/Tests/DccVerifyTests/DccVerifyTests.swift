@@ -24,33 +24,59 @@ private func sample(_ name: String) throws -> String {
     try String(contentsOf: repo.appendingPathComponent("testdata/samples/\(name).txt"), encoding: .utf8)
 }
 
+private let day: Int64 = 86_400
+
+private func data(_ path: String) throws -> Data {
+    try Data(contentsOf: repo.appendingPathComponent(path))
+}
+
 private func sampleList() throws -> Data {
-    try Data(contentsOf: repo.appendingPathComponent("testdata/samples/trust-list.json"))
+    try data("testdata/samples/trust-list.json")
+}
+
+private func samples() throws -> UnsignedTrustList {
+    .json(list: try sampleList())
+}
+
+private func german() throws -> SignedTrustList {
+    .de(list: try data("testdata/trustlists/de-dsc-list.signed"))
+}
+
+private func germanKey() throws -> Data {
+    try data("testdata/trustlists/de-dsc-list-signing-key.pem")
+}
+
+/// The German list with one byte of its signed JSON flipped.
+private func tamperedGerman() throws -> SignedTrustList {
+    var bytes = try data("testdata/trustlists/de-dsc-list.signed")
+    let middle = bytes.startIndex + bytes.count / 2
+    bytes[middle] ^= 0x01
+    return .de(list: bytes)
 }
 
 private func verifierWithSamples() throws -> Verifier {
     let verifier = try Verifier(settings: Settings())
-    let report = try verifier.loadUnsignedTrustList(json: sampleList())
+    let report = try verifier.loadUnsignedTrustList(list: samples())
     XCTAssertEqual(report.taken, 8)
     XCTAssertEqual(report.skipped.count, 0)
     return verifier
 }
 
-/// Loads the real German DSC list (829 certificates from 77 issuers) into `verifier`.
-///
-/// Today its JSON part is imported as an unsigned list: line 1 of the file is the signature,
-/// the rest the JSON it signs. WHEN TrustStore LANDS this becomes
-/// `verifier.loadTrustList(bytes: file, format: .deDscList)` on the whole file, verified with
-/// testdata/trustlists/de-dsc-list-signing-key.pem, and a tampered copy must be refused.
-private func importGermanList(_ verifier: Verifier) throws -> Int64 {
-    let file = try Data(contentsOf: repo.appendingPathComponent("testdata/trustlists/de-dsc-list.signed"))
-    guard let newline = file.firstIndex(of: UInt8(ascii: "\n")) else {
-        XCTFail("no signature line")
-        return 0
+/// "valid", or the code of the reason.
+private func code(_ outcome: Outcome) -> String {
+    switch outcome {
+    case .valid: return "valid"
+    case let .invalid(_, code, _): return code
+    case let .undecidable(_, code, _): return code
     }
-    let report = try verifier.loadUnsignedTrustList(json: file.suffix(from: newline + 1))
-    XCTAssertEqual(report.skipped.count, 0)
-    return report.taken
+}
+
+/// The code of a `TrustListRefused` error, or nil.
+private func refusalCode(_ error: Error) -> String? {
+    if let error = error as? VerifierError, case let .TrustListRefused(code, _) = error {
+        return code
+    }
+    return nil
 }
 
 /// The reason and code of an invalid outcome, or a failure.
@@ -235,40 +261,175 @@ final class DccVerifyTests: XCTestCase {
     }
 
     func testMisuseThrowsTypedErrorsAndKeepsTheList() throws {
-        XCTAssertThrowsError(try Verifier(settings: Settings(clockSkewSeconds: -1))) { error in
-            guard let error = error as? VerifierError, case let .InvalidArgument(message) = error else {
-                return XCTFail("unexpected error \(error)")
+        let cases: [(Settings, String)] = [
+            (Settings(clockSkewSeconds: -1), "clock_skew_seconds"),
+            (Settings(staleAfterSeconds: -1), "stale_after_seconds"),
+            (Settings(refuseAfterSeconds: -1), "refuse_after_seconds"),
+        ]
+        for (bad, name) in cases {
+            XCTAssertThrowsError(try Verifier(settings: bad)) { error in
+                guard let error = error as? VerifierError, case let .InvalidArgument(detail) = error else {
+                    return XCTFail("unexpected error \(error)")
+                }
+                XCTAssertTrue(detail.contains(name))
             }
-            XCTAssertTrue(message.contains("clock_skew_seconds"))
         }
         let verifier = try verifierWithSamples()
-        XCTAssertThrowsError(try verifier.loadUnsignedTrustList(json: Data("not json".utf8))) { error in
-            guard let error = error as? VerifierError, case .TrustListUnreadable = error else {
+        XCTAssertThrowsError(try verifier.loadUnsignedTrustList(list: .json(list: Data("not json".utf8)))) { error in
+            XCTAssertEqual(refusalCode(error), "not-json")
+        }
+        XCTAssertThrowsError(
+            try verifier.loadTrustList(list: german(), anchors: [germanKey(), Data("not a key".utf8)])
+        ) { error in
+            guard let error = error as? VerifierError, case let .InvalidAnchor(index, _) = error else {
                 return XCTFail("unexpected error \(error)")
             }
+            XCTAssertEqual(index, 1)
         }
+        XCTAssertThrowsError(try verifier.loadTrustList(list: german(), anchors: [])) { error in
+            XCTAssertEqual(refusalCode(error), "no-anchors")
+        }
+        XCTAssertThrowsError(try verifier.updateCache(list: german())) { error in
+            XCTAssertEqual(error as? VerifierError, .NoCacheDirectory)
+        }
+        XCTAssertNil(verifier.cacheLoadError())
         XCTAssertEqual(verifier.trustListInfo()?.certificateCount, 8)
         XCTAssertEqual(verifier.verify(qr: try sample("vn-vaccination-es256"), at: at).outcome, .valid)
     }
 
     func testImportReportListsSkippedEntries() throws {
+        let document = try JSONSerialization.jsonObject(with: sampleList()) as? [String: Any]
+        let real = try XCTUnwrap((document?["certificates"] as? [[String: Any]])?.first)
+        let rawData = try XCTUnwrap(real["rawData"] as? String)
+        let entries: [[String: Any]] = [
+            ["rawData": "AAAA"],
+            ["rawData": "%%%"],
+            ["kid": "AAAAAAAAAAA=", "rawData": rawData], // a real certificate, another kid
+            real,
+        ]
         let scratch = try Verifier()
         let report = try scratch.loadUnsignedTrustList(
-            json: Data(#"[{"rawData":"AAAA"},{"rawData":"%%%"},{"kid":"AAAAAAAAAAA=","rawData":"AAAA"}]"#.utf8)
+            list: .json(list: JSONSerialization.data(withJSONObject: entries))
         )
-        XCTAssertEqual(report.taken, 0)
+        XCTAssertEqual(report.taken, 1)
         XCTAssertEqual(report.skipped.map { $0.index }, [0, 1, 2])
         XCTAssertEqual(report.skipped.map { $0.reason }, [.notACertificate, .notBase64, .kidMismatch])
         XCTAssertEqual(report.skipped.last?.listedKid, "AAAAAAAAAAA=")
+        XCTAssertEqual(report.newestEntry, 1_772_323_200) // the entry's timestamp, 2026-03-01
     }
 
-    func testTheRealGermanListImportsAndTestKeysAreUnknownToIt() throws {
+    func testTheRealGermanListImportsSignedAndTestKeysAreUnknownToIt() throws {
         let german = try Verifier()
-        XCTAssertEqual(try importGermanList(german), 829)
-        XCTAssertEqual(german.trustListInfo()?.certificateCount, 829)
-        XCTAssertEqual(invalid(german.verify(qr: try sample("vn-vaccination-es256"), at: at))?.reason, .unknownSigner)
-        _ = try german.loadUnsignedTrustList(json: sampleList())
-        XCTAssertEqual(german.verify(qr: try sample("vn-vaccination-es256"), at: at).outcome, .valid)
+        let report = try german.loadTrustList(list: german(), anchors: [germanKey()])
+        XCTAssertEqual(report.taken, 829)
+        XCTAssertEqual(report.skipped.count, 0)
+        let info = try XCTUnwrap(german.trustListInfo())
+        XCTAssertEqual(info.certificateCount, 829)
+        XCTAssertEqual(info.status.format, .de)
+        XCTAssertTrue(info.status.signed)
+        XCTAssertFalse(info.status.stale)
+        XCTAssertEqual(info.anchor?.count, 16)
+        XCTAssertEqual(info.listTime, report.newestEntry)
+        XCTAssertEqual(info.issuers.map { $0.certificateCount }.reduce(0, +), 829)
+        XCTAssertGreaterThanOrEqual(info.issuers.first { $0.country == "VN" }?.certificateCount ?? 0, 1)
+        let v = german.verify(qr: try sample("vn-vaccination-es256"), at: at)
+        XCTAssertEqual(invalid(v)?.reason, .unknownSigner)
+        XCTAssertEqual(v.trustList?.format, .de)
+        XCTAssertEqual(v.trustList?.signed, true)
+        _ = try german.loadUnsignedTrustList(list: samples())
+        let back = german.verify(qr: try sample("vn-vaccination-es256"), at: at)
+        XCTAssertEqual(back.outcome, .valid)
+        XCTAssertEqual(back.trustList?.format, .json)
+        XCTAssertEqual(back.trustList?.signed, false)
+    }
+
+    func testATamperedSignedListIsRefusedAndThePreviousListStays() throws {
+        let verifier = try verifierWithSamples()
+        XCTAssertThrowsError(try verifier.loadTrustList(list: tamperedGerman(), anchors: [germanKey()])) { error in
+            XCTAssertEqual(refusalCode(error), "signature-invalid")
+        }
+        XCTAssertEqual(verifier.trustListInfo()?.certificateCount, 8)
+        XCTAssertEqual(verifier.verify(qr: try sample("vn-vaccination-es256"), at: at).outcome, .valid)
+    }
+
+    func testAListFetchedThreeDaysAgoIsStale() throws {
+        let now = Int64(Date().timeIntervalSince1970)
+        let verifier = try Verifier()
+        _ = try verifier.loadTrustList(list: german(), anchors: [germanKey()], fetchedAt: now - 3 * day)
+        let info = try XCTUnwrap(verifier.trustListInfo())
+        XCTAssertEqual(info.fetchedAt, now - 3 * day)
+        XCTAssertTrue(info.status.stale)
+        let age = try XCTUnwrap(info.status.ageSeconds)
+        XCTAssertTrue(age >= 3 * day && age < 3 * day + 60, "\(age)")
+        let status = try XCTUnwrap(verifier.verify(qr: try sample("vn-vaccination-es256"), at: now).trustList)
+        XCTAssertEqual(status.ageSeconds, 3 * day)
+        XCTAssertTrue(status.stale)
+        XCTAssertTrue(status.signed)
+        let earlier = try XCTUnwrap(
+            verifier.verify(qr: try sample("vn-vaccination-es256"), at: now - 3 * day + 3600).trustList
+        )
+        XCTAssertEqual(earlier.ageSeconds, 3600)
+        XCTAssertFalse(earlier.stale)
+    }
+
+    func testRefuseAfterMakesAnOlderListUndecidable() throws {
+        let strict = try Verifier(settings: Settings(staleAfterSeconds: day, refuseAfterSeconds: 2 * day))
+        _ = try strict.loadUnsignedTrustList(list: samples(), fetchedAt: at - 3 * day)
+        let v = strict.verify(qr: try sample("vn-vaccination-es256"), at: at)
+        guard case let .undecidable(reason, code, _) = v.outcome else {
+            return XCTFail("not undecidable: \(v.outcome)")
+        }
+        XCTAssertEqual(reason, .trustListExpired)
+        XCTAssertEqual(code, "trust-list-expired")
+        XCTAssertEqual(v.checks.signature, .passed) // the checks still ran
+        let younger = strict.verify(qr: try sample("vn-vaccination-es256"), at: at - day - 3600)
+        XCTAssertEqual(younger.outcome, .valid)
+        XCTAssertEqual(younger.trustList?.ageSeconds, 2 * day - 3600)
+        XCTAssertEqual(younger.trustList?.stale, true)
+    }
+
+    func testTheCacheDirectoryKeepsTheLastGoodListAcrossRestarts() throws {
+        let valid = try sample("vn-vaccination-es256")
+        let tmp = FileManager.default.temporaryDirectory.appendingPathComponent(UUID().uuidString)
+        defer { try? FileManager.default.removeItem(at: tmp) }
+        let directory = tmp.appendingPathComponent("trust").path
+        let cacheFile = URL(fileURLWithPath: directory).appendingPathComponent("trust-list.cache")
+
+        let first = try Verifier.openCache(directory: directory, anchors: [germanKey()])
+        XCTAssertEqual(first.cacheLoadError(), .missing)
+        XCTAssertNil(first.trustListInfo())
+        XCTAssertEqual(code(first.verify(qr: valid, at: at).outcome), "no-trust-list")
+
+        XCTAssertEqual(try first.updateCache(list: german()).taken, 829)
+        XCTAssertEqual(code(first.verify(qr: valid, at: at).outcome), "unknown-signer")
+        XCTAssertEqual(try first.updateCacheUnsigned(list: samples()).taken, 8) // newer entries
+        XCTAssertEqual(first.verify(qr: valid, at: at).outcome, .valid)
+        let onDisk = try Data(contentsOf: cacheFile)
+
+        XCTAssertThrowsError(try first.updateCache(list: german())) { error in
+            XCTAssertEqual(refusalCode(error), "rollback") // its newest entry is older
+        }
+        XCTAssertThrowsError(try first.updateCache(list: tamperedGerman(), force: true)) { error in
+            XCTAssertEqual(refusalCode(error), "signature-invalid")
+        }
+        XCTAssertEqual(first.verify(qr: valid, at: at).outcome, .valid)
+        XCTAssertEqual(try Data(contentsOf: cacheFile), onDisk)
+
+        let second = try Verifier.openCache(directory: directory, anchors: [germanKey()]) // the next start
+        XCTAssertNil(second.cacheLoadError())
+        XCTAssertEqual(second.trustListInfo()?.certificateCount, 8)
+        XCTAssertEqual(second.verify(qr: valid, at: at).outcome, .valid)
+
+        XCTAssertEqual(try first.updateCache(list: german(), force: true).taken, 829)
+        let third = try Verifier.openCache(directory: directory, anchors: [germanKey()])
+        XCTAssertEqual(third.trustListInfo()?.certificateCount, 829)
+        XCTAssertEqual(third.trustListInfo()?.status.signed, true)
+        let untrusting = try Verifier.openCache(directory: directory, anchors: []) // key no longer an anchor
+        XCTAssertNil(untrusting.trustListInfo())
+        guard case let .rejected(rejection, _) = untrusting.cacheLoadError() else {
+            return XCTFail("not rejected: \(String(describing: untrusting.cacheLoadError()))")
+        }
+        XCTAssertEqual(rejection, "no-anchors")
     }
 
     func testPrintedResultsCarryNoPersonalData() throws {
@@ -293,39 +454,54 @@ final class DccVerifyTests: XCTestCase {
         }
     }
 
-    func testFourThreadsVerifyWhileAnotherReplacesTheList() throws {
-        let shared = try verifierWithSamples()
+    func testFourThreadsVerifyWhileAnotherUpdatesTheCache() throws {
+        let tmp = FileManager.default.temporaryDirectory.appendingPathComponent(UUID().uuidString)
+        defer { try? FileManager.default.removeItem(at: tmp) }
+        let shared = try Verifier.openCache(directory: tmp.path, anchors: [germanKey()])
+        _ = try shared.updateCacheUnsigned(list: samples())
         let valid = try sample("vn-vaccination-es256")
-        let list = try sampleList()
-        let emptyList = Data(#"{"certificates":[]}"#.utf8)
+        let (signed, unsigned) = (try german(), try samples())
         let answers = Collector()
-        let group = DispatchGroup()
-        DispatchQueue.global().async(group: group) {
-            for i in 0..<100 {
-                do {
-                    _ = try shared.loadUnsignedTrustList(json: i % 2 == 0 ? emptyList : list)
-                } catch {
-                    answers.add("error: \(error)")
-                }
-            }
-        }
+        let verifiers = DispatchGroup()
         for _ in 0..<4 {
-            DispatchQueue.global().async(group: group) {
+            DispatchQueue.global().async(group: verifiers) {
                 for _ in 0..<250 {
-                    switch shared.verify(qr: valid, at: at).outcome {
-                    case .valid: answers.add("valid")
-                    case let .invalid(_, code, _): answers.add(code)
-                    case let .undecidable(_, code, _): answers.add(code)
-                    }
+                    answers.add(code(shared.verify(qr: valid, at: at).outcome))
                 }
             }
         }
-        XCTAssertEqual(group.wait(timeout: .now() + 120), .success)
+        // The real update path (verified, written to disk, swapped in), until the verifiers are
+        // done: every verification runs while updates do.
+        let updater = DispatchGroup()
+        let updates = Collector()
+        DispatchQueue.global().async(group: updater) {
+            var i = 0
+            // At least two updates, and the last one back to the sample list.
+            while verifiers.wait(timeout: .now()) == .timedOut || i < 2 || i % 2 == 1 {
+                do {
+                    if i % 2 == 0 {
+                        _ = try shared.updateCache(list: signed, force: true)
+                    } else {
+                        _ = try shared.updateCacheUnsigned(list: unsigned, force: true)
+                    }
+                    updates.add("ok")
+                } catch {
+                    updates.add("error: \(error)")
+                }
+                i += 1
+            }
+        }
+        XCTAssertEqual(verifiers.wait(timeout: .now() + 120), .success)
+        XCTAssertEqual(updater.wait(timeout: .now() + 120), .success)
+        XCTAssertEqual(Set(updates.all()), ["ok"])
         let seen = answers.all()
         XCTAssertEqual(seen.count, 1000)
-        // Each verification sees one list, whole: the samples' (valid) or the empty one.
+        // Each verification sees one list, whole: the samples' (valid) or the German one.
         XCTAssertTrue(Set(seen).isSubset(of: ["valid", "unknown-signer"]), "\(Set(seen))")
         XCTAssertEqual(shared.verify(qr: valid, at: at).outcome, .valid)
+        XCTAssertEqual(
+            try Verifier.openCache(directory: tmp.path, anchors: [germanKey()]).trustListInfo()?.certificateCount, 8
+        )
     }
 }
 
