@@ -5,7 +5,7 @@ mod trust_fixtures;
 
 use base64::Engine;
 use dcc_verify::limits::MAX_TRUST_LIST_ENTRIES;
-use dcc_verify::{SignedList, TrustList, TrustListError};
+use dcc_verify::{SignedList, TrustList, TrustListError, UnsignedList};
 use trust_fixtures::*;
 
 /// Imports Austrian content signed with `key`, valid around the sample time.
@@ -66,4 +66,40 @@ fn an_austrian_list_is_refused_only_past_the_entry_limit() {
             limit: MAX_TRUST_LIST_ENTRIES
         }
     );
+}
+
+/// trust_list_unsigned_json and trust_list_de_signed (their entry-count check): a number beyond
+/// `f64` or a lone surrogate escape is valid JSON syntax that serde_json cannot hold. As an
+/// element or in a field the entry reads it refuses the document as a whole (never part of a
+/// list); in a field verifiers skip it is skipped unread, like any other value there.
+#[test]
+fn values_json_cannot_hold_refuse_the_document_only_where_they_are_read() {
+    let der = sample_der("dsc-vn-es256");
+    let entry = |extra: &str| {
+        format!(
+            r#"{{"certificates":[{{"kid":"{}","rawData":"{}"{extra}}}]}}"#,
+            b64(&kid_of(&der)),
+            b64(&der)
+        )
+    };
+    let import = |json: &str| TrustList::from_unsigned(UnsignedList::Json(json.as_bytes()));
+    for read in [
+        r#","country":1e400"#,
+        r#","country":"\ud800""#,
+        r#","timestamp":-1e999"#,
+    ] {
+        assert_eq!(
+            import(&entry(read)).unwrap_err(),
+            TrustListError::NotJson,
+            "{read}"
+        );
+    }
+    assert_eq!(
+        import(r#"{"certificates":[1e400]}"#).unwrap_err(),
+        TrustListError::NotJson
+    );
+    for skipped in [r#","signature":1e400"#, r#","thumbprint":"\ud800""#] {
+        let (list, report) = import(&entry(skipped)).unwrap();
+        assert_eq!((list.len(), report.taken), (1, 1), "{skipped}");
+    }
 }
