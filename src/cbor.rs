@@ -14,8 +14,8 @@ pub enum CborError {
     /// Nested deeper than [`MAX_CBOR_DEPTH`].
     #[error("CBOR nested deeper than {MAX_CBOR_DEPTH} levels")]
     TooDeep,
-    /// More than [`MAX_CBOR_ITEMS`] data items.
-    #[error("CBOR holds more than {MAX_CBOR_ITEMS} items")]
+    /// More data items than the decoder allows ([`MAX_CBOR_ITEMS`] in a certificate).
+    #[error("CBOR holds more data items than allowed")]
     TooManyItems,
     /// Bytes follow the item.
     #[error("{0} bytes after the CBOR item")]
@@ -32,7 +32,13 @@ pub enum CborError {
 /// and arrays element by element, so an item claiming more bytes than the input holds fails at
 /// the end of the input instead of reserving the claimed size.
 pub fn decode(bytes: &[u8]) -> Result<Value, CborError> {
-    scan(bytes)?;
+    decode_limited(bytes, MAX_CBOR_ITEMS)
+}
+
+/// Like [`decode`], with at most `max_items` items: for documents larger than a certificate
+/// (a trust list's content).
+pub(crate) fn decode_limited(bytes: &[u8], max_items: usize) -> Result<Value, CborError> {
+    scan(bytes, max_items)?;
     let mut rest = bytes;
     let value =
         ciborium::de::from_reader_with_recursion_limit(&mut rest, MAX_CBOR_DEPTH).map_err(|e| {
@@ -62,9 +68,9 @@ enum Open {
 
 /// Walks the heads of one CBOR item without building anything, so that the cost of decoding is
 /// known before ciborium allocates a `Value` (tens of bytes) for every item (one byte of input):
-/// refuses more than [`MAX_CBOR_ITEMS`] items, nesting deeper than [`MAX_CBOR_DEPTH`], and
-/// declared lengths longer than the input. Full validation is left to ciborium.
-fn scan(bytes: &[u8]) -> Result<(), CborError> {
+/// refuses more than `max_items` items, nesting deeper than [`MAX_CBOR_DEPTH`], and declared
+/// lengths longer than the input. Full validation is left to ciborium.
+fn scan(bytes: &[u8], max_items: usize) -> Result<(), CborError> {
     let mut open: Vec<Open> = Vec::new();
     let mut items = 0usize;
     let mut at = 0usize;
@@ -100,7 +106,7 @@ fn scan(bytes: &[u8]) -> Result<(), CborError> {
             }
         } else {
             items += 1;
-            if items > MAX_CBOR_ITEMS {
+            if items > max_items {
                 return Err(CborError::TooManyItems);
             }
             let indefinite = info == 31;

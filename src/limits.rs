@@ -48,6 +48,14 @@ pub const MAX_TRUST_LIST_BYTES: usize = 16 * 1024 * 1024;
 /// entries would otherwise mean millions of allocations.
 pub const MAX_TRUST_LIST_ENTRIES: usize = 10_000;
 
+/// Most CBOR data items accepted in an Austrian trust list's content.
+///
+/// An entry `{"i": kid, "c": DER}` is five items, so [`MAX_CBOR_ITEMS`], sized for one
+/// certificate, would refuse any list of more than about 400 entries. Eight items for each of
+/// [`MAX_TRUST_LIST_ENTRIES`] entries leaves room for extra fields; the content is decoded only
+/// once its signature and hash are checked, and the `Value` tree stays within a few MiB.
+pub const MAX_TRUST_LIST_CBOR_ITEMS: usize = 8 * MAX_TRUST_LIST_ENTRIES;
+
 /// Largest single certificate accepted from a trust list, in bytes.
 ///
 /// Real DSCs are 0.5–2 KiB (an RSA-4096 key with long names stays under 3 KiB). 16 KiB keeps any

@@ -374,3 +374,56 @@ fn detects_the_format_of_each_kind_of_file() {
     assert_eq!(ListFormat::detect(&json), Some(ListFormat::Json));
     assert_eq!(ListFormat::detect(&pem), Some(ListFormat::Pem));
 }
+
+/// The size limit, which the fuzz targets' 64 KiB inputs never reach: every format refuses a
+/// document one byte past it before reading it; a JSON list of exactly that size is read.
+#[test]
+fn every_format_refuses_a_document_past_the_size_limit() {
+    use dcc_verify::limits::MAX_TRUST_LIST_BYTES;
+    let key = TestKey::new();
+    let too_large = TrustListError::TooLarge {
+        limit: MAX_TRUST_LIST_BYTES,
+    };
+    // `[`, spaces, `]`: an empty JSON list of any size.
+    let padded = |len: usize| {
+        let mut json = vec![b' '; len];
+        json[0] = b'[';
+        json[len - 1] = b']';
+        json
+    };
+    let json = padded(MAX_TRUST_LIST_BYTES);
+    assert!(TrustList::from_unsigned(UnsignedList::Json(&json)).is_ok());
+    let json = padded(MAX_TRUST_LIST_BYTES + 1);
+    assert_eq!(
+        TrustList::from_unsigned(UnsignedList::Json(&json)).unwrap_err(),
+        too_large
+    );
+    assert_eq!(
+        TrustList::from_unsigned(UnsignedList::Pem(&json)).unwrap_err(),
+        too_large
+    );
+    assert_eq!(import_de(&json, &key.anchors()).unwrap_err(), too_large);
+    // The Austrian limit counts content and signature together.
+    let (content, signature) = at_pair(&key, &[], sample_time(), sample_time());
+    let mut padded_content = content.clone();
+    padded_content.resize(MAX_TRUST_LIST_BYTES - signature.len() + 1, 0);
+    let list = SignedList::At {
+        content: &padded_content,
+        signature: &signature,
+    };
+    assert_eq!(
+        TrustList::from_signed(list, &key.anchors(), sample_time()).unwrap_err(),
+        too_large
+    );
+    assert!(matches!(
+        TrustList::from_signed(
+            SignedList::At {
+                content: &content,
+                signature: &signature
+            },
+            &key.anchors(),
+            sample_time()
+        ),
+        Ok((list, _)) if list.is_empty()
+    ));
+}

@@ -10,7 +10,7 @@ use sha2::{Digest, Sha256};
 
 use crate::cbor;
 use crate::cose::{Algorithm, AlgorithmSource, CoseSign1};
-use crate::limits::{MAX_LIST_SIGNATURE_BYTES, MAX_TRUST_LIST_ENTRIES};
+use crate::limits::{MAX_LIST_SIGNATURE_BYTES, MAX_TRUST_LIST_CBOR_ITEMS, MAX_TRUST_LIST_ENTRIES};
 use crate::trust::import::{check_size, Candidate, Importer, ListedKid, TOO_MANY_ENTRIES};
 use crate::trust::{Anchors, ImportReport, ListFormat, SkipReason, TrustList, TrustListError};
 
@@ -94,7 +94,8 @@ fn claims(payload: &[u8]) -> Option<Claims> {
 }
 
 fn read_content(content: &[u8]) -> Result<Importer, TrustListError> {
-    let document = cbor::decode(content).map_err(|_| TrustListError::NotCbor)?;
+    let document = cbor::decode_limited(content, MAX_TRUST_LIST_CBOR_ITEMS)
+        .map_err(|_| TrustListError::NotCbor)?;
     let fields = cbor::unique_entries(&document)
         .and_then(Result::ok)
         .ok_or(TrustListError::NotCbor)?;

@@ -5,6 +5,10 @@
 //! The document is read in one pass without copying: strings are borrowed from the input, and
 //! fields a verifier does not need (the German list's 3 KB per-entry CMS signature) are skipped.
 //! An element of the wrong shape is reported as a skipped entry, never fatal to the document.
+//! A value JSON can write but a reader cannot hold (a number beyond `f64`, a lone surrogate
+//! escape) refuses the document as a whole when it is an element or a field the entry reads:
+//! such a list has no trustworthy reading, and refusing it keeps the list in force. In skipped
+//! fields it is skipped unread.
 
 use std::borrow::Cow;
 use std::fmt;
