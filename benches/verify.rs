@@ -1,6 +1,8 @@
 //! Full verification against the bare signature check it is built around, and each decode
 //! stage on its own. Run with `cargo bench --bench verify`; the closing lines print the
-//! ratios full ÷ bare measured in this same run (targets: ES256 ≤ 1.25, PS256 ≤ 1.6).
+//! ratios measured in this same run: full ÷ bare (default settings, so the lenient schema and
+//! value-set check included; targets: ES256 ≤ 1.25, PS256 ≤ 1.6), and what evaluating the full
+//! applicable German rule set adds to an ES256 verification (target ≤ 0.5 of it).
 
 use std::hint::black_box;
 use std::io::Write;
@@ -8,9 +10,16 @@ use std::io::Write;
 use criterion::{criterion_group, Criterion};
 use dcc_verify::cose::{Algorithm, CoseSign1};
 use dcc_verify::crypto::Scheme;
-use dcc_verify::{base45, cwt, decode, inflate, payload, prefix, Kid, TrustList, Verifier};
+use dcc_verify::rules::certlogic::DateTime;
+use dcc_verify::rules::RuleContext;
+use dcc_verify::valuesets::ValueSets;
+use dcc_verify::{
+    base45, cwt, decode, inflate, payload, prefix, Kid, RuleSet, Settings, TrustList, Verifier,
+};
 
 const TRUST_LIST: &[u8] = include_bytes!("../testdata/samples/trust-list.json");
+/// The DE and EU sample rules; with arrival DE, the 4 German vaccination rules apply.
+const RULES: &[u8] = include_bytes!("../testdata/rules-samples/de-eu-rules.json");
 const ES256: &str = include_str!("../testdata/samples/vn-vaccination-es256.txt");
 const PS256: &str = include_str!("../testdata/samples/vn-vaccination-ps256.txt");
 /// 2026-06-01T00:00:00Z: the samples are valid then.
@@ -84,11 +93,63 @@ fn stage_benches(c: &mut Criterion) {
         b.iter(|| dcc_verify::schema::validate(black_box(&json)))
     });
     c.bench_function("check/value_sets", |b| {
-        b.iter(|| dcc_verify::valuesets::ValueSets::bundled().check(black_box(&json)))
+        b.iter(|| ValueSets::bundled().check(black_box(&json)))
+    });
+    // What a verification runs: the typed payload read as JSON, without converting it.
+    c.bench_function("check/schema_typed", |b| {
+        b.iter(|| dcc_verify::schema::validate_dcc(black_box(&dcc)))
+    });
+    c.bench_function("check/value_sets_typed", |b| {
+        b.iter(|| ValueSets::bundled().check_dcc(black_box(&dcc)))
     });
 }
 
-criterion_group!(benches, signature_benches, stage_benches);
+/// The full applicable German rule set on the ES256 vaccination at 2026-06-01: what a
+/// verification with rules adds (the payload converted to JSON, the rules selected and
+/// evaluated, the owned result), and the whole verification with rules.
+fn rules_benches(c: &mut Criterion) {
+    let (rules, rejected) = RuleSet::from_json(RULES).unwrap();
+    assert!(rejected.is_empty());
+    let cert = decode(ES256).unwrap().certificate;
+    let value_sets = ValueSets::bundled();
+    let at = |seconds| DateTime::from_unix_seconds(seconds).unwrap();
+    let context = RuleContext {
+        certificate_type: cert.dcc.certificate_type(),
+        issuer_country: "VN",
+        arrival_country: "DE",
+        region: None,
+        validation_clock: at(NOW),
+        issued_at: Some(at(cert.issued_at)),
+        expires_at: Some(at(cert.expires_at)),
+        kid: Some("6+Dmto+Hqng="),
+        value_sets,
+    };
+    let report = rules.evaluate(&cert.dcc.to_json(), &context, "en");
+    assert_eq!((report.passed, report.failed, report.open), (4, 0, 0));
+    c.bench_function("rules/de_vaccination", |b| {
+        b.iter(|| {
+            rules
+                .evaluate(&black_box(&cert.dcc).to_json(), black_box(&context), "en")
+                .into_owned()
+        })
+    });
+    let (trust, _) = TrustList::from_unsigned_json(TRUST_LIST).unwrap();
+    let verifier = Verifier::new(Settings {
+        arrival_country: Some("DE".into()),
+        ..Settings::default()
+    })
+    .with_trust_list(trust)
+    .with_rules(rules);
+    assert_eq!(
+        verifier.verify_at(ES256, NOW).rules.map(|r| r.passed),
+        Some(4)
+    );
+    c.bench_function("es256/full_verify_with_de_rules", |b| {
+        b.iter(|| assert!(verifier.verify_at(black_box(ES256), NOW).is_valid()))
+    });
+}
+
+criterion_group!(benches, signature_benches, stage_benches, rules_benches);
 
 fn main() {
     benches();
@@ -109,6 +170,22 @@ fn report_ratios() {
     };
     let mut out = std::io::stdout().lock();
     writeln!(out, "\nbackend: {}", dcc_verify::crypto::BACKEND).unwrap();
+    if let (Some(rules), Some(with_rules), Some(full)) = (
+        mean_ns("rules_de_vaccination"),
+        mean_ns("es256_full_verify_with_de_rules"),
+        mean_ns("es256_full_verify"),
+    ) {
+        writeln!(
+            out,
+            "rules (DE, 4 rules): {:.1} µs; rules ÷ full ES256 verify = {:.3} (target ≤ 0.5); \
+             verify with rules {:.1} µs, (with − without) ÷ without = {:.3}",
+            rules / 1000.0,
+            rules / full,
+            with_rules / 1000.0,
+            (with_rules - full) / full
+        )
+        .unwrap();
+    }
     for (name, target) in [("es256", 1.25), ("ps256", 1.6)] {
         let ids = (
             format!("{name}_full_verify"),

@@ -2,7 +2,8 @@
 //!
 //! The pipeline, one module per stage: [`prefix`] → [`base45`] → [`inflate`] → [`cose`] →
 //! [`cwt`] → [`payload`]; then [`trust`] (who may sign), [`verify`] (signature, time, key
-//! usage, the [`Verification`] result) and the FFI surface.
+//! usage, the [`Verification`] result), the content checks ([`schema`], [`valuesets`],
+//! business [`rules`]) and the FFI surface.
 
 // Library code must never panic on input: every fallible step returns a typed error.
 #![cfg_attr(
@@ -44,13 +45,16 @@ pub mod verify;
 pub use cbor::CborError;
 pub use decode::{decode, DecodeError, Decoded, HealthCertificate, Stage};
 pub use payload::{CertificateType, Dcc};
+pub use rules::{RuleSet, RulesResult};
 pub use trust::{
     Anchors, Dsc, ImportReport, Kid, ListFormat, SignedList, TrustList, TrustListError, TrustStore,
     UnsignedList, UpdateError, UpdateOptions,
 };
+pub use valuesets::ValueSets;
 // UniFFI's generated code names its type tag at the crate root.
 use ffi::UniFfiTag;
 pub use verify::{
     format_instant, parse_instant, CheckStatus, Checks, Clock, FixedClock, InvalidReason, Outcome,
-    Settings, Signer, SystemClock, TrustListStatus, UndecidableReason, Verification, Verifier,
+    SchemaCheck, SchemaPolicy, Settings, Signer, SystemClock, TrustListStatus, UndecidableReason,
+    Verification, Verifier,
 };

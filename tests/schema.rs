@@ -24,9 +24,18 @@ fn corpus_schema_expectations() {
             });
             continue;
         };
-        let payload = decoded.certificate.dcc.to_json();
+        let dcc = &decoded.certificate.dcc;
+        let payload = dcc.to_json();
         let report = schema::validate(&payload);
         let value_set_violations = ValueSets::bundled().check(&payload);
+        // Verification checks the typed payload without converting it: same answers.
+        assert_eq!(schema::validate_dcc(dcc), report, "{}", case.name);
+        assert_eq!(
+            ValueSets::bundled().check_dcc(dcc),
+            value_set_violations,
+            "{}",
+            case.name
+        );
         let valid = report.is_valid() && value_set_violations.is_empty();
         // Field paths and kinds only: the values are personal data.
         gate.check(&case, "SCHEMAVALIDATION", valid, || {

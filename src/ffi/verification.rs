@@ -103,6 +103,10 @@ pub enum InvalidReason {
     NotYetValid,
     /// The signature has expired.
     Expired,
+    /// The payload violates its JSON schema or the value sets, under a strict schema policy.
+    SchemaInvalid,
+    /// An applicable business rule failed.
+    RulesFailed,
 }
 
 impl From<verify::InvalidReason> for InvalidReason {
@@ -123,6 +127,8 @@ impl From<verify::InvalidReason> for InvalidReason {
             },
             Core::NotYetValid => Self::NotYetValid,
             Core::Expired => Self::Expired,
+            Core::SchemaInvalid => Self::SchemaInvalid,
+            Core::RulesFailed => Self::RulesFailed,
         }
     }
 }
@@ -136,6 +142,8 @@ pub enum UndecidableReason {
     ClockNotSet,
     /// The trust list is older than the configured `refuse_after`.
     TrustListExpired,
+    /// A business rule could not be evaluated (and none failed).
+    RulesOpen,
 }
 
 impl From<verify::UndecidableReason> for UndecidableReason {
@@ -144,6 +152,7 @@ impl From<verify::UndecidableReason> for UndecidableReason {
             verify::UndecidableReason::NoTrustList => Self::NoTrustList,
             verify::UndecidableReason::ClockNotSet => Self::ClockNotSet,
             verify::UndecidableReason::TrustListExpired => Self::TrustListExpired,
+            verify::UndecidableReason::RulesOpen => Self::RulesOpen,
         }
     }
 }

@@ -6,9 +6,12 @@
 
 mod date;
 mod json;
+mod names;
 mod redact;
+pub(crate) mod view;
 
 pub use date::{DateOfBirth, PartialDate};
+pub use names::{DisplayNames, RecoveryNames, TestNames, VaccinationNames};
 
 use std::collections::BTreeMap;
 

@@ -15,6 +15,7 @@ pub enum Outcome {
     Open(OpenReason),
 }
 
+/// Why a rule is Open. `Display` and `Debug` carry no payload values.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum OpenReason {
     #[error("rule needs another engine or a newer CertLogic")]
@@ -29,12 +30,26 @@ pub enum OpenReason {
     NotABoolean,
 }
 
+impl OpenReason {
+    /// A stable kebab-case code for apps and logs.
+    pub fn code(&self) -> &'static str {
+        match self {
+            OpenReason::UnsupportedEngine => "unsupported-engine",
+            OpenReason::InvalidLogic(_) => "invalid-logic",
+            OpenReason::SchemaVersion => "schema-version",
+            OpenReason::Evaluation(_) => "evaluation-error",
+            OpenReason::NotABoolean => "not-a-boolean",
+        }
+    }
+}
+
 /// One rule's outcome, with what a verifier shows for it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RuleResult<'r> {
     pub identifier: &'r str,
     pub rule_type: RuleType,
     pub country: &'r str,
+    pub version: &'r Version,
     /// The rule's description in the requested language (else English, else the first).
     pub description: &'r str,
     pub outcome: Outcome,
@@ -54,6 +69,73 @@ impl RulesReport<'_> {
     pub fn all_passed(&self) -> bool {
         self.failed == 0 && self.open == 0
     }
+
+    /// The report as an owned value, free of the rules it borrows from.
+    pub fn into_owned(self) -> RulesResult {
+        RulesResult {
+            passed: self.passed,
+            failed: self.failed,
+            open: self.open,
+            rules: self
+                .results
+                .into_iter()
+                .map(|result| RuleVerdict {
+                    identifier: result.identifier.to_owned(),
+                    rule_type: result.rule_type,
+                    country: result.country.to_owned(),
+                    version: result.version.clone(),
+                    description: result.description.to_owned(),
+                    outcome: result.outcome,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// The business rules' verdict on one certificate, as a verification reports it: the outcome
+/// of every rule that applies to it. Rules are public documents, so nothing here is personal.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RulesResult {
+    pub passed: usize,
+    pub failed: usize,
+    pub open: usize,
+    /// One per applicable rule, sorted by identifier.
+    pub rules: Vec<RuleVerdict>,
+}
+
+impl RulesResult {
+    /// Every applicable rule passed (vacuously true when none applies).
+    pub fn all_passed(&self) -> bool {
+        self.failed == 0 && self.open == 0
+    }
+
+    /// The rules that failed.
+    pub fn failed_rules(&self) -> impl Iterator<Item = &RuleVerdict> {
+        self.rules
+            .iter()
+            .filter(|rule| rule.outcome == Outcome::Failed)
+    }
+
+    /// The rules that could not give a yes or no.
+    pub fn open_rules(&self) -> impl Iterator<Item = &RuleVerdict> {
+        self.rules
+            .iter()
+            .filter(|rule| matches!(rule.outcome, Outcome::Open(_)))
+    }
+}
+
+/// One applicable rule and what it says about the certificate.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RuleVerdict {
+    /// `GR|VR|TR|RR|IR-<country>-<n>`.
+    pub identifier: String,
+    pub rule_type: RuleType,
+    /// The country that owns the rule.
+    pub country: String,
+    pub version: Version,
+    /// The rule's description in the verifier's language (else English, else the first).
+    pub description: String,
+    pub outcome: Outcome,
 }
 
 /// Selects the rules that apply (see [`select_rules`]) and evaluates each on
@@ -102,6 +184,7 @@ pub fn evaluate_rules<'r>(
             identifier: &rule.identifier,
             rule_type: rule.rule_type,
             country: &rule.country,
+            version: &rule.version,
             description: rule.description(language),
             outcome,
         });

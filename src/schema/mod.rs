@@ -13,6 +13,7 @@
 //!
 //! Value sets are checked separately, by [`crate::valuesets::ValueSets::check`].
 
+mod pattern;
 mod validator;
 mod version;
 
@@ -21,6 +22,8 @@ use std::sync::OnceLock;
 
 use serde_json::Value;
 
+use crate::payload::view::JsonView;
+use crate::payload::Dcc;
 pub use version::SchemaVersion;
 
 /// The outcome of [`validate`]: which schema was applied and what it rejected.
@@ -158,11 +161,25 @@ pub fn validate(payload: &Value) -> SchemaReport {
     }
 }
 
+/// Validates a typed payload as [`validate`] validates its [`Dcc::to_json`], with the same result,
+/// without converting it.
+pub fn validate_dcc(dcc: &Dcc) -> SchemaReport {
+    let version = SchemaVersion::for_declared(Some(&dcc.version));
+    SchemaReport {
+        version,
+        violations: version.validate_view(JsonView::Dcc(dcc)),
+    }
+}
+
 impl SchemaVersion {
     /// Validates `payload` against this version's schema, whatever the payload declares.
     pub fn validate(self, payload: &Value) -> Vec<SchemaViolation> {
+        self.validate_view(JsonView::Json(payload))
+    }
+
+    fn validate_view(self, payload: JsonView<'_>) -> Vec<SchemaViolation> {
         match self.compiled() {
-            Some(schema) => schema.validate(payload),
+            Some(schema) => schema.validate_view(payload),
             None => vec![SchemaViolation {
                 path: String::new(),
                 kind: ViolationKind::SchemaUnavailable,

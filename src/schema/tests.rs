@@ -482,3 +482,41 @@ fn embedded_bundle_equals_the_reviewed_schema_files() {
         );
     }
 }
+
+#[test]
+fn the_typed_payload_validates_as_its_json_does() {
+    let mut compared = 0;
+    for (path, mut payload) in payloads("valid")
+        .into_iter()
+        .chain(payloads("examples"))
+        .chain(payloads("invalid"))
+    {
+        // Unknown fields everywhere, some of them violating what the schema says of them.
+        payload["x-extra"] = json!({"nested": [1, "two"]});
+        payload["nam"]["gnt"] = json!("lower case");
+        for group in ["v", "t", "r"] {
+            if let Some(entry) = payload.get_mut(group).and_then(|g| g.get_mut(0)) {
+                entry["x"] = json!(null);
+                entry["co"] = json!("xx");
+            }
+        }
+        let mut cbor = Vec::new();
+        ciborium::ser::into_writer(&payload, &mut cbor).unwrap();
+        // Payloads the typed model refuses (no entry, a wrong type) are not verified at all.
+        let Ok(dcc) = crate::payload::decode(&cbor) else {
+            continue;
+        };
+        compared += 1;
+        let json = dcc.to_json();
+        assert_eq!(validate_dcc(&dcc), validate(&json), "{}", path.display());
+        let sets = crate::valuesets::ValueSets::bundled();
+        assert_eq!(
+            sets.check_dcc(&dcc),
+            sets.check(&json),
+            "{}",
+            path.display()
+        );
+        assert!(!validate(&json).is_valid(), "{}", path.display());
+    }
+    assert!(compared >= 40, "{compared}");
+}

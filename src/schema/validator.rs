@@ -5,16 +5,18 @@
 //! caught by the unit tests instead of being half-checked. `format` is an annotation (draft 2020-12
 //! default), see the module documentation of [`crate::schema`].
 //!
-//! `pattern` runs on regex-lite, whose syntax and semantics equal ECMA-262's for every construct
-//! these schemas use (anchors, `\d` as ASCII digits, classes, groups, bounded repetition), except
-//! that its `.` also matches `\r`, U+2028 and U+2029.
+//! `pattern`: the patterns of the embedded schemas are matched by hand with ECMA-262 semantics
+//! ([`super::pattern`]); any other runs on regex-lite, whose syntax and semantics equal
+//! ECMA-262's for the common constructs (anchors, `\d` as ASCII digits, classes, groups, bounded
+//! repetition), except that its `.` also matches `\r`, U+2028 and U+2029.
 
 use std::collections::BTreeMap;
 
-use regex_lite::Regex;
 use serde_json::{Map, Value};
 
+use super::pattern::Pattern;
 use super::{JsonType, SchemaViolation, ViolationKind};
+use crate::payload::view::{JsonView, Shape};
 
 /// Keywords that never make an instance invalid.
 const ANNOTATIONS: &[&str] = &[
@@ -56,18 +58,26 @@ pub(crate) struct CompiledSchema {
 }
 
 /// One subschema: the assertions it makes, each optional.
+#[derive(Debug)]
+struct Property {
+    name: String,
+    /// `None` for a name that is only `required`.
+    schema: Option<usize>,
+    required: bool,
+}
+
 #[derive(Debug, Default)]
 struct Node {
     json_type: Option<JsonType>,
     reference: Option<usize>,
-    required: Vec<String>,
-    properties: Vec<(String, usize)>,
+    /// `properties` and `required` together, so that each member is looked up once.
+    properties: Vec<Property>,
     items: Option<usize>,
     min_items: Option<u64>,
     max_items: Option<u64>,
     min_length: Option<u64>,
     max_length: Option<u64>,
-    pattern: Option<Regex>,
+    pattern: Option<Pattern>,
     minimum: Option<f64>,
     maximum: Option<f64>,
     one_of: Vec<usize>,
@@ -97,8 +107,63 @@ pub(crate) fn compile(schema: &Value) -> Result<CompiledSchema, CompileError> {
     let node = compiler.node_of_object(root, 0, true)?;
     compiler.place(Some(ROOT), node)?;
     Ok(CompiledSchema {
-        nodes: compiler.nodes,
+        nodes: skip_aliases(compiler.nodes),
     })
+}
+
+/// Points every reference past the nodes that only refer elsewhere (a property written
+/// `{"description": ..., "$ref": ...}` is one), so validation does not step through them: the
+/// lenient check runs in every verification.
+fn skip_aliases(mut nodes: Vec<Node>) -> Vec<Node> {
+    let target = |start: usize| {
+        let mut index = start;
+        // Bounded: a cycle of aliases stays a cycle, which validation reports as too deep.
+        for _ in 0..MAX_DEPTH {
+            match nodes.get(index).and_then(Node::alias_of) {
+                Some(next) => index = next,
+                None => break,
+            }
+        }
+        index
+    };
+    let targets: Vec<usize> = (0..nodes.len()).map(target).collect();
+    let resolve = |index: &mut usize| *index = targets.get(*index).copied().unwrap_or(*index);
+    for node in &mut nodes {
+        node.reference.iter_mut().for_each(resolve);
+        node.items.iter_mut().for_each(resolve);
+        node.properties
+            .iter_mut()
+            .for_each(|property| property.schema.iter_mut().for_each(resolve));
+        node.one_of.iter_mut().for_each(resolve);
+        node.any_of.iter_mut().for_each(resolve);
+    }
+    nodes
+}
+
+impl Node {
+    /// The node this one only refers to, when it asserts nothing else.
+    fn alias_of(&self) -> Option<usize> {
+        let Node {
+            json_type: None,
+            reference: Some(target),
+            properties,
+            items: None,
+            min_items: None,
+            max_items: None,
+            min_length: None,
+            max_length: None,
+            pattern: None,
+            minimum: None,
+            maximum: None,
+            one_of,
+            any_of,
+        } = self
+        else {
+            return None;
+        };
+        let asserts_more = !(properties.is_empty() && one_of.is_empty() && any_of.is_empty());
+        (!asserts_more).then_some(*target)
+    }
 }
 
 #[derive(Default)]
@@ -153,19 +218,24 @@ impl Compiler {
         }
         let inner = depth + 1;
         let mut node = Node::default();
+        let mut required = Vec::new();
         for (keyword, value) in schema {
             match keyword.as_str() {
                 "type" => node.json_type = Some(json_type(value)?),
                 "$ref" => node.reference = Some(self.resolve(value)?),
                 "$defs" if is_root => {} // compiled first, by `compile`
-                "required" => node.required = strings(value, "required")?,
+                "required" => required = strings(value, "required")?,
                 "properties" => {
                     let properties = value
                         .as_object()
                         .ok_or(CompileError::Malformed("properties"))?;
                     for (name, subschema) in properties {
                         let index = self.subschema(subschema, inner)?;
-                        node.properties.push((name.clone(), index));
+                        node.properties.push(Property {
+                            name: name.clone(),
+                            schema: Some(index),
+                            required: false,
+                        });
                     }
                 }
                 "items" => node.items = Some(self.subschema(value, inner)?),
@@ -175,7 +245,7 @@ impl Compiler {
                 "maxLength" => node.max_length = Some(count(value, "maxLength")?),
                 "pattern" => {
                     let pattern = value.as_str().ok_or(CompileError::Malformed("pattern"))?;
-                    node.pattern = Some(Regex::new(pattern)?);
+                    node.pattern = Some(Pattern::new(pattern)?);
                 }
                 "minimum" => {
                     node.minimum = Some(value.as_f64().ok_or(CompileError::Malformed("minimum"))?)
@@ -187,6 +257,16 @@ impl Compiler {
                 "anyOf" => node.any_of = self.subschemas(value, "anyOf", inner)?,
                 other if ANNOTATIONS.contains(&other) => {}
                 other => return Err(CompileError::UnsupportedKeyword(other.to_owned())),
+            }
+        }
+        for name in required {
+            match node.properties.iter_mut().find(|p| p.name == name) {
+                Some(property) => property.required = true,
+                None => node.properties.push(Property {
+                    name,
+                    schema: None,
+                    required: true,
+                }),
             }
         }
         Ok(node)
@@ -242,14 +322,29 @@ struct Run<'s> {
     schema: &'s CompiledSchema,
     path: Vec<Segment<'s>>,
     violations: Vec<SchemaViolation>,
+    /// Inside `oneOf`/`anyOf`, only whether an alternative matches counts: the first violation
+    /// is noted here and nothing more is checked or written out.
+    probe: Option<Probe>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Probe {
+    Matching,
+    Failed,
 }
 
 impl CompiledSchema {
+    #[cfg(test)]
     pub(crate) fn validate(&self, instance: &Value) -> Vec<SchemaViolation> {
+        self.validate_view(JsonView::Json(instance))
+    }
+
+    pub(crate) fn validate_view(&self, instance: JsonView<'_>) -> Vec<SchemaViolation> {
         let mut run = Run {
             schema: self,
             path: Vec::new(),
             violations: Vec::new(),
+            probe: None,
         };
         run.check(ROOT, instance, 0);
         run.violations
@@ -258,13 +353,20 @@ impl CompiledSchema {
 
 impl<'s> Run<'s> {
     fn report(&mut self, kind: ViolationKind) {
+        if self.probe.is_some() {
+            self.probe = Some(Probe::Failed);
+            return;
+        }
         self.violations.push(SchemaViolation {
             path: pointer(&self.path),
             kind,
         });
     }
 
-    fn check(&mut self, index: usize, value: &Value, depth: usize) {
+    fn check(&mut self, index: usize, value: JsonView<'_>, depth: usize) {
+        if self.probe == Some(Probe::Failed) {
+            return;
+        }
         let schema = self.schema;
         let Some(node) = schema.nodes.get(index) else {
             // Cannot happen for a compiled schema; fail closed all the same.
@@ -273,20 +375,21 @@ impl<'s> Run<'s> {
         if depth > MAX_DEPTH {
             return self.report(ViolationKind::NestingTooDeep);
         }
+        let shape = value.shape();
         if let Some(expected) = node.json_type {
-            if !expected.matches(value) {
+            if !expected.matches(&shape) {
                 self.report(ViolationKind::Type { expected });
             }
         }
         if let Some(target) = node.reference {
             self.check(target, value, depth + 1);
         }
-        match value {
-            Value::Object(members) => self.check_object(node, members, depth),
-            Value::Array(items) => self.check_array(node, items, depth),
-            Value::String(text) => self.check_string(node, text),
-            Value::Number(number) => self.check_number(node, number.as_f64()),
-            Value::Null | Value::Bool(_) => {}
+        match shape {
+            Shape::Object => self.check_object(node, value, depth),
+            Shape::Array { len } => self.check_array(node, value, len, depth),
+            Shape::String(text) => self.check_string(node, text),
+            Shape::Number { value, .. } => self.check_number(node, value),
+            Shape::Null | Shape::Bool => {}
         }
         if !node.one_of.is_empty() {
             let matched = self.count_matching(&node.one_of, value, depth);
@@ -299,25 +402,25 @@ impl<'s> Run<'s> {
         }
     }
 
-    fn check_object(&mut self, node: &'s Node, members: &Map<String, Value>, depth: usize) {
-        for name in &node.required {
-            if !members.contains_key(name) {
-                self.path.push(Segment::Name(name));
-                self.report(ViolationKind::Required);
-                self.path.pop();
+    /// Violations come in the order of the schema's properties (then names only required).
+    fn check_object(&mut self, node: &'s Node, object: JsonView<'_>, depth: usize) {
+        for property in &node.properties {
+            let member = object.member(&property.name);
+            if member.is_none() && !property.required {
+                continue;
             }
-        }
-        for (name, subschema) in &node.properties {
-            if let Some(member) = members.get(name) {
-                self.path.push(Segment::Name(name));
-                self.check(*subschema, member, depth + 1);
-                self.path.pop();
+            self.path.push(Segment::Name(&property.name));
+            match (member, property.schema) {
+                (None, _) => self.report(ViolationKind::Required),
+                (Some(member), Some(subschema)) => self.check(subschema, member, depth + 1),
+                (Some(_), None) => {}
             }
+            self.path.pop();
         }
     }
 
-    fn check_array(&mut self, node: &Node, items: &[Value], depth: usize) {
-        let len = items.len() as u64;
+    fn check_array(&mut self, node: &Node, array: JsonView<'_>, len: usize, depth: usize) {
+        let len = len as u64;
         if node.min_items.is_some_and(|min| len < min) {
             self.report(ViolationKind::MinItems);
         }
@@ -325,7 +428,8 @@ impl<'s> Run<'s> {
             self.report(ViolationKind::MaxItems);
         }
         if let Some(subschema) = node.items {
-            for (position, item) in items.iter().enumerate() {
+            let items = (0..).map_while(|position| array.item(position));
+            for (position, item) in items.enumerate() {
                 self.path.push(Segment::Index(position));
                 self.check(subschema, item, depth + 1);
                 self.path.pop();
@@ -334,8 +438,12 @@ impl<'s> Run<'s> {
     }
 
     fn check_string(&mut self, node: &Node, text: &str) {
-        // JSON Schema counts characters as Unicode code points.
-        if node.min_length.is_some() || node.max_length.is_some() {
+        // JSON Schema counts characters as Unicode code points; a code point takes 1 to 4 bytes
+        // of UTF-8, so the byte length often decides without counting.
+        let bytes = text.len() as u64;
+        let surely_within = node.min_length.is_none_or(|min| bytes / 4 >= min)
+            && node.max_length.is_none_or(|max| bytes <= max);
+        if !surely_within {
             let len = text.chars().count() as u64;
             if node.min_length.is_some_and(|min| len < min) {
                 self.report(ViolationKind::MinLength);
@@ -364,38 +472,33 @@ impl<'s> Run<'s> {
     }
 
     /// How many of `subschemas` the value satisfies; their own violations are not reported.
-    fn count_matching(&mut self, subschemas: &[usize], value: &Value, depth: usize) -> usize {
-        let reported = std::mem::take(&mut self.violations);
+    fn count_matching(&mut self, subschemas: &[usize], value: JsonView<'_>, depth: usize) -> usize {
+        let outer = self.probe;
         let mut matched = 0;
         for &subschema in subschemas {
+            self.probe = Some(Probe::Matching);
             self.check(subschema, value, depth + 1);
-            if self.violations.is_empty() {
+            if self.probe == Some(Probe::Matching) {
                 matched += 1;
             }
-            self.violations.clear();
         }
-        self.violations = reported;
+        self.probe = outer;
         matched
     }
 }
 
 impl JsonType {
-    fn matches(self, value: &Value) -> bool {
-        match (self, value) {
-            (JsonType::Null, Value::Null)
-            | (JsonType::Boolean, Value::Bool(_))
-            | (JsonType::Object, Value::Object(_))
-            | (JsonType::Array, Value::Array(_))
-            | (JsonType::Number, Value::Number(_))
-            | (JsonType::String, Value::String(_)) => true,
-            // Draft 2020-12: any number with a zero fractional part is an integer (1.0 included).
-            (JsonType::Integer, Value::Number(number)) => {
-                number.is_i64()
-                    || number.is_u64()
-                    || number.as_f64().is_some_and(|float| float.fract() == 0.0)
-            }
-            _ => false,
-        }
+    fn matches(self, shape: &Shape<'_>) -> bool {
+        matches!(
+            (self, shape),
+            (JsonType::Null, Shape::Null)
+                | (JsonType::Boolean, Shape::Bool)
+                | (JsonType::Object, Shape::Object)
+                | (JsonType::Array, Shape::Array { .. })
+                | (JsonType::Number, Shape::Number { .. })
+                | (JsonType::String, Shape::String(_))
+                | (JsonType::Integer, Shape::Number { integral: true, .. })
+        )
     }
 }
 

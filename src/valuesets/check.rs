@@ -5,6 +5,8 @@ use std::fmt;
 use serde_json::Value;
 
 use super::{ValueSetKind, ValueSets};
+use crate::payload::view::{JsonView, Shape};
+use crate::payload::Dcc;
 
 /// The `tt` code of a rapid antigen test; only these name a device from the test-manufacturer list.
 const RAPID_ANTIGEN_TEST: &str = "LP217198-3";
@@ -49,6 +51,16 @@ pub enum ValueSetViolationKind {
     ValueSetMissing,
 }
 
+impl ValueSetViolationKind {
+    /// A stable kebab-case code for apps and logs.
+    pub fn code(self) -> &'static str {
+        match self {
+            ValueSetViolationKind::NotInValueSet => "not-in-value-set",
+            ValueSetViolationKind::ValueSetMissing => "value-set-missing",
+        }
+    }
+}
+
 impl fmt::Display for ValueSetViolation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.kind {
@@ -68,26 +80,37 @@ impl ValueSets {
     /// (as rule TR-EU-0002 does: the device list only names rapid antigen tests, and NAA tests often
     /// carry an empty `ma`). Absent fields and malformed groups are left to the schema.
     pub fn check(&self, payload: &Value) -> Vec<ValueSetViolation> {
+        self.check_view(JsonView::Json(payload))
+    }
+
+    /// Checks a typed payload as [`check`](Self::check) checks its [`Dcc::to_json`], with the same
+    /// result, without converting it.
+    pub fn check_dcc(&self, dcc: &Dcc) -> Vec<ValueSetViolation> {
+        self.check_view(JsonView::Dcc(dcc))
+    }
+
+    fn check_view(&self, payload: JsonView<'_>) -> Vec<ValueSetViolation> {
         let mut violations = Vec::new();
         for (group, fields) in [
             ("v", VACCINATION_FIELDS),
             ("t", TEST_FIELDS),
             ("r", RECOVERY_FIELDS),
         ] {
-            let Some(entries) = payload.get(group).and_then(Value::as_array) else {
+            let Some(entries) = payload.member(group) else {
                 continue;
             };
-            for (position, entry) in entries.iter().enumerate() {
-                let Some(entry) = entry.as_object() else {
+            let entries = (0..).map_while(|position| entries.item(position));
+            for (position, entry) in entries.enumerate() {
+                if !matches!(entry.shape(), Shape::Object) {
                     continue;
-                };
+                }
                 let is_rapid_antigen_test =
-                    entry.get("tt").and_then(Value::as_str) == Some(RAPID_ANTIGEN_TEST);
+                    entry.member("tt").and_then(JsonView::as_str) == Some(RAPID_ANTIGEN_TEST);
                 for &(field, value_set) in fields {
                     if value_set == ValueSetKind::TestManufacturer && !is_rapid_antigen_test {
                         continue;
                     }
-                    let Some(value) = entry.get(field) else {
+                    let Some(value) = entry.member(field) else {
                         continue;
                     };
                     let kind = match self.set(value_set) {

@@ -1,21 +1,28 @@
-//! Verification: signature, time, key usage, and the [`Verification`] result.
+//! Verification: signature, time, key usage, then the content of a genuine certificate (JSON
+//! schema, value sets, business rules), and the [`Verification`] result.
 
 mod clock;
+mod payload_checks;
 mod result;
 mod signature;
+mod slot;
 
 pub use clock::{
     format_instant, parse_instant, Clock, FixedClock, SystemClock, EARLIEST_PLAUSIBLE_TIME,
 };
 pub use result::{
-    CheckStatus, Checks, InvalidReason, Outcome, Signer, TrustListStatus, UndecidableReason,
-    Verification,
+    CheckStatus, Checks, InvalidReason, Outcome, SchemaCheck, Signer, TrustListStatus,
+    UndecidableReason, Verification,
 };
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use crate::decode::{self, HealthCertificate};
+use crate::rules::RuleSet;
 use crate::trust::{Dsc, TrustList, TrustSlot, TrustStore};
+use crate::valuesets::ValueSets;
+use payload_checks::{PayloadChecks, Policy};
+use slot::Slot;
 
 /// How strict the verifier is.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,6 +37,17 @@ pub struct Settings {
     /// ([`UndecidableReason::TrustListExpired`]). Default: never. A hard expiry strands
     /// verifiers that stay offline for weeks, so it is left to deployments that need it.
     pub refuse_after: Option<i64>,
+    /// The country of arrival (ISO 3166 alpha-2), whose acceptance rules apply when the
+    /// verifier has rules. Without one, only the issuing countries' invalidation rules apply.
+    pub arrival_country: Option<String>,
+    /// The region within the country of arrival, for rules that distinguish regions
+    /// (`external.region`).
+    pub region: Option<String>,
+    /// The language of rule descriptions (ISO 639-1, e.g. "de"); a rule without it is
+    /// described in English, else in its first language. Default "en".
+    pub language: String,
+    /// What the JSON schema and value-set check does. Default [`SchemaPolicy::Lenient`].
+    pub schema: SchemaPolicy,
 }
 
 impl Default for Settings {
@@ -38,8 +56,28 @@ impl Default for Settings {
             clock_skew: 300,
             stale_after: 48 * 3600,
             refuse_after: None,
+            arrival_country: None,
+            region: None,
+            language: "en".to_owned(),
+            schema: SchemaPolicy::default(),
         }
     }
+}
+
+/// Whether the payload is checked against the DCC JSON schema of its version and the value
+/// sets, and what a violation does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum SchemaPolicy {
+    /// Not checked ([`Verification::schema`] is `None`).
+    Off,
+    /// Checked, and violations reported in [`Verification::schema`] without changing the
+    /// outcome: real issuers sign certificates that violate the schema, and refusing them
+    /// would refuse their holders.
+    #[default]
+    Lenient,
+    /// Checked, and any violation makes the certificate `Invalid`
+    /// ([`InvalidReason::SchemaInvalid`]).
+    Strict,
 }
 
 impl Settings {
@@ -65,12 +103,16 @@ impl Settings {
     }
 }
 
-/// Verifies HC1 QR texts against a trust list. Cheap to share between threads: the trust list
-/// can be replaced while other threads verify, and each verification sees one list, whole.
+/// Verifies HC1 QR texts against a trust list, and optionally business rules. Cheap to share
+/// between threads: the trust list, the rules and the value sets can each be replaced while
+/// other threads verify, and each verification sees the ones in force when it started, whole.
 pub struct Verifier {
     settings: Settings,
     clock: Arc<dyn Clock>,
     trust: TrustSlot,
+    rules: Slot<RuleSet>,
+    /// `None`: the bundled value sets.
+    value_sets: Slot<ValueSets>,
 }
 
 impl std::fmt::Debug for Verifier {
@@ -78,6 +120,8 @@ impl std::fmt::Debug for Verifier {
         f.debug_struct("Verifier")
             .field("settings", &self.settings)
             .field("trusted_dscs", &self.trust_list().map(|t| t.len()))
+            .field("rules", &self.rules().map(|r| r.len()))
+            .field("bundled_value_sets", &self.value_sets.get().is_none())
             .finish_non_exhaustive()
     }
 }
@@ -96,6 +140,8 @@ impl Verifier {
             settings,
             clock: Arc::new(SystemClock),
             trust: TrustSlot::default(),
+            rules: Slot::default(),
+            value_sets: Slot::default(),
         }
     }
 
@@ -128,6 +174,48 @@ impl Verifier {
         self.trust.get()
     }
 
+    pub fn with_rules(self, rules: RuleSet) -> Self {
+        self.set_rules(rules);
+        self
+    }
+
+    /// Applies `rules` from now on: every certificate that passes the cryptographic checks is
+    /// then also checked against the rules that apply to it (the acceptance rules of
+    /// [`Settings::arrival_country`] and the invalidation rules of its issuer, in force at the
+    /// verification time), and [`Verification::rules`] reports them. Verifications already
+    /// running finish with the rules they started with.
+    pub fn set_rules(&self, rules: RuleSet) {
+        self.rules.set(Some(Arc::new(rules)));
+    }
+
+    /// Stops applying business rules.
+    pub fn clear_rules(&self) {
+        self.rules.set(None);
+    }
+
+    /// The rules in force.
+    pub fn rules(&self) -> Option<Arc<RuleSet>> {
+        self.rules.get()
+    }
+
+    pub fn with_value_sets(self, value_sets: ValueSets) -> Self {
+        self.set_value_sets(value_sets);
+        self
+    }
+
+    /// Replaces the value sets (bundled with the library by default) that codes are checked
+    /// against and rules read as `external.valueSets`. To add newer sets to the bundled ones,
+    /// [`merge`](ValueSets::merge) them into a clone of [`ValueSets::bundled`].
+    pub fn set_value_sets(&self, value_sets: ValueSets) {
+        self.value_sets.set(Some(Arc::new(value_sets)));
+    }
+
+    /// The value sets in force, e.g. for display names
+    /// ([`Dcc::display_names`](crate::Dcc::display_names)).
+    pub fn value_sets(&self) -> Arc<ValueSets> {
+        self.value_sets.get().unwrap_or_else(bundled_value_sets)
+    }
+
     pub fn settings(&self) -> &Settings {
         &self.settings
     }
@@ -145,13 +233,30 @@ impl Verifier {
     /// Verifies a QR text as of `now` (Unix seconds).
     pub fn verify_at(&self, qr: &str, now: i64) -> Verification {
         let trust = self.trust_list();
-        verify(qr, now, trust.as_deref(), &self.settings)
+        let rules = self.rules();
+        let value_sets = self.value_sets.get();
+        let policy = Policy {
+            settings: &self.settings,
+            rules: rules.as_deref(),
+            value_sets: value_sets
+                .as_deref()
+                .unwrap_or_else(|| ValueSets::bundled()),
+        };
+        verify(qr, now, trust.as_deref(), &policy)
     }
 }
 
+/// The bundled value sets, shared.
+fn bundled_value_sets() -> Arc<ValueSets> {
+    static SHARED: OnceLock<Arc<ValueSets>> = OnceLock::new();
+    Arc::clone(SHARED.get_or_init(|| Arc::new(ValueSets::bundled().clone())))
+}
+
 /// The verification procedure. Every check whose inputs are available runs, so the result
-/// explains everything that is wrong; the outcome names the most fundamental failure.
-fn verify(qr: &str, now: i64, trust: Option<&TrustList>, settings: &Settings) -> Verification {
+/// explains everything that is wrong; the outcome names the most fundamental failure. The
+/// content checks (schema, value sets, rules) run on a certificate that passes all the others.
+fn verify(qr: &str, now: i64, trust: Option<&TrustList>, policy: &Policy<'_>) -> Verification {
+    let settings = policy.settings;
     let freshness = trust.map(|trust| settings.trust_list_status(trust, now));
     let cose = match decode::cose(qr) {
         Ok(cose) => cose,
@@ -178,7 +283,7 @@ fn verify(qr: &str, now: i64, trust: Option<&TrustList>, settings: &Settings) ->
         }
     }
 
-    let outcome = match (&signer, &certificate) {
+    let mut outcome = match (&signer, &certificate) {
         _ if now < EARLIEST_PLAUSIBLE_TIME => Outcome::Undecidable {
             reason: UndecidableReason::ClockNotSet,
         },
@@ -197,6 +302,13 @@ fn verify(qr: &str, now: i64, trust: Option<&TrustList>, settings: &Settings) ->
         (Some(Ok(_)), Ok(cert)) => first_failure(&checks, cert)
             .map_or(Outcome::Valid, |reason| Outcome::Invalid { reason }),
     };
+    let content = match (&outcome, &certificate) {
+        (Outcome::Valid, Ok(cert)) => PayloadChecks::run(cert, cose.kid(), now, policy),
+        _ => PayloadChecks::default(),
+    };
+    if outcome == Outcome::Valid {
+        outcome = content.outcome(settings.schema);
+    }
     Verification {
         outcome,
         kid: cose.kid().map(<[u8]>::to_vec),
@@ -210,6 +322,8 @@ fn verify(qr: &str, now: i64, trust: Option<&TrustList>, settings: &Settings) ->
         }),
         checks,
         trust_list: freshness.map(|(status, _)| status),
+        schema: content.schema,
+        rules: content.rules,
     }
 }
 
@@ -251,6 +365,8 @@ impl Verification {
             signer: None,
             checks: Checks::default(),
             trust_list: None,
+            schema: None,
+            rules: None,
         }
     }
 }

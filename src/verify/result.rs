@@ -6,7 +6,10 @@ use crate::cose::Algorithm;
 use crate::crypto::KeyError;
 use crate::decode::{DecodeError, HealthCertificate};
 use crate::payload::CertificateType;
+use crate::rules::RulesResult;
+use crate::schema::{SchemaVersion, SchemaViolation};
 use crate::trust::{Kid, ListFormat};
+use crate::valuesets::ValueSetViolation;
 
 /// The answer to "may I accept this certificate?".
 #[derive(Debug, Clone, PartialEq)]
@@ -26,6 +29,35 @@ pub struct Verification {
     /// The trust list this verification used: signed or not, and how old. `None` when there was
     /// none.
     pub trust_list: Option<TrustListStatus>,
+    /// The payload checked against the DCC JSON schema of its version and the value sets.
+    /// `None` when [`Settings::schema`](super::Settings::schema) is `Off`, or when the
+    /// certificate did not pass the cryptographic checks (a forged payload's shape means
+    /// nothing).
+    pub schema: Option<SchemaCheck>,
+    /// The business rules' verdict. `None` when the verifier has no rules
+    /// ([`Verifier::set_rules`](super::Verifier::set_rules)), or when the certificate did not
+    /// pass the cryptographic checks (rules are only evaluated on a genuine certificate).
+    pub rules: Option<RulesResult>,
+}
+
+/// The payload against the DCC JSON schema of its declared version and the value sets. Paths
+/// and kinds only, never a value: nothing here is personal data.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SchemaCheck {
+    /// The schema applied, chosen from the payload's `ver`.
+    pub version: SchemaVersion,
+    /// What the schema rejects; real issuers do ship such certificates, so these are warnings
+    /// unless the policy is [`SchemaPolicy::Strict`](super::SchemaPolicy::Strict).
+    pub violations: Vec<SchemaViolation>,
+    /// Coded fields holding a code outside their value set.
+    pub value_set_violations: Vec<ValueSetViolation>,
+}
+
+impl SchemaCheck {
+    /// Neither the schema nor the value sets object.
+    pub fn is_valid(&self) -> bool {
+        self.violations.is_empty() && self.value_set_violations.is_empty()
+    }
 }
 
 /// The trust list a verification used, and its freshness at the verification time.
@@ -51,11 +83,13 @@ impl Verification {
 /// The verdict.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
-    /// Signed by a trusted DSC, and every check passed.
+    /// Signed by a trusted DSC, and every check passed (and every applicable business rule,
+    /// when the verifier has rules).
     Valid,
     /// The certificate is not acceptable, and this will not change by retrying.
     Invalid { reason: InvalidReason },
-    /// This device cannot decide (no trust list, clock not set); the certificate may be fine.
+    /// This device cannot decide (no trust list, clock not set, a rule it cannot evaluate); the
+    /// certificate may be fine.
     Undecidable { reason: UndecidableReason },
 }
 
@@ -112,6 +146,13 @@ pub enum InvalidReason {
     /// The signature has expired.
     #[error("expired")]
     Expired,
+    /// The payload violates its JSON schema or the value sets, and the policy is
+    /// [`SchemaPolicy::Strict`](super::SchemaPolicy::Strict); `schema` lists the violations.
+    #[error("payload does not conform to the DCC schema")]
+    SchemaInvalid,
+    /// An applicable business rule failed; `rules` names it.
+    #[error("an applicable business rule failed")]
+    RulesFailed,
 }
 
 fn type_name(kind: CertificateType) -> &'static str {
@@ -136,6 +177,8 @@ impl InvalidReason {
             Self::KeyUsage(_) => "key-usage",
             Self::NotYetValid => "not-yet-valid",
             Self::Expired => "expired",
+            Self::SchemaInvalid => "schema-invalid",
+            Self::RulesFailed => "rules-failed",
         }
     }
 }
@@ -152,6 +195,10 @@ pub enum UndecidableReason {
     /// The trust list is older than [`Settings::refuse_after`](super::Settings::refuse_after).
     #[error("trust list expired")]
     TrustListExpired,
+    /// No applicable business rule failed, but at least one could not be evaluated here (a
+    /// newer rule engine or schema version, a broken rule): `rules` names it.
+    #[error("a business rule could not be evaluated")]
+    RulesOpen,
 }
 
 impl UndecidableReason {
@@ -160,6 +207,7 @@ impl UndecidableReason {
             Self::NoTrustList => "no-trust-list",
             Self::ClockNotSet => "clock-not-set",
             Self::TrustListExpired => "trust-list-expired",
+            Self::RulesOpen => "rules-open",
         }
     }
 }

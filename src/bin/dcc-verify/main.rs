@@ -11,6 +11,7 @@
 )]
 
 mod output;
+mod rules;
 mod trust;
 
 use std::io::{BufRead, Write};
@@ -18,7 +19,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
-use dcc_verify::{decode, parse_instant, Clock, SystemClock, TrustList, TrustStore, Verifier};
+use dcc_verify::{
+    decode, parse_instant, Clock, Settings, SystemClock, TrustList, TrustStore, Verifier,
+};
 
 /// The bundled sample trust list (TEST keys only), used when no list is given.
 const SAMPLE_TRUST_LIST: &[u8] = include_bytes!("../../../testdata/samples/trust-list.json");
@@ -36,11 +39,14 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Verify QR texts: signature, validity period, key usage. Exit status 0 when every input
-    /// is valid, 1 when any is not, 2 for usage or I/O errors.
+    /// Verify QR texts: signature, validity period, key usage, schema and value sets, and with
+    /// --rules the business rules. Exit status 0 when every input is valid, 1 when any is not,
+    /// 2 for usage or I/O errors.
     Verify {
         #[command(flatten)]
         source: ListSource,
+        #[command(flatten)]
+        content: ContentChecks,
         /// Verify as of this instant (RFC 3339) instead of now.
         #[arg(long, value_name = "RFC3339")]
         at: Option<String>,
@@ -61,6 +67,51 @@ enum Command {
     /// Manage the trust-list cache.
     #[command(subcommand)]
     Trust(TrustCommand),
+    /// Business rules.
+    #[command(subcommand)]
+    Rules(RulesCommand),
+}
+
+/// What `verify` checks in a genuine certificate's content.
+#[derive(Args)]
+struct ContentChecks {
+    /// Apply business rules: FILE holds a JSON array of gateway rules (acceptance rules of
+    /// --country, invalidation rules of the issuer). A rule that fails makes the certificate
+    /// invalid; one that cannot be evaluated makes it undecidable.
+    #[arg(long, value_name = "FILE", requires = "country")]
+    rules: Option<PathBuf>,
+    /// Country of arrival (ISO 3166 alpha-2) whose acceptance rules apply.
+    #[arg(long, value_name = "XX", requires = "rules")]
+    country: Option<String>,
+    /// Region within the country of arrival, for rules that distinguish regions.
+    #[arg(long, value_name = "REGION", requires = "rules")]
+    region: Option<String>,
+    /// Language of rule descriptions (falls back to English).
+    #[arg(long, value_name = "LANG", default_value = "en")]
+    lang: String,
+    /// Value sets (EU value-set documents, or the compressed map rules see) replacing the
+    /// bundled ones.
+    #[arg(long, value_name = "FILE")]
+    value_sets: Option<PathBuf>,
+    /// Schema and value-set check: lenient reports violations as warnings, strict makes them
+    /// invalid.
+    #[arg(long, value_enum, default_value = "lenient")]
+    schema: rules::SchemaArg,
+}
+
+#[derive(Subcommand)]
+enum RulesCommand {
+    /// Evaluate one rule's logic on `{payload, external}` taken from DATA (a rule test file),
+    /// and print `{"result": true | false | "open"}` (exit status 0; 2 when a file cannot be
+    /// read or the rule is not gateway rule JSON).
+    Eval {
+        /// The rule (gateway rule JSON).
+        #[arg(long, value_name = "RULE.json")]
+        rule: PathBuf,
+        /// The data: an object with `payload` and `external`, as in rule test files.
+        #[arg(long, value_name = "DATA.json")]
+        data: PathBuf,
+    },
 }
 
 /// Where `verify` gets its trust list.
@@ -135,11 +186,12 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Verify {
             source,
+            content,
             at,
             json,
             show_personal_data,
             qr,
-        } => verify(&source, at, json, show_personal_data, qr),
+        } => verify(&source, &content, at, json, show_personal_data, qr),
         Command::Decode { qr } => decode_command(&qr),
         Command::Trust(TrustCommand::Import {
             cache,
@@ -169,6 +221,7 @@ fn main() -> ExitCode {
             anchor,
             json,
         }) => trust::info(&cache, &anchor, json),
+        Command::Rules(RulesCommand::Eval { rule, data }) => rules::eval(&rule, &data),
     };
     match result {
         Ok(code) => code,
@@ -187,8 +240,26 @@ fn parse_at(text: Option<String>, flag: &str) -> Result<Option<i64>, UsageError>
     .transpose()
 }
 
-/// A verifier with the trust list `source` names.
-fn verifier(source: &ListSource, now: i64) -> Result<Verifier, UsageError> {
+/// A verifier with the trust list `source` names and the content checks `content` asks for.
+fn verifier(
+    source: &ListSource,
+    content: &ContentChecks,
+    now: i64,
+) -> Result<Verifier, UsageError> {
+    let settings = Settings {
+        arrival_country: content.country.clone(),
+        region: content.region.clone(),
+        language: content.lang.clone(),
+        schema: content.schema.policy(),
+        ..Settings::default()
+    };
+    let mut verifier = Verifier::new(settings);
+    if let Some(path) = &content.rules {
+        verifier = verifier.with_rules(rules::rule_set(path)?);
+    }
+    if let Some(path) = &content.value_sets {
+        verifier = verifier.with_value_sets(rules::value_sets(path)?);
+    }
     let anchors = trust::anchors(&source.anchor, source.cache.as_deref())?;
     if let Some(dir) = &source.cache {
         let store = TrustStore::open(dir, anchors);
@@ -198,7 +269,7 @@ fn verifier(source: &ListSource, now: i64) -> Result<Verifier, UsageError> {
                 dir.display()
             );
         }
-        return Ok(Verifier::default().with_store(&store));
+        return Ok(verifier.with_store(&store));
     }
     let list = match &source.trust_list {
         Some(path) => trust::list_from_file(path, source.signature.as_deref(), &anchors, now)?,
@@ -208,18 +279,20 @@ fn verifier(source: &ListSource, now: i64) -> Result<Verifier, UsageError> {
                 .0
         }
     };
-    Ok(Verifier::default().with_trust_list(list))
+    Ok(verifier.with_trust_list(list))
 }
 
 fn verify(
     source: &ListSource,
+    content: &ContentChecks,
     at: Option<String>,
     json: bool,
     show_personal_data: bool,
     qr: Vec<String>,
 ) -> Result<ExitCode, UsageError> {
     let at = parse_at(at, "--at")?;
-    let verifier = verifier(source, at.unwrap_or_else(|| SystemClock.now()))?;
+    let verifier = verifier(source, content, at.unwrap_or_else(|| SystemClock.now()))?;
+    let value_sets = verifier.value_sets();
 
     let inputs: Box<dyn Iterator<Item = Result<String, UsageError>>> = if qr.is_empty() {
         Box::new(
@@ -244,7 +317,7 @@ fn verify(
         let line = if json {
             output::verification_json(&verification).to_string()
         } else {
-            output::verification_summary(&verification, show_personal_data)
+            output::verification_summary(&verification, &value_sets, show_personal_data)
         };
         writeln!(stdout, "{line}").map_err(|e| UsageError(format!("writing output: {e}")))?;
     }

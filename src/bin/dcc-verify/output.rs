@@ -1,7 +1,12 @@
 //! How results are shown: a JSON object per input, or a one-line human summary.
 
 use base64::Engine;
-use dcc_verify::{format_instant, CertificateType, CheckStatus, Decoded, Outcome, Verification};
+use dcc_verify::payload::Entries;
+use dcc_verify::rules::{Outcome as RuleOutcome, RuleVerdict};
+use dcc_verify::{
+    format_instant, CertificateType, CheckStatus, Dcc, Decoded, Outcome, RulesResult, SchemaCheck,
+    ValueSets, Verification,
+};
 use serde_json::{json, Value};
 
 fn b64(bytes: &[u8]) -> String {
@@ -43,11 +48,46 @@ pub fn verification_json(v: &Verification) -> Value {
             "age_seconds": t.age_seconds,
             "stale": t.stale,
         })),
+        "schema_check": v.schema.as_ref().map(schema_json),
+        "rules": v.rules.as_ref().map(rules_json),
     })
 }
 
-/// One line: the verdict and why, what the certificate is, who signed it.
-pub fn verification_summary(v: &Verification, show_personal_data: bool) -> String {
+/// Field paths and kinds only: the values are personal data.
+fn schema_json(check: &SchemaCheck) -> Value {
+    json!({
+        "schema": check.version.as_str(),
+        "violations": check.violations.iter().map(|violation| json!({
+            "path": violation.path,
+            "kind": violation.kind.code(),
+        })).collect::<Vec<_>>(),
+        "value_set_violations": check.value_set_violations.iter().map(|violation| json!({
+            "path": violation.path,
+            "value_set": violation.value_set.value_set_id(),
+            "kind": violation.kind.code(),
+        })).collect::<Vec<_>>(),
+    })
+}
+
+fn rules_json(rules: &RulesResult) -> Value {
+    let ids = |verdicts: &mut dyn Iterator<Item = &RuleVerdict>| -> Vec<String> {
+        verdicts.map(|verdict| verdict.identifier.clone()).collect()
+    };
+    json!({
+        "passed": rules.passed,
+        "failed": rules.failed,
+        "open": rules.open,
+        "failed_ids": ids(&mut rules.failed_rules()),
+        "open_ids": ids(&mut rules.open_rules()),
+    })
+}
+
+/// One line: the verdict and why, what the certificate is, who signed it, which rules failed.
+pub fn verification_summary(
+    v: &Verification,
+    value_sets: &ValueSets,
+    show_personal_data: bool,
+) -> String {
     let mut line = match &v.outcome {
         Outcome::Valid => "valid".to_owned(),
         Outcome::Invalid { reason } => format!("invalid ({}): {reason}", reason.code()),
@@ -60,6 +100,9 @@ pub fn verification_summary(v: &Verification, show_personal_data: bool) -> Strin
             CertificateType::Recovery => "recovery",
         };
         line += &format!(" | {kind} certificate");
+        if let Some(what) = what_it_attests(&cert.dcc, value_sets) {
+            line += &format!(" ({what})");
+        }
         if let Some(iss) = &cert.issuer {
             line += &format!(" from {iss}");
         }
@@ -90,6 +133,18 @@ pub fn verification_summary(v: &Verification, show_personal_data: bool) -> Strin
             line += &format!(" ({country})");
         }
     }
+    if let Some(rules) = &v.rules {
+        line += &rules_summary(rules);
+    }
+    if let Some(schema) = v.schema.as_ref().filter(|schema| !schema.is_valid()) {
+        let violations: Vec<String> = schema
+            .violations
+            .iter()
+            .map(ToString::to_string)
+            .chain(schema.value_set_violations.iter().map(ToString::to_string))
+            .collect();
+        line += &format!(" | schema {}: {}", schema.version, violations.join("; "));
+    }
     if v.checks.issuer_country == CheckStatus::Failed {
         line += " | warning: issuer country differs from the signer's";
     }
@@ -97,6 +152,55 @@ pub fn verification_summary(v: &Verification, show_personal_data: bool) -> Strin
         line += &format!(" | warning: trust list is stale ({} h old)", age / 3600);
     }
     line
+}
+
+/// The vaccine product, or the test type and result, by their display names (the code when
+/// the value sets do not name it).
+fn what_it_attests(dcc: &Dcc, value_sets: &ValueSets) -> Option<String> {
+    match &dcc.entries {
+        Entries::Vaccination(entries) => {
+            let entry = entries.first()?;
+            let names = entry.display_names(value_sets);
+            Some(names.product.unwrap_or(&entry.medicinal_product).to_owned())
+        }
+        Entries::Test(entries) => {
+            let entry = entries.first()?;
+            let names = entry.display_names(value_sets);
+            Some(format!(
+                "{}, {}",
+                names.test_type.unwrap_or(&entry.test_type),
+                names.result.unwrap_or(&entry.result)
+            ))
+        }
+        Entries::Recovery(_) => None,
+    }
+}
+
+/// Which rules failed or could not be evaluated, with their descriptions.
+fn rules_summary(rules: &RulesResult) -> String {
+    let listed = |verdicts: &mut dyn Iterator<Item = &RuleVerdict>| -> String {
+        verdicts
+            .map(|verdict| match &verdict.outcome {
+                RuleOutcome::Open(reason) => format!(
+                    "{} ({}) [{}]",
+                    verdict.identifier, verdict.description, reason
+                ),
+                _ => format!("{} ({})", verdict.identifier, verdict.description),
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    let mut text = format!(
+        " | rules: {} passed, {} failed, {} open",
+        rules.passed, rules.failed, rules.open
+    );
+    if rules.failed > 0 {
+        text += &format!(" | failed: {}", listed(&mut rules.failed_rules()));
+    }
+    if rules.open > 0 {
+        text += &format!(" | open: {}", listed(&mut rules.open_rules()));
+    }
+    text
 }
 
 /// Headers and payload of a decoded QR text.

@@ -71,6 +71,16 @@ impl DateTime {
         DateTime::from_unix_millis(seconds.checked_mul(MILLIS_PER_SECOND)?)
     }
 
+    /// The instant `seconds` seconds after the Unix epoch, or the nearest one a JavaScript
+    /// `Date` can hold.
+    pub fn from_unix_seconds_saturating(seconds: i64) -> DateTime {
+        DateTime {
+            millis: seconds
+                .saturating_mul(MILLIS_PER_SECOND)
+                .clamp(-MAX_MILLIS, MAX_MILLIS),
+        }
+    }
+
     /// The current time of the system clock.
     pub fn now() -> DateTime {
         let millis = match std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH) {
