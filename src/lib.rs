@@ -24,6 +24,7 @@
 #![deny(unsafe_code)]
 
 pub mod base45;
+mod calendar;
 mod cbor;
 pub mod cose;
 pub mod crypto;

@@ -1,5 +1,7 @@
 //! Dates of birth, which the DCC allows to be partial (`1979`, `1979-04`) or unknown (empty).
 
+use crate::calendar::days_in_month;
+
 /// A date with as much precision as the issuer knew.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum PartialDate {
@@ -76,7 +78,7 @@ fn parse(text: &str) -> Option<PartialDate> {
     match (month, day) {
         (None, _) => Some(PartialDate::Year(year)),
         (Some(m @ 1..=12), None) => Some(PartialDate::YearMonth(year, m as u8)),
-        (Some(m @ 1..=12), Some(d)) if d >= 1 && d <= days_in_month(year, m as u8) => {
+        (Some(m @ 1..=12), Some(d)) if d >= 1 && d <= days_in_month(i64::from(year), m) => {
             Some(PartialDate::Date(year, m as u8, d as u8))
         }
         _ => None,
@@ -85,15 +87,6 @@ fn parse(text: &str) -> Option<PartialDate> {
 
 fn digits(s: &str, len: usize) -> Option<u32> {
     (s.len() == len && s.bytes().all(|b| b.is_ascii_digit())).then(|| s.parse().ok())?
-}
-
-fn days_in_month(year: u16, month: u8) -> u32 {
-    match month {
-        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
 }
 
 #[cfg(test)]

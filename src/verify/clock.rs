@@ -3,6 +3,8 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use crate::calendar::{civil_from_days, days_from_civil, days_in_month};
+
 /// A source of the current time, Unix seconds.
 pub trait Clock: Send + Sync {
     fn now(&self) -> i64;
@@ -46,6 +48,7 @@ const RFC3339_RANGE: std::ops::RangeInclusive<i64> = -62_167_219_200..=253_402_3
 pub fn parse_instant(text: &str) -> Option<i64> {
     let (date, time) = text.trim().split_once(['T', 't', ' '])?;
     let [year, month, day] = fields::<3>(date, '-')?;
+    let (month, day) = (u32::try_from(month).ok()?, u32::try_from(day).ok()?);
     let zone_start = time.find(['Z', 'z', '+', '-']).unwrap_or(time.len());
     let (clock, zone) = time.split_at(zone_start);
     let (clock, fraction) = clock.split_once('.').unwrap_or((clock, "0"));
@@ -107,36 +110,6 @@ fn fields<const N: usize>(text: &str, separator: char) -> Option<[i64; N]> {
         *slot = part.parse().ok()?;
     }
     parts.next().is_none().then_some(out)
-}
-
-fn days_in_month(year: i64, month: i64) -> i64 {
-    match month {
-        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let doy = (153 * (month + if month > 2 { -3 } else { 9 }) + 2) / 5 + day - 1;
-    era * 146_097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719_468
-}
-
-fn civil_from_days(days: i64) -> (i64, i64, i64) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    (yoe + era * 400 + i64::from(month <= 2), month, day)
 }
 
 #[cfg(test)]
