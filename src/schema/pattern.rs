@@ -1,20 +1,16 @@
-//! `pattern`: the few regular expressions the DCC schemas use, matched by hand, and any other
-//! through regex-lite.
+//! `pattern`: the six regular expressions the DCC schemas use, matched by hand.
 //!
-//! The lenient schema check runs in every verification, where regex-lite's matching of the
-//! five patterns a certificate meets cost about as much as the rest of the check. Each known
-//! pattern is recognised by its exact source text and matched by a small function with
-//! ECMA-262 semantics; a unit test compares each function with regex-lite on every short
-//! string over the characters that matter.
-
-use regex_lite::Regex;
+//! The lenient schema check runs in every verification, where a regex engine's matching of the
+//! patterns a certificate meets cost about as much as the rest of the check, and the engine
+//! itself would be the largest part of the schema code in a mobile library. Each pattern is
+//! recognised by its exact source text and matched by a small function with ECMA-262
+//! semantics; a unit test compares each function with regex-lite (a dev-dependency) on every
+//! short string over the characters that matter. A schema with any other pattern does not
+//! compile, like one with an unsupported keyword, so a new schema version cannot be half-checked.
 
 /// A compiled `pattern`.
 #[derive(Debug)]
-pub(crate) enum Pattern {
-    Known(Known),
-    Other(Regex),
-}
+pub(crate) struct Pattern(Known);
 
 /// The patterns of the embedded schemas, by their source text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -61,18 +57,16 @@ impl Known {
 }
 
 impl Pattern {
-    pub(crate) fn new(source: &str) -> Result<Pattern, regex_lite::Error> {
-        match Known::ALL.iter().find(|(known, _)| *known == source) {
-            Some(&(_, known)) => Ok(Pattern::Known(known)),
-            None => Regex::new(source).map(Pattern::Other),
-        }
+    /// The pattern with this source text; `None` when it is not one the DCC schemas use.
+    pub(crate) fn new(source: &str) -> Option<Pattern> {
+        Known::ALL
+            .iter()
+            .find(|(known, _)| *known == source)
+            .map(|&(_, known)| Pattern(known))
     }
 
     pub(crate) fn is_match(&self, text: &str) -> bool {
-        match self {
-            Pattern::Known(known) => known.is_match(text),
-            Pattern::Other(regex) => regex.is_match(text),
-        }
+        self.0.is_match(text)
     }
 }
 
@@ -119,6 +113,7 @@ fn is_digits(part: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use regex_lite::Regex;
 
     /// Every string of up to `max_len` characters from `alphabet`.
     fn strings(alphabet: &[char], max_len: usize) -> Vec<String> {
@@ -151,12 +146,12 @@ mod tests {
     }
 
     #[test]
-    fn known_patterns_are_recognised_and_others_compiled() {
+    fn the_schemas_patterns_are_recognised_and_no_other() {
         for (source, known) in Known::ALL {
-            assert!(matches!(Pattern::new(source), Ok(Pattern::Known(k)) if k == known));
+            assert!(matches!(Pattern::new(source), Some(Pattern(k)) if k == known));
         }
-        assert!(matches!(Pattern::new("^x$"), Ok(Pattern::Other(_))));
-        assert!(Pattern::new("(").is_err());
+        assert!(Pattern::new("^x$").is_none());
+        assert!(Pattern::new("(").is_none());
     }
 
     #[test]

@@ -6,9 +6,7 @@
 //! default), see the module documentation of [`crate::schema`].
 //!
 //! `pattern`: the patterns of the embedded schemas are matched by hand with ECMA-262 semantics
-//! ([`super::pattern`]); any other runs on regex-lite, whose syntax and semantics equal
-//! ECMA-262's for the common constructs (anchors, `\d` as ASCII digits, classes, groups, bounded
-//! repetition), except that its `.` also matches `\r`, U+2028 and U+2029.
+//! ([`super::pattern`]); any other pattern is a compile error too.
 
 use std::collections::BTreeMap;
 
@@ -45,8 +43,8 @@ pub(crate) enum CompileError {
     Malformed(&'static str),
     #[error("unresolvable $ref `{0}`")]
     UnresolvedRef(String),
-    #[error("invalid pattern: {0}")]
-    Pattern(#[from] regex_lite::Error),
+    #[error("unsupported pattern `{0}`")]
+    UnsupportedPattern(String),
     #[error("subschemas nested too deeply")]
     TooDeep,
 }
@@ -245,7 +243,10 @@ impl Compiler {
                 "maxLength" => node.max_length = Some(count(value, "maxLength")?),
                 "pattern" => {
                     let pattern = value.as_str().ok_or(CompileError::Malformed("pattern"))?;
-                    node.pattern = Some(Pattern::new(pattern)?);
+                    node.pattern = Some(
+                        Pattern::new(pattern)
+                            .ok_or_else(|| CompileError::UnsupportedPattern(pattern.to_owned()))?,
+                    );
                 }
                 "minimum" => {
                     node.minimum = Some(value.as_f64().ok_or(CompileError::Malformed("minimum"))?)
