@@ -12,9 +12,15 @@ import eu.dcc.verify.CertificateType
 import eu.dcc.verify.CheckStatus
 import eu.dcc.verify.DecodeOutcome
 import eu.dcc.verify.DecodeStage
+import eu.dcc.verify.DisplayNames
 import eu.dcc.verify.Entries
 import eu.dcc.verify.InvalidReason
+import eu.dcc.verify.OpenReason
 import eu.dcc.verify.Outcome
+import eu.dcc.verify.RecoveryNames
+import eu.dcc.verify.RuleOutcome
+import eu.dcc.verify.RuleType
+import eu.dcc.verify.SchemaPolicy
 import eu.dcc.verify.Settings
 import eu.dcc.verify.SignatureAlgorithm
 import eu.dcc.verify.SignedTrustList
@@ -43,6 +49,7 @@ private fun sample(name: String) = File(repo, "testdata/samples/$name.txt").read
 private val sampleList = File(repo, "testdata/samples/trust-list.json").readBytes()
 private val germanList = File(repo, "testdata/trustlists/de-dsc-list.signed").readBytes()
 private val germanKey = File(repo, "testdata/trustlists/de-dsc-list-signing-key.pem").readBytes()
+private val deEuRules = File(repo, "testdata/rules-samples/de-eu-rules.json").readText()
 private const val DAY = 86_400L
 
 private fun samples() = UnsignedTrustList.Json(sampleList)
@@ -61,6 +68,36 @@ private fun verifierWithSamples(): Verifier =
         val report = verifier.loadUnsignedTrustList(samples())
         expect(8L to 0, report.taken to report.skipped.size, "sample list import")
     }
+
+/** A verifier with the sample list and the DE+EU sample rules, arriving in DE. */
+private fun arrivingInGermany(language: String = "en"): Verifier =
+    Verifier(Settings(arrivalCountry = "DE", language = language)).also { verifier ->
+        verifier.loadUnsignedTrustList(samples())
+        val report = verifier.loadRules(deEuRules.toByteArray())
+        expect(25L to 0, report.taken to report.rejected.size, "DE+EU sample rules")
+    }
+
+/** The JSON text of one of the DE+EU sample rules (the file has one rule per indented block). */
+private fun sampleRule(identifier: String): String {
+    val start = deEuRules.indexOf("{\n    \"Identifier\": \"$identifier\"")
+    check(start >= 0, "no rule $identifier")
+    return deEuRules.substring(start, deEuRules.indexOf("\n  }", start) + 4)
+}
+
+/**
+ * A real NL certificate from the EU conformance corpus: genuinely signed, its dob outside the
+ * 1.0.0 schema's pattern, its test type the placeholder "a test". Its QR text, its signer as a
+ * PEM trust list, and an hour after it was signed.
+ */
+private fun nlSchemaViolations(): Triple<String, UnsignedTrustList, Long> {
+    val case = File(repo, "testdata/dgc-testdata/NL/2DCode/raw/006-NL-test.json").readText()
+    fun field(name: String) = Regex("\"$name\": \"([^\"]+)\"").find(case)?.groupValues?.get(1)
+        ?: throw AssertionError("no $name in the NL case")
+    val pem = "-----BEGIN CERTIFICATE-----\n${field("CERTIFICATE")}\n-----END CERTIFICATE-----\n"
+    val qr = field("PREFIX")
+    val decoded = Verifier().decode(qr) as DecodeOutcome.Decoded
+    return Triple(qr, UnsignedTrustList.Pem(pem.toByteArray()), decoded.certificate.issuedAt + 3600)
+}
 
 private fun code(outcome: Outcome): String = when (outcome) {
     is Outcome.Valid -> "valid"
@@ -389,15 +426,162 @@ fun main() {
         }
     }
 
+    test("rules judge a genuine certificate") {
+        val rules = arrivingInGermany()
+        val v = rules.verify(sample("vn-vaccination-es256"), AT)
+        expect(Outcome.Valid, v.outcome, "vaccination")
+        val result = v.rules ?: throw AssertionError("no rules result")
+        expect(Triple(4L, 0L, 0L), Triple(result.passed, result.failed, result.open), "passed, failed, open")
+        expect(listOf("VR-DE-0001", "VR-DE-0002", "VR-DE-0003", "VR-DE-0004"), result.verdicts.map { it.identifier }, "applicable rules")
+        val first = result.verdicts.first()
+        expect(Triple(RuleType.ACCEPTANCE, "DE", "1.0.0"), Triple(first.ruleType, first.country, first.version), "first rule")
+        expect("The vaccination schedule must be complete (e.g., 1/1, 2/2).", first.description, "description")
+        check(result.verdicts.all { it.outcome == RuleOutcome.Passed }, "all passed")
+
+        val test = rules.verify(sample("vn-test-es256"), AT) // a rapid test taken 3 months before
+        val outcome = invalid(test)
+        expect(InvalidReason.RulesFailed to "rules-failed", outcome.reason to outcome.code, "test")
+        val testResult = test.rules!!
+        expect(Triple(4L, 1L, 0L), Triple(testResult.passed, testResult.failed, testResult.open), "passed, failed, open")
+        expect(listOf("TR-DE-0002"), testResult.verdicts.filter { it.outcome == RuleOutcome.Failed }.map { it.identifier }, "failed")
+        expect(Outcome.Valid, rules.verify(sample("vn-test-es256"), 1_772_366_400L).outcome, "3.5 hours after the sample")
+
+        val german = arrivingInGermany(language = "de")
+        val failed = german.verify(sample("vn-test-es256"), AT).rules!!.verdicts.single { it.outcome == RuleOutcome.Failed }
+        check(failed.description.startsWith("Die Probenahme"), "German description: ${failed.description}")
+
+        rules.clearRules()
+        val cleared = rules.verify(sample("vn-test-es256"), AT)
+        expect(Outcome.Valid to null, cleared.outcome to cleared.rules, "rules cleared")
+        listOf(rules, german).forEach { it.close() }
+    }
+
+    test("a rule for an unknown engine is open: undecidable") {
+        val rules = arrivingInGermany()
+        val unknown = sampleRule("VR-DE-0001")
+            .replace("\"Engine\": \"CERTLOGIC\"", "\"Engine\": \"FUTURELOGIC\"")
+            .replace("\"EngineVersion\": \"0.7.5\"", "\"EngineVersion\": \"2.0.0\"")
+        val report = rules.loadRules("[$unknown, ${sampleRule("VR-DE-0002")}]".toByteArray())
+        expect(2L to 0, report.taken to report.rejected.size, "taken, rejected")
+        val v = rules.verify(sample("vn-vaccination-es256"), AT)
+        val outcome = v.outcome as? Outcome.Undecidable ?: throw AssertionError("not undecidable: ${v.outcome}")
+        expect(UndecidableReason.RULES_OPEN to "rules-open", outcome.reason to outcome.code, "outcome")
+        val result = v.rules!!
+        expect(Triple(1L, 0L, 1L), Triple(result.passed, result.failed, result.open), "passed, failed, open")
+        val open = result.verdicts.single { it.outcome is RuleOutcome.Open }
+        expect("VR-DE-0001", open.identifier, "open rule")
+        val why = open.outcome as RuleOutcome.Open
+        expect(OpenReason.UNSUPPORTED_ENGINE to "unsupported-engine", why.reason to why.code, "why")
+        check(why.message.isNotBlank(), "message")
+        rules.close()
+    }
+
+    test("a rule set reports what it leaves out; a non-array is refused") {
+        val rules = arrivingInGermany()
+        val badVersion = sampleRule("VR-DE-0002").replace("\"Version\": \"1.0.0\"", "\"Version\": \"one\"")
+        val report = rules.loadRules("[${sampleRule("VR-DE-0001")}, $badVersion, {\"Identifier\": \"VR-XX-0001\"}, 42]".toByteArray())
+        expect(1L, report.taken, "taken")
+        expect(
+            listOf(Triple(1L, "VR-DE-0002", "invalid-version"), Triple(2L, "VR-XX-0001", "not-a-rule"), Triple(3L, null, "not-a-rule")),
+            report.rejected.map { Triple(it.index, it.identifier, it.code) },
+            "rejected",
+        )
+        check(report.rejected.all { it.message.isNotBlank() }, "messages")
+        for ((document, expected) in listOf("{\"rules\": []}" to "not-an-array", "[{" to "not-json")) {
+            val e = thrown<VerifierException.RulesRefused>(document) { rules.loadRules(document.toByteArray()) }
+            expect(expected, e.code, "refusal code")
+        }
+        // VR-DE-0001 alone is still in force.
+        expect(listOf("VR-DE-0001"), rules.verify(sample("vn-vaccination-es256"), AT).rules?.verdicts?.map { it.identifier }, "rules in force")
+        rules.close()
+    }
+
+    test("the schema policy decides what violations do") {
+        val (qr, signer, at) = nlSchemaViolations()
+        val found = listOf(null, SchemaPolicy.LENIENT, SchemaPolicy.STRICT, SchemaPolicy.OFF).associateWith { policy ->
+            Verifier(Settings(schemaPolicy = policy)).use { verifier ->
+                verifier.loadUnsignedTrustList(signer)
+                verifier.verify(qr, at)
+            }
+        }
+        val lenient = found.getValue(null)
+        expect(Outcome.Valid, lenient.outcome, "lenient outcome")
+        val schema = lenient.schema ?: throw AssertionError("not checked")
+        expect("1.0.0", schema.version, "schema version")
+        expect(listOf("/dob" to "pattern"), schema.violations.map { it.path to it.kind }, "violations")
+        expect(
+            listOf(Triple("/t/0/tt", "covid-19-lab-test-type", "not-in-value-set")),
+            schema.valueSetViolations.map { Triple(it.path, it.valueSet, it.kind) },
+            "value-set violations",
+        )
+        expect(lenient, found.getValue(SchemaPolicy.LENIENT), "LENIENT is the default")
+        val strict = found.getValue(SchemaPolicy.STRICT)
+        expect(InvalidReason.SchemaInvalid to "schema-invalid", invalid(strict).reason to invalid(strict).code, "strict")
+        expect(schema, strict.schema, "strict reports the same")
+        val off = found.getValue(SchemaPolicy.OFF)
+        expect(Outcome.Valid to null, off.outcome to off.schema, "off")
+        Verifier(Settings(schemaPolicy = SchemaPolicy.STRICT)).use { conforming ->
+            conforming.loadUnsignedTrustList(samples())
+            val v = conforming.verify(sample("vn-vaccination-es256"), AT)
+            expect(Outcome.Valid, v.outcome, "a conforming certificate under STRICT")
+            expect(Triple("1.3.0", 0, 0), Triple(v.schema?.version, v.schema?.violations?.size, v.schema?.valueSetViolations?.size), "its check")
+        }
+    }
+
+    test("display names name the codes") {
+        val vaccination = verifier.verify(sample("vn-vaccination-es256"), AT).certificate!!.displayNames as? DisplayNames.Vaccination
+            ?: throw AssertionError("not a vaccination")
+        val v = vaccination.entries.single()
+        expect(
+            listOf("COVID-19", "covid-19 vaccines (deprecated)", "Comirnaty", "Biontech Manufacturing GmbH", "Viet Nam"),
+            listOf(v.disease, v.vaccine, v.product, v.manufacturer, v.country),
+            "vaccination names",
+        )
+        val test = (verifier.verify(sample("vn-test-es256"), AT).certificate!!.displayNames as DisplayNames.Test).entries.single()
+        expect(
+            listOf("COVID-19", "Rapid immunoassay", "Not detected", "Abbott Rapid Diagnostics, Panbio COVID-19 Ag Rapid Test", "Viet Nam"),
+            listOf(test.disease, test.testType, test.result, test.device, test.country),
+            "test names",
+        )
+        val recovery = (Verifier().decode(sample("vn-recovery-es256")) as DecodeOutcome.Decoded).certificate.displayNames
+        expect(DisplayNames.Recovery(listOf(RecoveryNames(disease = "COVID-19", country = "Viet Nam"))), recovery, "recovery names (decode)")
+    }
+
+    test("loaded value sets change the display names") {
+        val v = verifierWithSamples()
+        val qr = sample("vn-vaccination-es256")
+        fun names(verification: Verification) = (verification.certificate!!.displayNames as DisplayNames.Vaccination).entries.single()
+        v.loadValueSets(
+            """{"valueSetId": "vaccines-covid-19-names", "valueSetDate": "2026-05-01", "valueSetValues":
+               {"EU/1/20/1528": {"display": "Comirnaty (BioNTech)", "lang": "en", "active": true, "system": "x", "version": ""}}}""".toByteArray(),
+        )
+        val renamed = v.verify(qr, AT)
+        expect("Comirnaty (BioNTech)" to "Viet Nam", names(renamed).product to names(renamed).country, "product renamed, the rest bundled")
+        expect(0, renamed.schema?.valueSetViolations?.size, "value-set violations")
+        expect(renamed.certificate?.displayNames, (v.decode(qr) as DecodeOutcome.Decoded).certificate.displayNames, "decode uses them too")
+        v.loadValueSets("""{"country-2-codes": ["VN"]}""".toByteArray()) // the compressed form: codes, no names
+        val compressed = v.verify(qr, AT)
+        expect("Comirnaty" to null, names(compressed).product to names(compressed).country, "each load starts from the bundled sets")
+        for ((document, expected) in listOf("\"text\"".toByteArray() to "not-value-sets", "{".toByteArray() to "not-json", byteArrayOf(0xff.toByte()) to "not-json")) {
+            val e = thrown<VerifierException.ValueSetsRefused>(expected) { v.loadValueSets(document) }
+            expect(expected, e.code, "refusal code")
+        }
+        expect(null, names(v.verify(qr, AT)).country, "the value sets in force stay")
+        v.close()
+    }
+
     test("printed results carry no personal data") {
+        val rules = arrivingInGermany() // so that results hold rule verdicts too
         for (name in listOf("vn-vaccination-es256", "vn-test-es256", "vn-recovery-es256")) {
-            val v = verifier.verify(sample(name), AT)
+            val v = rules.verify(sample(name), AT)
+            check(v.rules != null, "$name: rules evaluated")
             val cert = v.certificate!!
             val secrets = listOfNotNull(cert.name.familyName, cert.name.familyNameStandardised, cert.name.givenName, cert.dateOfBirth.text, "URN:UVCI")
-            for (shown in listOf(v.toString(), cert.toString(), cert.name.toString(), cert.dateOfBirth.toString(), cert.entries.toString())) {
+            for (shown in listOf(v.toString(), cert.toString(), cert.name.toString(), cert.dateOfBirth.toString(), cert.entries.toString(), v.rules.toString(), v.schema.toString(), cert.displayNames.toString())) {
                 for (secret in secrets) check(!shown.contains(secret), "$name prints personal data: $shown")
             }
         }
+        rules.close()
     }
 
     test("4 threads verify while another updates the cache") {

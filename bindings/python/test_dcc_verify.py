@@ -22,6 +22,7 @@ SAMPLES = REPO / "testdata" / "samples"
 SAMPLE_LIST = (SAMPLES / "trust-list.json").read_bytes()
 GERMAN_LIST = (REPO / "testdata" / "trustlists" / "de-dsc-list.signed").read_bytes()
 GERMAN_KEY = (REPO / "testdata" / "trustlists" / "de-dsc-list-signing-key.pem").read_bytes()
+DE_EU_RULES = (REPO / "testdata" / "rules-samples" / "de-eu-rules.json").read_bytes()
 # 2026-06-01T00:00:00Z: the samples' README states the expected answers at this time.
 AT = 1_780_272_000
 DAY = 86_400
@@ -55,6 +56,32 @@ def verifier_with_samples():
 
 def code_of(outcome):
     return "valid" if outcome.is_valid() else outcome.code
+
+
+def arriving_in_germany(**settings):
+    """A verifier with the sample list and the DE+EU sample rules, arriving in DE."""
+    verifier = dcc.Verifier(dcc.Settings(arrival_country="DE", **settings))
+    verifier.load_unsigned_trust_list(samples_list())
+    report = verifier.load_rules(DE_EU_RULES)
+    assert (report.taken, report.rejected) == (25, []), report
+    return verifier
+
+
+def sample_rule(identifier, **changes):
+    """A copy of one of the DE+EU sample rules, with some fields changed."""
+    rule = next(r for r in json.loads(DE_EU_RULES) if r["Identifier"] == identifier)
+    return {**rule, **changes}
+
+
+def nl_schema_violations():
+    """A real NL certificate from the EU conformance corpus: genuinely signed, its dob outside
+    the 1.0.0 schema's pattern, its test type the placeholder "a test". Its QR text, its signer
+    as a PEM trust list, and an hour after it was signed."""
+    case = json.loads((REPO / "testdata" / "dgc-testdata" / "NL" / "2DCode" / "raw" / "006-NL-test.json").read_text())
+    pem = f"-----BEGIN CERTIFICATE-----\n{case['TESTCTX']['CERTIFICATE']}\n-----END CERTIFICATE-----\n"
+    qr = case["PREFIX"]
+    at = dcc.Verifier().decode(qr).certificate.issued_at + 3600
+    return qr, dcc.UnsignedTrustList.PEM(pem.encode()), at
 
 
 class Bindings(unittest.TestCase):
@@ -319,15 +346,143 @@ class Bindings(unittest.TestCase):
             self.assertEqual(problem.code, "no-anchors")
 
     def test_printed_results_carry_no_personal_data(self):
+        verifier = arriving_in_germany()  # so that results hold rule verdicts too
         for name in ["vn-vaccination-es256", "vn-test-es256", "vn-recovery-es256"]:
-            v = self.verifier.verify(sample(name), AT)
+            v = verifier.verify(sample(name), AT)
+            self.assertIsNotNone(v.rules, name)
             cert = v.certificate
             secrets = [cert.name.family_name, cert.name.family_name_standardised, cert.name.given_name,
                        cert.date_of_birth.text, "URN:UVCI"]
             for shown in [str(v), repr(v), str(cert), repr(cert), str(cert.name), repr(cert.date_of_birth),
-                          str(cert.entries)]:
+                          str(cert.entries), str(v.rules), str(v.schema), str(cert.display_names)]:
                 for secret in secrets:
                     self.assertNotIn(secret, shown, name)
+
+    def test_rules_judge_a_genuine_certificate(self):
+        verifier = arriving_in_germany()
+        v = verifier.verify(sample("vn-vaccination-es256"), AT)
+        self.assertEqual(v.outcome, dcc.Outcome.VALID())
+        self.assertEqual((v.rules.passed, v.rules.failed, v.rules.open), (4, 0, 0))
+        self.assertEqual([r.identifier for r in v.rules.verdicts], ["VR-DE-0001", "VR-DE-0002", "VR-DE-0003", "VR-DE-0004"])
+        first = v.rules.verdicts[0]
+        self.assertEqual((first.rule_type, first.country, first.version), (dcc.RuleType.ACCEPTANCE, "DE", "1.0.0"))
+        self.assertEqual(first.description, "The vaccination schedule must be complete (e.g., 1/1, 2/2).")
+        self.assertTrue(all(r.outcome == dcc.RuleOutcome.PASSED() for r in v.rules.verdicts))
+
+        v = verifier.verify(sample("vn-test-es256"), AT)  # a rapid test taken 3 months before
+        self.assertEqual((v.outcome.reason, v.outcome.code), (dcc.InvalidReason.RULES_FAILED(), "rules-failed"))
+        self.assertEqual((v.rules.passed, v.rules.failed, v.rules.open), (4, 1, 0))
+        self.assertEqual([r.identifier for r in v.rules.verdicts if r.outcome.is_failed()], ["TR-DE-0002"])
+        self.assertEqual(verifier.verify(sample("vn-test-es256"), 1_772_366_400).outcome, dcc.Outcome.VALID())  # 3.5 h after
+
+        german = arriving_in_germany(language="de")
+        [failed] = [r for r in german.verify(sample("vn-test-es256"), AT).rules.verdicts if r.outcome.is_failed()]
+        self.assertTrue(failed.description.startswith("Die Probenahme"), failed.description)
+
+        verifier.clear_rules()
+        v = verifier.verify(sample("vn-test-es256"), AT)
+        self.assertEqual((v.outcome, v.rules), (dcc.Outcome.VALID(), None))
+
+    def test_a_rule_for_an_unknown_engine_is_open(self):
+        verifier = arriving_in_germany()
+        unknown = sample_rule("VR-DE-0001", Engine="FUTURELOGIC", EngineVersion="2.0.0")
+        report = verifier.load_rules(json.dumps([unknown, sample_rule("VR-DE-0002")]).encode())
+        self.assertEqual((report.taken, report.rejected), (2, []))
+        v = verifier.verify(sample("vn-vaccination-es256"), AT)
+        self.assertEqual((v.outcome.reason, v.outcome.code), (dcc.UndecidableReason.RULES_OPEN, "rules-open"))
+        self.assertEqual((v.rules.passed, v.rules.failed, v.rules.open), (1, 0, 1))
+        [open_] = [r for r in v.rules.verdicts if r.outcome.is_open()]
+        self.assertEqual(open_.identifier, "VR-DE-0001")
+        self.assertEqual((open_.outcome.reason, open_.outcome.code), (dcc.OpenReason.UNSUPPORTED_ENGINE, "unsupported-engine"))
+        self.assertTrue(open_.outcome.message)
+
+    def test_a_rule_set_reports_what_it_leaves_out_and_refuses_a_non_array(self):
+        verifier = arriving_in_germany()
+        rules = json.loads(DE_EU_RULES)
+        rules[1]["Version"] = "one"  # RR-DE-0002, recoveries only
+        del rules[2]["Logic"]  # TR-DE-0001
+        report = verifier.load_rules(json.dumps(rules).encode())
+        self.assertEqual(report.taken, 23)
+        self.assertEqual(
+            [(r.index, r.identifier, r.code) for r in report.rejected],
+            [(1, "RR-DE-0002", "invalid-version"), (2, "TR-DE-0001", "not-a-rule")],
+        )
+        self.assertTrue(all(r.message for r in report.rejected))
+        for document, code in [(b'{"rules": []}', "not-an-array"), (b"[{", "not-json")]:
+            with self.assertRaises(dcc.VerifierError.RulesRefused) as raised:
+                verifier.load_rules(document)
+            self.assertEqual(raised.exception.code, code)
+        # The 23 rules loaded before the refusals are still in force.
+        self.assertEqual(verifier.verify(sample("vn-test-es256"), AT).rules.failed, 1)
+
+    def test_the_schema_policy_decides_what_violations_do(self):
+        qr, signer, at = nl_schema_violations()
+        found = {}
+        for policy in [None, dcc.SchemaPolicy.LENIENT, dcc.SchemaPolicy.STRICT, dcc.SchemaPolicy.OFF]:
+            verifier = dcc.Verifier(dcc.Settings(schema_policy=policy))
+            verifier.load_unsigned_trust_list(signer)
+            found[policy] = verifier.verify(qr, at)
+        lenient = found[None]
+        self.assertEqual(lenient.outcome, dcc.Outcome.VALID())
+        self.assertEqual(lenient.schema.version, "1.0.0")
+        self.assertEqual([(v.path, v.kind) for v in lenient.schema.violations], [("/dob", "pattern")])
+        self.assertEqual(
+            [(v.path, v.value_set, v.kind) for v in lenient.schema.value_set_violations],
+            [("/t/0/tt", "covid-19-lab-test-type", "not-in-value-set")],
+        )
+        self.assertEqual(found[dcc.SchemaPolicy.LENIENT], lenient)
+        strict = found[dcc.SchemaPolicy.STRICT]
+        self.assertEqual((strict.outcome.reason, strict.outcome.code), (dcc.InvalidReason.SCHEMA_INVALID(), "schema-invalid"))
+        self.assertEqual(strict.schema, lenient.schema)
+        off = found[dcc.SchemaPolicy.OFF]
+        self.assertEqual((off.outcome, off.schema), (dcc.Outcome.VALID(), None))
+        # A conforming certificate stays valid under the strict policy.
+        strict = dcc.Verifier(dcc.Settings(schema_policy=dcc.SchemaPolicy.STRICT))
+        strict.load_unsigned_trust_list(samples_list())
+        v = strict.verify(sample("vn-vaccination-es256"), AT)
+        self.assertEqual(v.outcome, dcc.Outcome.VALID())
+        self.assertEqual((v.schema.version, v.schema.violations, v.schema.value_set_violations), ("1.3.0", [], []))
+
+    def test_display_names_name_the_codes(self):
+        cert = self.verifier.verify(sample("vn-vaccination-es256"), AT).certificate
+        self.assertTrue(cert.display_names.is_vaccination())
+        [names] = cert.display_names.entries
+        self.assertEqual(
+            (names.disease, names.vaccine, names.product, names.manufacturer, names.country),
+            ("COVID-19", "covid-19 vaccines (deprecated)", "Comirnaty", "Biontech Manufacturing GmbH", "Viet Nam"),
+        )
+        [names] = self.verifier.verify(sample("vn-test-es256"), AT).certificate.display_names.entries
+        self.assertEqual(
+            (names.disease, names.test_type, names.result, names.device, names.country),
+            ("COVID-19", "Rapid immunoassay", "Not detected", "Abbott Rapid Diagnostics, Panbio COVID-19 Ag Rapid Test", "Viet Nam"),
+        )
+        recovery = dcc.Verifier().decode(sample("vn-recovery-es256")).certificate.display_names
+        self.assertEqual(recovery, dcc.DisplayNames.RECOVERY([dcc.RecoveryNames(disease="COVID-19", country="Viet Nam")]))
+
+    def test_loaded_value_sets_change_the_display_names(self):
+        verifier = verifier_with_samples()
+        qr = sample("vn-vaccination-es256")
+        newer = {
+            "valueSetId": "vaccines-covid-19-names", "valueSetDate": "2026-05-01",
+            "valueSetValues": {"EU/1/20/1528": {"display": "Comirnaty (BioNTech)", "lang": "en", "active": True,
+                                                "system": "x", "version": ""}},
+        }
+        verifier.load_value_sets(json.dumps(newer).encode())
+        v = verifier.verify(qr, AT)
+        [names] = v.certificate.display_names.entries
+        self.assertEqual((names.product, names.country), ("Comirnaty (BioNTech)", "Viet Nam"))  # the rest stays bundled
+        self.assertEqual(v.schema.value_set_violations, [])
+        self.assertEqual(verifier.decode(qr).certificate.display_names, v.certificate.display_names)
+        # The compressed form has codes only: no names.
+        verifier.load_value_sets(b'{"country-2-codes": ["VN"]}')
+        [names] = verifier.verify(qr, AT).certificate.display_names.entries
+        self.assertEqual((names.product, names.country), ("Comirnaty", None))
+        for document, code in [(b'"text"', "not-value-sets"), (b"{", "not-json"), (b"\xff", "not-json")]:
+            with self.assertRaises(dcc.VerifierError.ValueSetsRefused) as raised:
+                verifier.load_value_sets(document)
+            self.assertEqual(raised.exception.code, code)
+        [names] = verifier.verify(qr, AT).certificate.display_names.entries
+        self.assertEqual(names.country, None)  # the sets in force stay
 
     def test_four_threads_verify_while_another_updates_the_cache(self):
         valid = sample("vn-vaccination-es256")

@@ -6,9 +6,11 @@
 
 use std::fmt::{self, Debug, Display, Formatter};
 
+use super::names::DisplayNames;
 use crate::cose::Algorithm;
 use crate::decode::{DecodeError, Decoded, Stage};
 use crate::payload::{self, Dcc, Entries as CoreEntries, PartialDate};
+use crate::ValueSets;
 
 /// What a QR text decodes to, without any signature check.
 // A transfer value, serialized across the FFI at once: boxing the large variant buys nothing.
@@ -32,11 +34,12 @@ pub enum DecodeOutcome {
     },
 }
 
-impl From<Result<Decoded, DecodeError>> for DecodeOutcome {
-    fn from(result: Result<Decoded, DecodeError>) -> Self {
+impl DecodeOutcome {
+    /// The outcome of decoding, display names from `value_sets`.
+    pub(super) fn new(result: Result<Decoded, DecodeError>, value_sets: &ValueSets) -> Self {
         match result {
             Ok(decoded) => Self::Decoded {
-                certificate: decoded.certificate.into(),
+                certificate: HealthCertificate::new(decoded.certificate, value_sets),
                 kid: decoded.kid.as_deref().map(base64),
                 algorithm: decoded.algorithm.map(Into::into),
             },
@@ -135,13 +138,18 @@ pub struct HealthCertificate {
     pub date_of_birth: DateOfBirth,
     /// Exactly one group: vaccinations, tests or recoveries.
     pub entries: Entries,
+    /// Names to show for the entries' codes, from the verifier's value sets (those the
+    /// verification used; the bundled ones unless others were loaded).
+    pub display_names: DisplayNames,
     /// The whole payload as JSON, as issued (including fields this version does not name).
     pub payload_json: String,
 }
 
-impl From<crate::HealthCertificate> for HealthCertificate {
-    fn from(cert: crate::HealthCertificate) -> Self {
+impl HealthCertificate {
+    /// The certificate, display names from `value_sets`.
+    pub(super) fn new(cert: crate::HealthCertificate, value_sets: &ValueSets) -> Self {
         let payload_json = cert.dcc.to_json().to_string();
+        let display_names = cert.dcc.display_names(value_sets).into();
         let Dcc {
             version,
             name,
@@ -158,6 +166,7 @@ impl From<crate::HealthCertificate> for HealthCertificate {
             name: name.into(),
             date_of_birth: date_of_birth.into(),
             entries: entries.into(),
+            display_names,
             payload_json,
         }
     }
@@ -389,6 +398,7 @@ impl Debug for HealthCertificate {
             .field("name", &self.name)
             .field("date_of_birth", &self.date_of_birth)
             .field("entries", &self.entries)
+            .field("display_names", &self.display_names)
             .field("payload_json", &Raw(REDACTED))
             .finish()
     }

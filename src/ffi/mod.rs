@@ -1,13 +1,17 @@
 //! The Kotlin, Swift and Python surface, through UniFFI.
 //!
 //! This module only translates: every decision is the core's ([`crate::Verifier`],
-//! [`crate::decode`], [`crate::TrustList`]). It maps the core's types to records and enums the
-//! generated bindings can carry, without unsigned integers (awkward from Java), with timestamps
-//! as `i64` Unix seconds and key identifiers as base64 text. Trust lists come in through the
-//! core's imports and [`TrustStore`] (the cache directory). Certificate faults are results;
-//! only API misuse and I/O ([`VerifierError`]) are thrown.
+//! [`crate::decode`], [`crate::TrustList`], [`crate::RuleSet`], [`crate::ValueSets`]). It maps
+//! the core's types to records and enums the generated bindings can carry, without unsigned
+//! integers (awkward from Java), with timestamps as `i64` Unix seconds and key identifiers as
+//! base64 text. Trust lists come in through the core's imports and [`TrustStore`] (the cache
+//! directory). Certificate faults are results; only API misuse, unreadable documents and I/O
+//! ([`VerifierError`]) are thrown.
 
 mod certificate;
+mod names;
+mod rules;
+mod schema;
 mod trust;
 mod verification;
 
@@ -15,12 +19,16 @@ mod verification;
 mod tests;
 
 use certificate::DecodeOutcome;
+use rules::RuleSetReport;
+use schema::SchemaPolicy;
 use trust::{CacheLoadError, ImportReport, SignedTrustList, TrustListInfo, UnsignedTrustList};
 use verification::Verification;
 
 use std::sync::Arc;
 
+use crate::rules::RuleSetError;
 use crate::trust::{TrustListError, TrustStore, UpdateError, UpdateOptions};
+use crate::valuesets::ValueSetError;
 
 // Exports the C entry points (`#[no_mangle] extern "C"`) that the generated bindings call.
 uniffi::setup_scaffolding!();
@@ -40,6 +48,21 @@ pub struct Settings {
     /// Default: never (a hard expiry strands verifiers that stay offline for weeks).
     #[uniffi(default = None)]
     pub refuse_after_seconds: Option<i64>,
+    /// The country of arrival (ISO 3166 alpha-2, e.g. "DE"), whose acceptance rules apply once
+    /// rules are loaded. Without one, only the issuing countries' invalidation rules apply.
+    #[uniffi(default = None)]
+    pub arrival_country: Option<String>,
+    /// The region within the country of arrival, for rules that distinguish regions.
+    #[uniffi(default = None)]
+    pub region: Option<String>,
+    /// The language of rule descriptions (ISO 639-1, e.g. "de"); a rule without it is
+    /// described in English, else in its first language.
+    #[uniffi(default = "en")]
+    pub language: String,
+    /// The check against the DCC JSON schema and the value sets; null means `Lenient`. (Null
+    /// rather than a default variant: UniFFI 0.32 cannot give an enum field a default.)
+    #[uniffi(default = None)]
+    pub schema_policy: Option<SchemaPolicy>,
 }
 
 impl TryFrom<Settings> for crate::Settings {
@@ -49,6 +72,7 @@ impl TryFrom<Settings> for crate::Settings {
     // defaults until the bindings expose them.
     #[allow(clippy::needless_update)]
     fn try_from(settings: Settings) -> Result<Self, VerifierError> {
+        let defaults = Self::default();
         let not_negative = |value: i64, name: &str| {
             if value < 0 {
                 Err(VerifierError::InvalidArgument {
@@ -65,7 +89,11 @@ impl TryFrom<Settings> for crate::Settings {
                 .refuse_after_seconds
                 .map(|limit| not_negative(limit, "refuse_after_seconds"))
                 .transpose()?,
-            ..Self::default()
+            arrival_country: settings.arrival_country,
+            region: settings.region,
+            language: settings.language,
+            schema: settings.schema_policy.map_or(defaults.schema, Into::into),
+            ..defaults
         })
     }
 }
@@ -94,11 +122,38 @@ pub enum VerifierError {
     /// The cache directory cannot be written; the list in force stays.
     #[error("cache I/O failed: {detail}")]
     Io { detail: String },
+    /// A rule-set document refused as a whole; the rules in force stay. `code`: "not-json", or
+    /// "not-an-array" (not a JSON array of rules). A single unusable rule is not a refusal: it
+    /// is left out and listed in the [`RuleSetReport`].
+    #[error("rules refused: {detail}")]
+    RulesRefused { code: String, detail: String },
+    /// Value sets that cannot be read; the value sets in force stay. `code`: "not-json", or
+    /// "not-value-sets" (neither value-set documents nor the compressed form).
+    #[error("value sets refused: {detail}")]
+    ValueSetsRefused { code: String, detail: String },
 }
 
 impl From<TrustListError> for VerifierError {
     fn from(error: TrustListError) -> Self {
         Self::TrustListRefused {
+            code: error.code().to_owned(),
+            detail: error.to_string(),
+        }
+    }
+}
+
+impl From<RuleSetError> for VerifierError {
+    fn from(error: RuleSetError) -> Self {
+        Self::RulesRefused {
+            code: error.code().to_owned(),
+            detail: error.to_string(),
+        }
+    }
+}
+
+impl From<ValueSetError> for VerifierError {
+    fn from(error: ValueSetError) -> Self {
+        Self::ValueSetsRefused {
             code: error.code().to_owned(),
             detail: error.to_string(),
         }
@@ -120,9 +175,10 @@ impl From<UpdateError> for VerifierError {
     }
 }
 
-/// Verifies HC1 QR texts against a trust list. One per app is enough: it is thread-safe, and
-/// the trust list can be replaced while other threads verify (each verification sees one
-/// list, whole).
+/// Verifies HC1 QR texts against a trust list, and business rules once loaded. One per app is
+/// enough: it is thread-safe, and the trust list, the rules and the value sets can each be
+/// replaced while other threads verify (each verification sees them whole, as they were when
+/// it started).
 #[derive(Debug, uniffi::Object)]
 pub struct Verifier {
     core: crate::Verifier,
@@ -244,20 +300,54 @@ impl Verifier {
         Some(TrustListInfo::new(&list, status))
     }
 
+    /// Puts a rule set in force: a JSON array of gateway rules (typically the acceptance rules
+    /// of the country of arrival and the invalidation rules of issuing countries). Rules that
+    /// are not gateway rule JSON are left out and reported; the others replace the rules in
+    /// force, atomically. From then on every certificate that passes the cryptographic checks
+    /// is judged by the rules that apply to it, and `Verification.rules` says how. Throws
+    /// `RulesRefused` when the document is not a JSON array; the rules in force then stay.
+    pub fn load_rules(&self, json: Vec<u8>) -> Result<RuleSetReport, VerifierError> {
+        let (rules, rejected) = crate::RuleSet::from_json(&json)?;
+        let report = RuleSetReport::new(&rules, rejected);
+        self.core.set_rules(rules);
+        Ok(report)
+    }
+
+    /// Stops applying business rules.
+    pub fn clear_rules(&self) {
+        self.core.clear_rules();
+    }
+
+    /// Puts value sets in force: one EU value-set document, an array of them, or the compressed
+    /// form (`{valueSetId: [codes]}`, without display names). Each replaces the bundled set of
+    /// the same `valueSetId`; the bundled sets stay for the others (each load starts again
+    /// from the bundled sets). They serve the value-set check, the rules'
+    /// `external.valueSets` and display names. Throws `ValueSetsRefused` when unreadable; the
+    /// value sets in force then stay.
+    pub fn load_value_sets(&self, json: Vec<u8>) -> Result<(), VerifierError> {
+        let text = std::str::from_utf8(&json).map_err(|_| VerifierError::ValueSetsRefused {
+            code: "not-json".to_owned(),
+            detail: "value sets are not UTF-8 text".to_owned(),
+        })?;
+        let loaded = crate::ValueSets::from_json(text)?;
+        let mut value_sets = crate::ValueSets::bundled().clone();
+        value_sets.merge(loaded);
+        self.core.set_value_sets(value_sets);
+        Ok(())
+    }
+
     /// Verifies a QR text as of `at` (Unix seconds), or now by the device clock.
     #[uniffi::method(default(at = None))]
     pub fn verify(&self, qr: String, at: Option<i64>) -> Verification {
-        match at {
-            Some(at) => self.core.verify_at(&qr, at),
-            None => self.core.verify(&qr),
-        }
-        .into()
+        let at = at.unwrap_or_else(|| self.core.now());
+        let (verification, value_sets) = self.core.verify_with_value_sets(&qr, at);
+        Verification::new(verification, &value_sets)
     }
 
-    /// Decodes a QR text without checking its signature, to show what it contains. Only
-    /// [`Verifier::verify`] says whether to trust it.
+    /// Decodes a QR text without checking its signature, to show what it contains (display
+    /// names from the value sets in force). Only [`Verifier::verify`] says whether to trust it.
     pub fn decode(&self, qr: String) -> DecodeOutcome {
-        crate::decode(&qr).into()
+        DecodeOutcome::new(crate::decode(&qr), &self.core.value_sets())
     }
 }
 
@@ -265,4 +355,10 @@ impl Verifier {
     fn store(&self) -> Result<&TrustStore, VerifierError> {
         self.store.as_ref().ok_or(VerifierError::NoCacheDirectory)
     }
+}
+
+/// A count or index for the bindings, which carry no unsigned integers. Counts of things in
+/// memory always fit.
+fn count(n: usize) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
 }

@@ -3,6 +3,9 @@
 //! from Kotlin, Python and Swift by bindings/test.sh.)
 
 use super::certificate::{CertificateType, DecodeStage, Entries, SignatureAlgorithm};
+use super::names::{DisplayNames, TestNames, VaccinationNames};
+use super::rules::{OpenReason, RejectedRule, RuleOutcome, RuleType};
+use super::schema::{SchemaViolation, ValueSetViolation};
 use super::trust::{SkipReason, TrustListFormat};
 use super::verification::{CheckStatus, InvalidReason, Outcome, UndecidableReason};
 use super::*;
@@ -10,6 +13,7 @@ use super::*;
 const SAMPLE_LIST: &[u8] = include_bytes!("../../testdata/samples/trust-list.json");
 const DE_LIST: &[u8] = include_bytes!("../../testdata/trustlists/de-dsc-list.signed");
 const DE_KEY: &[u8] = include_bytes!("../../testdata/trustlists/de-dsc-list-signing-key.pem");
+const DE_EU_RULES: &[u8] = include_bytes!("../../testdata/rules-samples/de-eu-rules.json");
 /// 2026-06-01T00:00:00Z, when the samples' README states the expected answers.
 const AT: i64 = 1_780_272_000;
 
@@ -23,6 +27,10 @@ fn settings() -> Settings {
         clock_skew_seconds: 300,
         stale_after_seconds: 48 * 3600,
         refuse_after_seconds: None,
+        arrival_country: None,
+        region: None,
+        language: "en".into(),
+        schema_policy: None,
     }
 }
 
@@ -432,9 +440,11 @@ fn import_report_lists_skipped_entries() {
 
 #[test]
 fn printed_forms_carry_no_personal_data() {
-    let verifier = verifier();
+    // With rules, so that the printed results hold verdicts too.
+    let verifier = arriving_in_germany();
     for name in ["vn-vaccination-es256", "vn-test-es256", "vn-recovery-es256"] {
         let v = verifier.verify(sample(name), Some(AT));
+        assert!(v.rules.is_some() && v.schema.is_some(), "{name}");
         let cert = v.certificate.clone().unwrap();
         let personal = [
             cert.name.family_name.clone().unwrap(),
@@ -455,4 +465,318 @@ fn printed_forms_carry_no_personal_data() {
             }
         }
     }
+}
+
+fn arriving_in_germany() -> Arc<Verifier> {
+    let verifier = Verifier::new(Settings {
+        arrival_country: Some("DE".into()),
+        ..settings()
+    })
+    .unwrap();
+    verifier.load_unsigned_trust_list(samples(), None).unwrap();
+    let report = verifier.load_rules(DE_EU_RULES.to_vec()).unwrap();
+    assert_eq!((report.taken, report.rejected.len()), (25, 0));
+    verifier
+}
+
+/// The core's verdict on `qr` at [`AT`] under the DE+EU sample rules, arriving in `DE`.
+fn core_rules_verdict(qr: &str) -> crate::RulesResult {
+    let (rules, _) = crate::RuleSet::from_json(DE_EU_RULES).unwrap();
+    let core = crate::Verifier::new(crate::Settings {
+        arrival_country: Some("DE".into()),
+        ..crate::Settings::default()
+    })
+    .with_trust_list(crate::TrustList::from_unsigned_json(SAMPLE_LIST).unwrap().0)
+    .with_rules(rules);
+    core.verify_at(qr, AT).rules.unwrap()
+}
+
+#[test]
+fn rules_verdicts_are_the_core_verdicts() {
+    let verifier = arriving_in_germany();
+    let v = verifier.verify(sample("vn-vaccination-es256"), Some(AT));
+    assert_eq!(v.outcome, Outcome::Valid);
+    let rules = v.rules.unwrap();
+    assert_eq!((rules.passed, rules.failed, rules.open), (4, 0, 0));
+    let core = core_rules_verdict(&sample("vn-vaccination-es256"));
+    assert_eq!(rules.verdicts.len(), core.rules.len());
+    for (ffi, core) in rules.verdicts.iter().zip(&core.rules) {
+        assert_eq!(ffi.identifier, core.identifier);
+        assert_eq!(ffi.country, core.country);
+        assert_eq!(ffi.version, core.version.to_string());
+        assert_eq!(ffi.description, core.description);
+        assert_eq!(ffi.rule_type, RuleType::Acceptance);
+        assert_eq!(ffi.outcome, RuleOutcome::Passed);
+    }
+
+    let v = verifier.verify(sample("vn-test-es256"), Some(AT));
+    let Outcome::Invalid { reason, code, .. } = v.outcome else {
+        panic!("the 3-month-old rapid test passed the DE rules");
+    };
+    assert_eq!(
+        (reason, code.as_str()),
+        (InvalidReason::RulesFailed, "rules-failed")
+    );
+    let rules = v.rules.unwrap();
+    assert_eq!((rules.passed, rules.failed, rules.open), (4, 1, 0));
+    let failed: Vec<&str> = rules
+        .verdicts
+        .iter()
+        .filter(|verdict| verdict.outcome == RuleOutcome::Failed)
+        .map(|verdict| verdict.identifier.as_str())
+        .collect();
+    assert_eq!(failed, ["TR-DE-0002"]);
+
+    verifier.clear_rules();
+    let v = verifier.verify(sample("vn-test-es256"), Some(AT));
+    assert_eq!((v.outcome, v.rules), (Outcome::Valid, None));
+}
+
+#[test]
+fn a_rule_for_an_unknown_engine_is_open() {
+    let all: serde_json::Value = serde_json::from_slice(DE_EU_RULES).unwrap();
+    let mut rule = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|rule| rule["Identifier"] == "VR-DE-0001")
+        .unwrap()
+        .clone();
+    rule["Engine"] = "FUTURELOGIC".into();
+    rule["EngineVersion"] = "2.0.0".into();
+    let verifier = arriving_in_germany();
+    let report = verifier
+        .load_rules(serde_json::json!([rule]).to_string().into_bytes())
+        .unwrap();
+    assert_eq!((report.taken, report.rejected.len()), (1, 0));
+    let v = verifier.verify(sample("vn-vaccination-es256"), Some(AT));
+    assert!(matches!(
+        v.outcome,
+        Outcome::Undecidable { reason: UndecidableReason::RulesOpen, ref code, .. } if code == "rules-open"
+    ));
+    let rules = v.rules.unwrap();
+    assert_eq!((rules.passed, rules.failed, rules.open), (0, 0, 1));
+    let RuleOutcome::Open {
+        reason,
+        code,
+        message,
+    } = &rules.verdicts[0].outcome
+    else {
+        panic!("not open: {:?}", rules.verdicts[0]);
+    };
+    assert_eq!(
+        (*reason, code.as_str(), message.as_str()),
+        (
+            OpenReason::UnsupportedEngine,
+            "unsupported-engine",
+            crate::rules::OpenReason::UnsupportedEngine
+                .to_string()
+                .as_str()
+        )
+    );
+}
+
+#[test]
+fn a_rule_set_reports_the_rules_it_leaves_out_and_refuses_what_is_no_array() {
+    let verifier = arriving_in_germany();
+    let all: serde_json::Value = serde_json::from_slice(DE_EU_RULES).unwrap();
+    let mut rules = all.as_array().unwrap().clone();
+    rules[1]["ValidFrom"] = "yesterday".into(); // RR-DE-0002: recoveries only
+    let identifier = rules[1]["Identifier"].as_str().unwrap().to_owned();
+    rules.push(serde_json::json!({"Identifier": "VR-XX-0001"}));
+    let report = verifier
+        .load_rules(serde_json::Value::Array(rules).to_string().into_bytes())
+        .unwrap();
+    assert_eq!(report.taken, 24);
+    let rejected: Vec<(i64, Option<&str>, &str)> = report
+        .rejected
+        .iter()
+        .map(|r: &RejectedRule| (r.index, r.identifier.as_deref(), r.code.as_str()))
+        .collect();
+    assert_eq!(
+        rejected,
+        [
+            (1, Some(identifier.as_str()), "invalid-timestamp"),
+            (25, Some("VR-XX-0001"), "not-a-rule")
+        ]
+    );
+    assert!(report.rejected[0].message.contains("ValidFrom"));
+
+    for (document, code) in [
+        (&b"{\"rules\": []}"[..], "not-an-array"),
+        (b"[{", "not-json"),
+    ] {
+        let Err(VerifierError::RulesRefused { code: found, .. }) =
+            verifier.load_rules(document.to_vec())
+        else {
+            panic!("{code}: not refused");
+        };
+        assert_eq!(found, code);
+    }
+    // The 24 rules loaded before the refusals are still in force.
+    let v = verifier.verify(sample("vn-test-es256"), Some(AT));
+    assert_eq!(v.rules.unwrap().failed, 1);
+}
+
+/// A real NL certificate from the EU conformance corpus: genuinely signed, its `dob` outside
+/// the 1.0.0 schema's pattern and its test type `tt` the placeholder "a test". Its QR text, its
+/// signer (PEM), and an hour after it was signed.
+fn nl_schema_violations() -> (String, UnsignedTrustList, i64) {
+    let path = format!(
+        "{}/testdata/dgc-testdata/NL/2DCode/raw/006-NL-test.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let case: serde_json::Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    let pem = format!(
+        "-----BEGIN CERTIFICATE-----\n{}\n-----END CERTIFICATE-----\n",
+        case["TESTCTX"]["CERTIFICATE"].as_str().unwrap()
+    );
+    let qr = case["PREFIX"].as_str().unwrap().to_owned();
+    let at = crate::decode(&qr).unwrap().certificate.issued_at + 3600;
+    let list = UnsignedTrustList::Pem {
+        list: pem.into_bytes(),
+    };
+    (qr, list, at)
+}
+
+#[test]
+fn the_schema_policy_decides_what_violations_do() {
+    let expected = schema::SchemaCheck {
+        version: "1.0.0".into(),
+        violations: vec![SchemaViolation {
+            path: "/dob".into(),
+            kind: "pattern".into(),
+        }],
+        value_set_violations: vec![ValueSetViolation {
+            path: "/t/0/tt".into(),
+            value_set: "covid-19-lab-test-type".into(),
+            kind: "not-in-value-set".into(),
+        }],
+    };
+    for (policy, outcome, schema) in [
+        (None, Outcome::Valid, Some(&expected)),
+        (Some(SchemaPolicy::Lenient), Outcome::Valid, Some(&expected)),
+        (Some(SchemaPolicy::Off), Outcome::Valid, None),
+        (
+            Some(SchemaPolicy::Strict),
+            Outcome::Invalid {
+                reason: InvalidReason::SchemaInvalid,
+                code: "schema-invalid".into(),
+                message: crate::InvalidReason::SchemaInvalid.to_string(),
+            },
+            Some(&expected),
+        ),
+    ] {
+        let (qr, list, at) = nl_schema_violations();
+        let verifier = Verifier::new(Settings {
+            schema_policy: policy,
+            ..settings()
+        })
+        .unwrap();
+        verifier.load_unsigned_trust_list(list, None).unwrap();
+        let v = verifier.verify(qr, Some(at));
+        assert_eq!(v.outcome, outcome, "{policy:?}");
+        assert_eq!(v.schema.as_ref(), schema, "{policy:?}");
+    }
+    // A conforming certificate stays valid under the strict policy, its check empty.
+    let strict = Verifier::new(Settings {
+        schema_policy: Some(SchemaPolicy::Strict),
+        ..settings()
+    })
+    .unwrap();
+    strict.load_unsigned_trust_list(samples(), None).unwrap();
+    let v = strict.verify(sample("vn-vaccination-es256"), Some(AT));
+    assert_eq!(v.outcome, Outcome::Valid);
+    let check = v.schema.unwrap();
+    assert_eq!(check.version, "1.3.0");
+    assert!(check.violations.is_empty() && check.value_set_violations.is_empty());
+}
+
+fn vaccination_names(certificate: &super::certificate::HealthCertificate) -> &VaccinationNames {
+    let DisplayNames::Vaccination { entries } = &certificate.display_names else {
+        panic!("not a vaccination: {:?}", certificate.display_names);
+    };
+    &entries[0]
+}
+
+#[test]
+fn display_names_come_from_the_value_sets_in_force() {
+    let verifier = verifier();
+    let qr = sample("vn-vaccination-es256");
+    let cert = verifier.verify(qr.clone(), Some(AT)).certificate.unwrap();
+    assert_eq!(
+        vaccination_names(&cert),
+        &VaccinationNames {
+            disease: Some("COVID-19".into()),
+            vaccine: Some("covid-19 vaccines (deprecated)".into()),
+            product: Some("Comirnaty".into()),
+            manufacturer: Some("Biontech Manufacturing GmbH".into()),
+            country: Some("Viet Nam".into()),
+        }
+    );
+    let test = verifier
+        .verify(sample("vn-test-es256"), Some(AT))
+        .certificate
+        .unwrap();
+    assert_eq!(
+        test.display_names,
+        DisplayNames::Test {
+            entries: vec![TestNames {
+                disease: Some("COVID-19".into()),
+                test_type: Some("Rapid immunoassay".into()),
+                result: Some("Not detected".into()),
+                device: Some("Abbott Rapid Diagnostics, Panbio COVID-19 Ag Rapid Test".into()),
+                country: Some("Viet Nam".into()),
+            }]
+        }
+    );
+
+    // Newer value sets: another name for Comirnaty, and the country list in the compressed
+    // form, without names. The other bundled sets stay.
+    let newer = serde_json::json!({
+        "vaccines-covid-19-names": {"valueSetId": "vaccines-covid-19-names",
+            "valueSetDate": "2026-05-01", "valueSetValues": {"EU/1/20/1528":
+            {"display": "Comirnaty (BioNTech)", "lang": "en", "active": true,
+             "system": "x", "version": ""}}},
+        "country-2-codes": ["VN", "DE"]
+    });
+    verifier
+        .load_value_sets(newer.to_string().into_bytes())
+        .unwrap();
+    let v = verifier.verify(qr.clone(), Some(AT));
+    let names = vaccination_names(v.certificate.as_ref().unwrap());
+    assert_eq!(names.product.as_deref(), Some("Comirnaty (BioNTech)"));
+    assert_eq!(names.country, None);
+    assert_eq!(names.disease.as_deref(), Some("COVID-19"));
+    assert!(v.schema.unwrap().value_set_violations.is_empty());
+    let DecodeOutcome::Decoded { certificate, .. } = verifier.decode(qr.clone()) else {
+        panic!("does not decode");
+    };
+    assert_eq!(vaccination_names(&certificate), names);
+
+    // Unreadable value sets are refused; the ones in force stay.
+    for (document, code) in [
+        (&b"\"text\""[..], "not-value-sets"),
+        (b"{", "not-json"),
+        (b"\xff", "not-json"),
+    ] {
+        let Err(VerifierError::ValueSetsRefused { code: found, .. }) =
+            verifier.load_value_sets(document.to_vec())
+        else {
+            panic!("{code}: not refused");
+        };
+        assert_eq!(found, code);
+    }
+    let cert = verifier.verify(qr.clone(), Some(AT)).certificate.unwrap();
+    assert_eq!(
+        vaccination_names(&cert).product.as_deref(),
+        Some("Comirnaty (BioNTech)")
+    );
+    // Each load starts again from the bundled sets.
+    verifier.load_value_sets(b"[]".to_vec()).unwrap();
+    let cert = verifier.verify(qr, Some(AT)).certificate.unwrap();
+    assert_eq!(
+        vaccination_names(&cert).product.as_deref(),
+        Some("Comirnaty")
+    );
 }

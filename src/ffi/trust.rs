@@ -1,7 +1,7 @@
 //! Trust lists: the lists an app hands in (signed or unsigned), the anchors that check them,
 //! import reports, the state of the list in force and of the cache directory.
 
-use super::VerifierError;
+use super::{count, VerifierError};
 use crate::trust;
 
 /// A downloaded trust list in a signed format, checked against the app's anchors.
@@ -263,10 +263,4 @@ impl From<trust::SkipReason> for SkipReason {
             trust::SkipReason::Duplicate => Self::Duplicate,
         }
     }
-}
-
-/// A count or index for the bindings, which carry no unsigned integers. Counts of
-/// certificates in memory always fit.
-fn count(n: usize) -> i64 {
-    i64::try_from(n).unwrap_or(i64::MAX)
 }

@@ -4,8 +4,10 @@
 use super::certificate::{
     base64, CertificateType, DecodeStage, HealthCertificate, SignatureAlgorithm,
 };
+use super::rules::RulesResult;
+use super::schema::SchemaCheck;
 use super::trust::TrustListStatus;
-use crate::verify;
+use crate::{verify, ValueSets};
 
 /// The answer to "may I accept this certificate?".
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
@@ -25,18 +27,30 @@ pub struct Verification {
     /// The trust list this verification used, with its age and staleness at the verification
     /// time; `None` when there was none.
     pub trust_list: Option<TrustListStatus>,
+    /// The payload against the DCC JSON schema of its version and the value sets. `None` when
+    /// the schema policy is `Off`, or the certificate did not pass the cryptographic and time
+    /// checks (a forged payload's shape means nothing).
+    pub schema: Option<SchemaCheck>,
+    /// The business rules' verdict. `None` without rules loaded, or when the certificate did
+    /// not pass the cryptographic and time checks (rules only judge a genuine certificate).
+    pub rules: Option<RulesResult>,
 }
 
-impl From<verify::Verification> for Verification {
-    fn from(v: verify::Verification) -> Self {
+impl Verification {
+    /// The core's verification, display names from `value_sets` (those it used).
+    pub(super) fn new(v: verify::Verification, value_sets: &ValueSets) -> Self {
         Self {
             outcome: v.outcome.into(),
-            certificate: v.certificate.map(Into::into),
+            certificate: v
+                .certificate
+                .map(|cert| HealthCertificate::new(cert, value_sets)),
             signer: v.signer.map(Into::into),
             checks: v.checks.into(),
             kid: v.kid.as_deref().map(base64),
             algorithm: v.algorithm.map(Into::into),
             trust_list: v.trust_list.map(Into::into),
+            schema: v.schema.map(Into::into),
+            rules: v.rules.map(Into::into),
         }
     }
 }

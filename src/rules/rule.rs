@@ -68,6 +68,17 @@ pub enum RuleError {
     Timestamp { field: &'static str },
 }
 
+impl RuleError {
+    /// A stable kebab-case code for apps and logs.
+    pub fn code(&self) -> &'static str {
+        match self {
+            RuleError::Json(_) => "not-a-rule",
+            RuleError::Version { .. } => "invalid-version",
+            RuleError::Timestamp { .. } => "invalid-timestamp",
+        }
+    }
+}
+
 /// The rule's logic as far as this engine can take it.
 #[derive(Debug)]
 pub(super) enum Logic {

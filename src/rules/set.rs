@@ -23,6 +23,16 @@ pub enum RuleSetError {
     NotAnArray,
 }
 
+impl RuleSetError {
+    /// A stable kebab-case code for apps and logs.
+    pub fn code(&self) -> &'static str {
+        match self {
+            RuleSetError::Json(_) => "not-json",
+            RuleSetError::NotAnArray => "not-an-array",
+        }
+    }
+}
+
 /// A rule of a rule-set document that was left out, and why.
 #[derive(Debug)]
 pub struct RejectedRule {
@@ -122,6 +132,8 @@ mod tests {
             rejected.first().map(|r| &r.error),
             Some(RuleError::Version { field: "Version" })
         ));
+        let codes: Vec<&str> = rejected.iter().map(|r| r.error.code()).collect();
+        assert_eq!(codes, ["invalid-version", "not-a-rule"]);
         Ok(())
     }
 
@@ -129,11 +141,11 @@ mod tests {
     fn refuses_what_is_not_an_array_of_rules() {
         assert!(matches!(
             RuleSet::from_json(b"{\"rules\": []}"),
-            Err(RuleSetError::NotAnArray)
+            Err(ref e @ RuleSetError::NotAnArray) if e.code() == "not-an-array"
         ));
         assert!(matches!(
             RuleSet::from_json(b"[1,"),
-            Err(RuleSetError::Json(_))
+            Err(ref e @ RuleSetError::Json(_)) if e.code() == "not-json"
         ));
         assert!(
             matches!(RuleSet::from_json(b"[]"), Ok((set, rejected)) if set.is_empty() && rejected.is_empty())

@@ -106,6 +106,16 @@ pub enum ValueSetError {
     Shape(&'static str),
 }
 
+impl ValueSetError {
+    /// A stable kebab-case code for apps and logs.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ValueSetError::Json(_) => "not-json",
+            ValueSetError::Shape(_) => "not-value-sets",
+        }
+    }
+}
+
 impl ValueSets {
     /// The value sets embedded in the library, parsed on first use.
     pub fn bundled() -> &'static ValueSets {

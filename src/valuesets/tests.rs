@@ -266,7 +266,13 @@ fn rejects_malformed_value_sets() {
         r#"{"x": [1]}"#,
         r#"{"x": "codes"}"#,
     ] {
-        assert!(ValueSets::from_json(bad).is_err(), "{bad}");
+        let error = ValueSets::from_json(bad).unwrap_err();
+        let expected = if bad.is_empty() {
+            "not-json"
+        } else {
+            "not-value-sets"
+        };
+        assert_eq!(error.code(), expected, "{bad}");
     }
 }
 

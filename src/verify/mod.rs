@@ -232,17 +232,25 @@ impl Verifier {
 
     /// Verifies a QR text as of `now` (Unix seconds).
     pub fn verify_at(&self, qr: &str, now: i64) -> Verification {
+        self.verify_with_value_sets(qr, now).0
+    }
+
+    /// [`verify_at`](Self::verify_at), with the value sets the verification used: display names
+    /// taken from them match its value-set check even when another thread replaces the sets.
+    pub(crate) fn verify_with_value_sets(
+        &self,
+        qr: &str,
+        now: i64,
+    ) -> (Verification, Arc<ValueSets>) {
         let trust = self.trust_list();
         let rules = self.rules();
-        let value_sets = self.value_sets.get();
+        let value_sets = self.value_sets();
         let policy = Policy {
             settings: &self.settings,
             rules: rules.as_deref(),
-            value_sets: value_sets
-                .as_deref()
-                .unwrap_or_else(|| ValueSets::bundled()),
+            value_sets: &value_sets,
         };
-        verify(qr, now, trust.as_deref(), &policy)
+        (verify(qr, now, trust.as_deref(), &policy), value_sets)
     }
 }
 

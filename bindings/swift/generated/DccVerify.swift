@@ -586,9 +586,10 @@ fileprivate struct FfiConverterData: FfiConverterRustBuffer {
 
 
 /**
- * Verifies HC1 QR texts against a trust list. One per app is enough: it is thread-safe, and
- * the trust list can be replaced while other threads verify (each verification sees one
- * list, whole).
+ * Verifies HC1 QR texts against a trust list, and business rules once loaded. One per app is
+ * enough: it is thread-safe, and the trust list, the rules and the value sets can each be
+ * replaced while other threads verify (each verification sees them whole, as they were when
+ * it started).
  */
 public protocol VerifierProtocol: AnyObject, Sendable {
     
@@ -599,10 +600,25 @@ public protocol VerifierProtocol: AnyObject, Sendable {
     func cacheLoadError()  -> CacheLoadError?
     
     /**
-     * Decodes a QR text without checking its signature, to show what it contains. Only
-     * [`Verifier::verify`] says whether to trust it.
+     * Stops applying business rules.
+     */
+    func clearRules() 
+    
+    /**
+     * Decodes a QR text without checking its signature, to show what it contains (display
+     * names from the value sets in force). Only [`Verifier::verify`] says whether to trust it.
      */
     func decode(qr: String)  -> DecodeOutcome
+    
+    /**
+     * Puts a rule set in force: a JSON array of gateway rules (typically the acceptance rules
+     * of the country of arrival and the invalidation rules of issuing countries). Rules that
+     * are not gateway rule JSON are left out and reported; the others replace the rules in
+     * force, atomically. From then on every certificate that passes the cryptographic checks
+     * is judged by the rules that apply to it, and `Verification.rules` says how. Throws
+     * `RulesRefused` when the document is not a JSON array; the rules in force then stay.
+     */
+    func loadRules(json: Data) throws  -> RuleSetReport
     
     /**
      * Replaces the trust list, in memory, with a signed list once one of `anchors` verifies
@@ -620,6 +636,16 @@ public protocol VerifierProtocol: AnyObject, Sendable {
      * [`load_trust_list`](Self::load_trust_list). On error the list in force stays.
      */
     func loadUnsignedTrustList(list: UnsignedTrustList, fetchedAt: Int64?) throws  -> ImportReport
+    
+    /**
+     * Puts value sets in force: one EU value-set document, an array of them, or the compressed
+     * form (`{valueSetId: [codes]}`, without display names). Each replaces the bundled set of
+     * the same `valueSetId`; the bundled sets stay for the others (each load starts again
+     * from the bundled sets). They serve the value-set check, the rules'
+     * `external.valueSets` and display names. Throws `ValueSetsRefused` when unreadable; the
+     * value sets in force then stay.
+     */
+    func loadValueSets(json: Data) throws 
     
     /**
      * The trust list in force, with its age and staleness now; `None` before one is loaded.
@@ -646,9 +672,10 @@ public protocol VerifierProtocol: AnyObject, Sendable {
     
 }
 /**
- * Verifies HC1 QR texts against a trust list. One per app is enough: it is thread-safe, and
- * the trust list can be replaced while other threads verify (each verification sees one
- * list, whole).
+ * Verifies HC1 QR texts against a trust list, and business rules once loaded. One per app is
+ * enough: it is thread-safe, and the trust list, the rules and the value sets can each be
+ * replaced while other threads verify (each verification sees them whole, as they were when
+ * it started).
  */
 open class Verifier: VerifierProtocol, @unchecked Sendable {
     fileprivate let handle: UInt64
@@ -748,8 +775,19 @@ open func cacheLoadError() -> CacheLoadError?  {
 }
     
     /**
-     * Decodes a QR text without checking its signature, to show what it contains. Only
-     * [`Verifier::verify`] says whether to trust it.
+     * Stops applying business rules.
+     */
+open func clearRules()  {try! rustCall() {
+        uniffiCallStatus in
+    uniffi_dcc_verify_fn_method_verifier_clear_rules(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * Decodes a QR text without checking its signature, to show what it contains (display
+     * names from the value sets in force). Only [`Verifier::verify`] says whether to trust it.
      */
 open func decode(qr: String) -> DecodeOutcome  {
     return try!  FfiConverterTypeDecodeOutcome_lift(try! rustCall() {
@@ -757,6 +795,24 @@ open func decode(qr: String) -> DecodeOutcome  {
     uniffi_dcc_verify_fn_method_verifier_decode(
             self.uniffiCloneHandle(),
         FfiConverterString.lower(qr),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Puts a rule set in force: a JSON array of gateway rules (typically the acceptance rules
+     * of the country of arrival and the invalidation rules of issuing countries). Rules that
+     * are not gateway rule JSON are left out and reported; the others replace the rules in
+     * force, atomically. From then on every certificate that passes the cryptographic checks
+     * is judged by the rules that apply to it, and `Verification.rules` says how. Throws
+     * `RulesRefused` when the document is not a JSON array; the rules in force then stay.
+     */
+open func loadRules(json: Data)throws  -> RuleSetReport  {
+    return try  FfiConverterTypeRuleSetReport_lift(try rustCallWithError(FfiConverterTypeVerifierError_lift) {
+        uniffiCallStatus in
+    uniffi_dcc_verify_fn_method_verifier_load_rules(
+            self.uniffiCloneHandle(),
+        FfiConverterData.lower(json),uniffiCallStatus
     )
 })
 }
@@ -795,6 +851,23 @@ open func loadUnsignedTrustList(list: UnsignedTrustList, fetchedAt: Int64? = nil
         FfiConverterOptionInt64.lower(fetchedAt),uniffiCallStatus
     )
 })
+}
+    
+    /**
+     * Puts value sets in force: one EU value-set document, an array of them, or the compressed
+     * form (`{valueSetId: [codes]}`, without display names). Each replaces the bundled set of
+     * the same `valueSetId`; the bundled sets stay for the others (each load starts again
+     * from the bundled sets). They serve the value-set check, the rules'
+     * `external.valueSets` and display names. Throws `ValueSetsRefused` when unreadable; the
+     * value sets in force then stay.
+     */
+open func loadValueSets(json: Data)throws   {try rustCallWithError(FfiConverterTypeVerifierError_lift) {
+        uniffiCallStatus in
+    uniffi_dcc_verify_fn_method_verifier_load_value_sets(
+            self.uniffiCloneHandle(),
+        FfiConverterData.lower(json),uniffiCallStatus
+    )
+}
 }
     
     /**
@@ -1155,6 +1228,11 @@ public struct HealthCertificate: Equatable, Hashable, CustomDebugStringConvertib
      */
     public let entries: Entries
     /**
+     * Names to show for the entries' codes, from the verifier's value sets (those the
+     * verification used; the bundled ones unless others were loaded).
+     */
+    public let displayNames: DisplayNames
+    /**
      * The whole payload as JSON, as issued (including fields this version does not name).
      */
     public let payloadJson: String
@@ -1178,6 +1256,10 @@ public struct HealthCertificate: Equatable, Hashable, CustomDebugStringConvertib
          * Exactly one group: vaccinations, tests or recoveries.
          */entries: Entries, 
         /**
+         * Names to show for the entries' codes, from the verifier's value sets (those the
+         * verification used; the bundled ones unless others were loaded).
+         */displayNames: DisplayNames, 
+        /**
          * The whole payload as JSON, as issued (including fields this version does not name).
          */payloadJson: String) {
         self.issuer = issuer
@@ -1188,6 +1270,7 @@ public struct HealthCertificate: Equatable, Hashable, CustomDebugStringConvertib
         self.name = name
         self.dateOfBirth = dateOfBirth
         self.entries = entries
+        self.displayNames = displayNames
         self.payloadJson = payloadJson
     }
 
@@ -1237,6 +1320,7 @@ public struct FfiConverterTypeHealthCertificate: FfiConverterRustBuffer {
                 name: FfiConverterTypePersonName.read(from: &buf), 
                 dateOfBirth: FfiConverterTypeDateOfBirth.read(from: &buf), 
                 entries: FfiConverterTypeEntries.read(from: &buf), 
+                displayNames: FfiConverterTypeDisplayNames.read(from: &buf), 
                 payloadJson: FfiConverterString.read(from: &buf)
         )
     }
@@ -1250,6 +1334,7 @@ public struct FfiConverterTypeHealthCertificate: FfiConverterRustBuffer {
         FfiConverterTypePersonName.write(value.name, into: &buf)
         FfiConverterTypeDateOfBirth.write(value.dateOfBirth, into: &buf)
         FfiConverterTypeEntries.write(value.entries, into: &buf)
+        FfiConverterTypeDisplayNames.write(value.displayNames, into: &buf)
         FfiConverterString.write(value.payloadJson, into: &buf)
     }
 }
@@ -1667,6 +1752,559 @@ public func FfiConverterTypeRecoveryEntry_lower(_ value: RecoveryEntry) -> RustB
 
 
 /**
+ * Names for a recovery entry's codes.
+ */
+public struct RecoveryNames: Equatable, Hashable {
+    /**
+     * `tg`.
+     */
+    public let disease: String?
+    /**
+     * `co`, the country of the test.
+     */
+    public let country: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * `tg`.
+         */disease: String?, 
+        /**
+         * `co`, the country of the test.
+         */country: String?) {
+        self.disease = disease
+        self.country = country
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension RecoveryNames: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeRecoveryNames: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> RecoveryNames {
+        return
+            try RecoveryNames(
+                disease: FfiConverterOptionString.read(from: &buf), 
+                country: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: RecoveryNames, into buf: inout [UInt8]) {
+        FfiConverterOptionString.write(value.disease, into: &buf)
+        FfiConverterOptionString.write(value.country, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRecoveryNames_lift(_ buf: RustBuffer) throws -> RecoveryNames {
+    return try FfiConverterTypeRecoveryNames.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRecoveryNames_lower(_ value: RecoveryNames) -> RustBuffer {
+    return FfiConverterTypeRecoveryNames.lower(value)
+}
+
+
+/**
+ * A rule left out of a rule set, and why.
+ */
+public struct RejectedRule: Equatable, Hashable {
+    /**
+     * Position of the rule in the document, from 0.
+     */
+    public let index: Int64
+    /**
+     * Its `Identifier`, when it has one.
+     */
+    public let identifier: String?
+    /**
+     * Stable kebab-case: "not-a-rule" (a field missing or of the wrong type),
+     * "invalid-version", "invalid-timestamp".
+     */
+    public let code: String
+    /**
+     * An English explanation.
+     */
+    public let message: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Position of the rule in the document, from 0.
+         */index: Int64, 
+        /**
+         * Its `Identifier`, when it has one.
+         */identifier: String?, 
+        /**
+         * Stable kebab-case: "not-a-rule" (a field missing or of the wrong type),
+         * "invalid-version", "invalid-timestamp".
+         */code: String, 
+        /**
+         * An English explanation.
+         */message: String) {
+        self.index = index
+        self.identifier = identifier
+        self.code = code
+        self.message = message
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension RejectedRule: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeRejectedRule: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> RejectedRule {
+        return
+            try RejectedRule(
+                index: FfiConverterInt64.read(from: &buf), 
+                identifier: FfiConverterOptionString.read(from: &buf), 
+                code: FfiConverterString.read(from: &buf), 
+                message: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: RejectedRule, into buf: inout [UInt8]) {
+        FfiConverterInt64.write(value.index, into: &buf)
+        FfiConverterOptionString.write(value.identifier, into: &buf)
+        FfiConverterString.write(value.code, into: &buf)
+        FfiConverterString.write(value.message, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRejectedRule_lift(_ buf: RustBuffer) throws -> RejectedRule {
+    return try FfiConverterTypeRejectedRule.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRejectedRule_lower(_ value: RejectedRule) -> RustBuffer {
+    return FfiConverterTypeRejectedRule.lower(value)
+}
+
+
+/**
+ * What a rule-set document gave: the rules now in force, and those left out.
+ */
+public struct RuleSetReport: Equatable, Hashable {
+    /**
+     * Rules taken (including rules this engine cannot run: they evaluate to Open).
+     */
+    public let taken: Int64
+    /**
+     * Rules left out because they are not gateway rule JSON.
+     */
+    public let rejected: [RejectedRule]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Rules taken (including rules this engine cannot run: they evaluate to Open).
+         */taken: Int64, 
+        /**
+         * Rules left out because they are not gateway rule JSON.
+         */rejected: [RejectedRule]) {
+        self.taken = taken
+        self.rejected = rejected
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension RuleSetReport: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeRuleSetReport: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> RuleSetReport {
+        return
+            try RuleSetReport(
+                taken: FfiConverterInt64.read(from: &buf), 
+                rejected: FfiConverterSequenceTypeRejectedRule.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: RuleSetReport, into buf: inout [UInt8]) {
+        FfiConverterInt64.write(value.taken, into: &buf)
+        FfiConverterSequenceTypeRejectedRule.write(value.rejected, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRuleSetReport_lift(_ buf: RustBuffer) throws -> RuleSetReport {
+    return try FfiConverterTypeRuleSetReport.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRuleSetReport_lower(_ value: RuleSetReport) -> RustBuffer {
+    return FfiConverterTypeRuleSetReport.lower(value)
+}
+
+
+/**
+ * One applicable rule and what it says about the certificate.
+ */
+public struct RuleVerdict: Equatable, Hashable {
+    /**
+     * E.g. "TR-DE-0002".
+     */
+    public let identifier: String
+    public let ruleType: RuleType
+    /**
+     * The country that owns the rule.
+     */
+    public let country: String
+    /**
+     * The rule's version, e.g. "1.0.0".
+     */
+    public let version: String
+    /**
+     * In `Settings.language`, else English, else the rule's first language.
+     */
+    public let description: String
+    public let outcome: RuleOutcome
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * E.g. "TR-DE-0002".
+         */identifier: String, ruleType: RuleType, 
+        /**
+         * The country that owns the rule.
+         */country: String, 
+        /**
+         * The rule's version, e.g. "1.0.0".
+         */version: String, 
+        /**
+         * In `Settings.language`, else English, else the rule's first language.
+         */description: String, outcome: RuleOutcome) {
+        self.identifier = identifier
+        self.ruleType = ruleType
+        self.country = country
+        self.version = version
+        self.description = description
+        self.outcome = outcome
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension RuleVerdict: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeRuleVerdict: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> RuleVerdict {
+        return
+            try RuleVerdict(
+                identifier: FfiConverterString.read(from: &buf), 
+                ruleType: FfiConverterTypeRuleType.read(from: &buf), 
+                country: FfiConverterString.read(from: &buf), 
+                version: FfiConverterString.read(from: &buf), 
+                description: FfiConverterString.read(from: &buf), 
+                outcome: FfiConverterTypeRuleOutcome.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: RuleVerdict, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.identifier, into: &buf)
+        FfiConverterTypeRuleType.write(value.ruleType, into: &buf)
+        FfiConverterString.write(value.country, into: &buf)
+        FfiConverterString.write(value.version, into: &buf)
+        FfiConverterString.write(value.description, into: &buf)
+        FfiConverterTypeRuleOutcome.write(value.outcome, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRuleVerdict_lift(_ buf: RustBuffer) throws -> RuleVerdict {
+    return try FfiConverterTypeRuleVerdict.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRuleVerdict_lower(_ value: RuleVerdict) -> RustBuffer {
+    return FfiConverterTypeRuleVerdict.lower(value)
+}
+
+
+/**
+ * The business rules' verdict on a certificate: every rule that applies to it. Rules are
+ * public documents: nothing here is personal.
+ */
+public struct RulesResult: Equatable, Hashable {
+    public let passed: Int64
+    public let failed: Int64
+    public let `open`: Int64
+    /**
+     * One per applicable rule, by identifier.
+     */
+    public let verdicts: [RuleVerdict]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(passed: Int64, failed: Int64, `open`: Int64, 
+        /**
+         * One per applicable rule, by identifier.
+         */verdicts: [RuleVerdict]) {
+        self.passed = passed
+        self.failed = failed
+        self.`open` = `open`
+        self.verdicts = verdicts
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension RulesResult: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeRulesResult: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> RulesResult {
+        return
+            try RulesResult(
+                passed: FfiConverterInt64.read(from: &buf), 
+                failed: FfiConverterInt64.read(from: &buf), 
+                open: FfiConverterInt64.read(from: &buf), 
+                verdicts: FfiConverterSequenceTypeRuleVerdict.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: RulesResult, into buf: inout [UInt8]) {
+        FfiConverterInt64.write(value.passed, into: &buf)
+        FfiConverterInt64.write(value.failed, into: &buf)
+        FfiConverterInt64.write(value.`open`, into: &buf)
+        FfiConverterSequenceTypeRuleVerdict.write(value.verdicts, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRulesResult_lift(_ buf: RustBuffer) throws -> RulesResult {
+    return try FfiConverterTypeRulesResult.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRulesResult_lower(_ value: RulesResult) -> RustBuffer {
+    return FfiConverterTypeRulesResult.lower(value)
+}
+
+
+/**
+ * The payload against the JSON schema of its declared version and the value sets. Field paths
+ * and kinds only, never a value: nothing here is personal data.
+ */
+public struct SchemaCheck: Equatable, Hashable {
+    /**
+     * The schema applied, chosen from the payload's `ver`, e.g. "1.3.0".
+     */
+    public let version: String
+    /**
+     * What the schema rejects.
+     */
+    public let violations: [SchemaViolation]
+    /**
+     * Coded fields holding a code outside their value set.
+     */
+    public let valueSetViolations: [ValueSetViolation]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The schema applied, chosen from the payload's `ver`, e.g. "1.3.0".
+         */version: String, 
+        /**
+         * What the schema rejects.
+         */violations: [SchemaViolation], 
+        /**
+         * Coded fields holding a code outside their value set.
+         */valueSetViolations: [ValueSetViolation]) {
+        self.version = version
+        self.violations = violations
+        self.valueSetViolations = valueSetViolations
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SchemaCheck: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSchemaCheck: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SchemaCheck {
+        return
+            try SchemaCheck(
+                version: FfiConverterString.read(from: &buf), 
+                violations: FfiConverterSequenceTypeSchemaViolation.read(from: &buf), 
+                valueSetViolations: FfiConverterSequenceTypeValueSetViolation.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SchemaCheck, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.version, into: &buf)
+        FfiConverterSequenceTypeSchemaViolation.write(value.violations, into: &buf)
+        FfiConverterSequenceTypeValueSetViolation.write(value.valueSetViolations, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSchemaCheck_lift(_ buf: RustBuffer) throws -> SchemaCheck {
+    return try FfiConverterTypeSchemaCheck.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSchemaCheck_lower(_ value: SchemaCheck) -> RustBuffer {
+    return FfiConverterTypeSchemaCheck.lower(value)
+}
+
+
+/**
+ * One schema assertion the payload fails.
+ */
+public struct SchemaViolation: Equatable, Hashable {
+    /**
+     * JSON pointer to the field, e.g. "/v/0/dn" ("" is the whole payload; for `required`, the
+     * missing field).
+     */
+    public let path: String
+    /**
+     * The JSON Schema keyword that fails: "type", "required", "oneOf", "anyOf", "minItems",
+     * "maxItems", "minLength", "maxLength", "pattern", "minimum", "maximum" (or
+     * "nestingTooDeep", "schemaUnavailable": internal, failing closed).
+     */
+    public let kind: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * JSON pointer to the field, e.g. "/v/0/dn" ("" is the whole payload; for `required`, the
+         * missing field).
+         */path: String, 
+        /**
+         * The JSON Schema keyword that fails: "type", "required", "oneOf", "anyOf", "minItems",
+         * "maxItems", "minLength", "maxLength", "pattern", "minimum", "maximum" (or
+         * "nestingTooDeep", "schemaUnavailable": internal, failing closed).
+         */kind: String) {
+        self.path = path
+        self.kind = kind
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SchemaViolation: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSchemaViolation: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SchemaViolation {
+        return
+            try SchemaViolation(
+                path: FfiConverterString.read(from: &buf), 
+                kind: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SchemaViolation, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.path, into: &buf)
+        FfiConverterString.write(value.kind, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSchemaViolation_lift(_ buf: RustBuffer) throws -> SchemaViolation {
+    return try FfiConverterTypeSchemaViolation.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSchemaViolation_lower(_ value: SchemaViolation) -> RustBuffer {
+    return FfiConverterTypeSchemaViolation.lower(value)
+}
+
+
+/**
  * How strict a [`Verifier`] is. All durations are seconds, none negative.
  */
 public struct Settings: Equatable, Hashable {
@@ -1685,6 +2323,25 @@ public struct Settings: Equatable, Hashable {
      * Default: never (a hard expiry strands verifiers that stay offline for weeks).
      */
     public let refuseAfterSeconds: Int64?
+    /**
+     * The country of arrival (ISO 3166 alpha-2, e.g. "DE"), whose acceptance rules apply once
+     * rules are loaded. Without one, only the issuing countries' invalidation rules apply.
+     */
+    public let arrivalCountry: String?
+    /**
+     * The region within the country of arrival, for rules that distinguish regions.
+     */
+    public let region: String?
+    /**
+     * The language of rule descriptions (ISO 639-1, e.g. "de"); a rule without it is
+     * described in English, else in its first language.
+     */
+    public let language: String
+    /**
+     * The check against the DCC JSON schema and the value sets; null means `Lenient`. (Null
+     * rather than a default variant: UniFFI 0.32 cannot give an enum field a default.)
+     */
+    public let schemaPolicy: SchemaPolicy?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -1700,10 +2357,29 @@ public struct Settings: Equatable, Hashable {
         /**
          * Age of the trust list after which every verification is `Undecidable(trust-list-expired)`.
          * Default: never (a hard expiry strands verifiers that stay offline for weeks).
-         */refuseAfterSeconds: Int64? = nil) {
+         */refuseAfterSeconds: Int64? = nil, 
+        /**
+         * The country of arrival (ISO 3166 alpha-2, e.g. "DE"), whose acceptance rules apply once
+         * rules are loaded. Without one, only the issuing countries' invalidation rules apply.
+         */arrivalCountry: String? = nil, 
+        /**
+         * The region within the country of arrival, for rules that distinguish regions.
+         */region: String? = nil, 
+        /**
+         * The language of rule descriptions (ISO 639-1, e.g. "de"); a rule without it is
+         * described in English, else in its first language.
+         */language: String = "en", 
+        /**
+         * The check against the DCC JSON schema and the value sets; null means `Lenient`. (Null
+         * rather than a default variant: UniFFI 0.32 cannot give an enum field a default.)
+         */schemaPolicy: SchemaPolicy? = nil) {
         self.clockSkewSeconds = clockSkewSeconds
         self.staleAfterSeconds = staleAfterSeconds
         self.refuseAfterSeconds = refuseAfterSeconds
+        self.arrivalCountry = arrivalCountry
+        self.region = region
+        self.language = language
+        self.schemaPolicy = schemaPolicy
     }
 
     
@@ -1724,7 +2400,11 @@ public struct FfiConverterTypeSettings: FfiConverterRustBuffer {
             try Settings(
                 clockSkewSeconds: FfiConverterInt64.read(from: &buf), 
                 staleAfterSeconds: FfiConverterInt64.read(from: &buf), 
-                refuseAfterSeconds: FfiConverterOptionInt64.read(from: &buf)
+                refuseAfterSeconds: FfiConverterOptionInt64.read(from: &buf), 
+                arrivalCountry: FfiConverterOptionString.read(from: &buf), 
+                region: FfiConverterOptionString.read(from: &buf), 
+                language: FfiConverterString.read(from: &buf), 
+                schemaPolicy: FfiConverterOptionTypeSchemaPolicy.read(from: &buf)
         )
     }
 
@@ -1732,6 +2412,10 @@ public struct FfiConverterTypeSettings: FfiConverterRustBuffer {
         FfiConverterInt64.write(value.clockSkewSeconds, into: &buf)
         FfiConverterInt64.write(value.staleAfterSeconds, into: &buf)
         FfiConverterOptionInt64.write(value.refuseAfterSeconds, into: &buf)
+        FfiConverterOptionString.write(value.arrivalCountry, into: &buf)
+        FfiConverterOptionString.write(value.region, into: &buf)
+        FfiConverterString.write(value.language, into: &buf)
+        FfiConverterOptionTypeSchemaPolicy.write(value.schemaPolicy, into: &buf)
     }
 }
 
@@ -2095,6 +2779,105 @@ public func FfiConverterTypeTestEntry_lift(_ buf: RustBuffer) throws -> TestEntr
 #endif
 public func FfiConverterTypeTestEntry_lower(_ value: TestEntry) -> RustBuffer {
     return FfiConverterTypeTestEntry.lower(value)
+}
+
+
+/**
+ * Names for a test entry's codes.
+ */
+public struct TestNames: Equatable, Hashable {
+    /**
+     * `tg`.
+     */
+    public let disease: String?
+    /**
+     * `tt`, e.g. "Rapid immunoassay".
+     */
+    public let testType: String?
+    /**
+     * `tr`, e.g. "Not detected".
+     */
+    public let result: String?
+    /**
+     * `ma`, the rapid antigen test device (null for NAA tests, which name none).
+     */
+    public let device: String?
+    /**
+     * `co`, the country of the test.
+     */
+    public let country: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * `tg`.
+         */disease: String?, 
+        /**
+         * `tt`, e.g. "Rapid immunoassay".
+         */testType: String?, 
+        /**
+         * `tr`, e.g. "Not detected".
+         */result: String?, 
+        /**
+         * `ma`, the rapid antigen test device (null for NAA tests, which name none).
+         */device: String?, 
+        /**
+         * `co`, the country of the test.
+         */country: String?) {
+        self.disease = disease
+        self.testType = testType
+        self.result = result
+        self.device = device
+        self.country = country
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension TestNames: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTestNames: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TestNames {
+        return
+            try TestNames(
+                disease: FfiConverterOptionString.read(from: &buf), 
+                testType: FfiConverterOptionString.read(from: &buf), 
+                result: FfiConverterOptionString.read(from: &buf), 
+                device: FfiConverterOptionString.read(from: &buf), 
+                country: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: TestNames, into buf: inout [UInt8]) {
+        FfiConverterOptionString.write(value.disease, into: &buf)
+        FfiConverterOptionString.write(value.testType, into: &buf)
+        FfiConverterOptionString.write(value.result, into: &buf)
+        FfiConverterOptionString.write(value.device, into: &buf)
+        FfiConverterOptionString.write(value.country, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTestNames_lift(_ buf: RustBuffer) throws -> TestNames {
+    return try FfiConverterTypeTestNames.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTestNames_lower(_ value: TestNames) -> RustBuffer {
+    return FfiConverterTypeTestNames.lower(value)
 }
 
 
@@ -2474,6 +3257,184 @@ public func FfiConverterTypeVaccinationEntry_lower(_ value: VaccinationEntry) ->
 
 
 /**
+ * Names for a vaccination entry's codes.
+ */
+public struct VaccinationNames: Equatable, Hashable {
+    /**
+     * `tg`, e.g. "COVID-19".
+     */
+    public let disease: String?
+    /**
+     * `vp`, the kind of vaccine or prophylaxis, e.g. "SARS-CoV-2 mRNA vaccine".
+     */
+    public let vaccine: String?
+    /**
+     * `mp`, the product, e.g. "Comirnaty".
+     */
+    public let product: String?
+    /**
+     * `ma`, the marketing authorisation holder or manufacturer.
+     */
+    public let manufacturer: String?
+    /**
+     * `co`, the country of vaccination, e.g. "Viet Nam".
+     */
+    public let country: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * `tg`, e.g. "COVID-19".
+         */disease: String?, 
+        /**
+         * `vp`, the kind of vaccine or prophylaxis, e.g. "SARS-CoV-2 mRNA vaccine".
+         */vaccine: String?, 
+        /**
+         * `mp`, the product, e.g. "Comirnaty".
+         */product: String?, 
+        /**
+         * `ma`, the marketing authorisation holder or manufacturer.
+         */manufacturer: String?, 
+        /**
+         * `co`, the country of vaccination, e.g. "Viet Nam".
+         */country: String?) {
+        self.disease = disease
+        self.vaccine = vaccine
+        self.product = product
+        self.manufacturer = manufacturer
+        self.country = country
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension VaccinationNames: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeVaccinationNames: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> VaccinationNames {
+        return
+            try VaccinationNames(
+                disease: FfiConverterOptionString.read(from: &buf), 
+                vaccine: FfiConverterOptionString.read(from: &buf), 
+                product: FfiConverterOptionString.read(from: &buf), 
+                manufacturer: FfiConverterOptionString.read(from: &buf), 
+                country: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: VaccinationNames, into buf: inout [UInt8]) {
+        FfiConverterOptionString.write(value.disease, into: &buf)
+        FfiConverterOptionString.write(value.vaccine, into: &buf)
+        FfiConverterOptionString.write(value.product, into: &buf)
+        FfiConverterOptionString.write(value.manufacturer, into: &buf)
+        FfiConverterOptionString.write(value.country, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeVaccinationNames_lift(_ buf: RustBuffer) throws -> VaccinationNames {
+    return try FfiConverterTypeVaccinationNames.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeVaccinationNames_lower(_ value: VaccinationNames) -> RustBuffer {
+    return FfiConverterTypeVaccinationNames.lower(value)
+}
+
+
+/**
+ * A coded field whose value is not in its value set.
+ */
+public struct ValueSetViolation: Equatable, Hashable {
+    /**
+     * JSON pointer to the field, e.g. "/v/0/mp".
+     */
+    public let path: String
+    /**
+     * The `valueSetId` the field's codes come from, e.g. "vaccines-covid-19-names".
+     */
+    public let valueSet: String
+    /**
+     * "not-in-value-set", or "value-set-missing" (the loaded value sets lack that set).
+     */
+    public let kind: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * JSON pointer to the field, e.g. "/v/0/mp".
+         */path: String, 
+        /**
+         * The `valueSetId` the field's codes come from, e.g. "vaccines-covid-19-names".
+         */valueSet: String, 
+        /**
+         * "not-in-value-set", or "value-set-missing" (the loaded value sets lack that set).
+         */kind: String) {
+        self.path = path
+        self.valueSet = valueSet
+        self.kind = kind
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ValueSetViolation: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeValueSetViolation: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ValueSetViolation {
+        return
+            try ValueSetViolation(
+                path: FfiConverterString.read(from: &buf), 
+                valueSet: FfiConverterString.read(from: &buf), 
+                kind: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ValueSetViolation, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.path, into: &buf)
+        FfiConverterString.write(value.valueSet, into: &buf)
+        FfiConverterString.write(value.kind, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeValueSetViolation_lift(_ buf: RustBuffer) throws -> ValueSetViolation {
+    return try FfiConverterTypeValueSetViolation.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeValueSetViolation_lower(_ value: ValueSetViolation) -> RustBuffer {
+    return FfiConverterTypeValueSetViolation.lower(value)
+}
+
+
+/**
  * The answer to "may I accept this certificate?".
  */
 public struct Verification: Equatable, Hashable {
@@ -2504,6 +3465,17 @@ public struct Verification: Equatable, Hashable {
      * time; `None` when there was none.
      */
     public let trustList: TrustListStatus?
+    /**
+     * The payload against the DCC JSON schema of its version and the value sets. `None` when
+     * the schema policy is `Off`, or the certificate did not pass the cryptographic and time
+     * checks (a forged payload's shape means nothing).
+     */
+    public let schema: SchemaCheck?
+    /**
+     * The business rules' verdict. `None` without rules loaded, or when the certificate did
+     * not pass the cryptographic and time checks (rules only judge a genuine certificate).
+     */
+    public let rules: RulesResult?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -2527,7 +3499,16 @@ public struct Verification: Equatable, Hashable {
         /**
          * The trust list this verification used, with its age and staleness at the verification
          * time; `None` when there was none.
-         */trustList: TrustListStatus?) {
+         */trustList: TrustListStatus?, 
+        /**
+         * The payload against the DCC JSON schema of its version and the value sets. `None` when
+         * the schema policy is `Off`, or the certificate did not pass the cryptographic and time
+         * checks (a forged payload's shape means nothing).
+         */schema: SchemaCheck?, 
+        /**
+         * The business rules' verdict. `None` without rules loaded, or when the certificate did
+         * not pass the cryptographic and time checks (rules only judge a genuine certificate).
+         */rules: RulesResult?) {
         self.outcome = outcome
         self.certificate = certificate
         self.signer = signer
@@ -2535,6 +3516,8 @@ public struct Verification: Equatable, Hashable {
         self.kid = kid
         self.algorithm = algorithm
         self.trustList = trustList
+        self.schema = schema
+        self.rules = rules
     }
 
     
@@ -2559,7 +3542,9 @@ public struct FfiConverterTypeVerification: FfiConverterRustBuffer {
                 checks: FfiConverterTypeChecks.read(from: &buf), 
                 kid: FfiConverterOptionString.read(from: &buf), 
                 algorithm: FfiConverterOptionTypeSignatureAlgorithm.read(from: &buf), 
-                trustList: FfiConverterOptionTypeTrustListStatus.read(from: &buf)
+                trustList: FfiConverterOptionTypeTrustListStatus.read(from: &buf), 
+                schema: FfiConverterOptionTypeSchemaCheck.read(from: &buf), 
+                rules: FfiConverterOptionTypeRulesResult.read(from: &buf)
         )
     }
 
@@ -2571,6 +3556,8 @@ public struct FfiConverterTypeVerification: FfiConverterRustBuffer {
         FfiConverterOptionString.write(value.kid, into: &buf)
         FfiConverterOptionTypeSignatureAlgorithm.write(value.algorithm, into: &buf)
         FfiConverterOptionTypeTrustListStatus.write(value.trustList, into: &buf)
+        FfiConverterOptionTypeSchemaCheck.write(value.schema, into: &buf)
+        FfiConverterOptionTypeRulesResult.write(value.rules, into: &buf)
     }
 }
 
@@ -3040,6 +4027,91 @@ public func FfiConverterTypeDecodeStage_lower(_ value: DecodeStage) -> RustBuffe
 
 
 /**
+ * The display names of a certificate's entries, one per entry, in the same order.
+ */
+
+public enum DisplayNames: Equatable, Hashable {
+    
+    case vaccination(entries: [VaccinationNames]
+    )
+    case test(entries: [TestNames]
+    )
+    case recovery(entries: [RecoveryNames]
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension DisplayNames: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDisplayNames: FfiConverterRustBuffer {
+    typealias SwiftType = DisplayNames
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> DisplayNames {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .vaccination(entries: try FfiConverterSequenceTypeVaccinationNames.read(from: &buf)
+        )
+        
+        case 2: return .test(entries: try FfiConverterSequenceTypeTestNames.read(from: &buf)
+        )
+        
+        case 3: return .recovery(entries: try FfiConverterSequenceTypeRecoveryNames.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: DisplayNames, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case let .vaccination(entries):
+            writeInt(&buf, Int32(1))
+            FfiConverterSequenceTypeVaccinationNames.write(entries, into: &buf)
+            
+        
+        case let .test(entries):
+            writeInt(&buf, Int32(2))
+            FfiConverterSequenceTypeTestNames.write(entries, into: &buf)
+            
+        
+        case let .recovery(entries):
+            writeInt(&buf, Int32(3))
+            FfiConverterSequenceTypeRecoveryNames.write(entries, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDisplayNames_lift(_ buf: RustBuffer) throws -> DisplayNames {
+    return try FfiConverterTypeDisplayNames.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDisplayNames_lower(_ value: DisplayNames) -> RustBuffer {
+    return FfiConverterTypeDisplayNames.lower(value)
+}
+
+
+
+/**
  * The certificate's entries: one group, never empty.
  */
 
@@ -3172,6 +4244,14 @@ public enum InvalidReason: Equatable, Hashable {
      * The signature has expired.
      */
     case expired
+    /**
+     * The payload violates its JSON schema or the value sets, under a strict schema policy.
+     */
+    case schemaInvalid
+    /**
+     * An applicable business rule failed.
+     */
+    case rulesFailed
 
 
 
@@ -3214,6 +4294,10 @@ public struct FfiConverterTypeInvalidReason: FfiConverterRustBuffer {
         case 9: return .notYetValid
         
         case 10: return .expired
+        
+        case 11: return .schemaInvalid
+        
+        case 12: return .rulesFailed
         
         default: throw UniffiInternalError.unexpectedEnumCase
         }
@@ -3264,6 +4348,14 @@ public struct FfiConverterTypeInvalidReason: FfiConverterRustBuffer {
         case .expired:
             writeInt(&buf, Int32(10))
         
+        
+        case .schemaInvalid:
+            writeInt(&buf, Int32(11))
+        
+        
+        case .rulesFailed:
+            writeInt(&buf, Int32(12))
+        
         }
     }
 }
@@ -3281,6 +4373,111 @@ public func FfiConverterTypeInvalidReason_lift(_ buf: RustBuffer) throws -> Inva
 #endif
 public func FfiConverterTypeInvalidReason_lower(_ value: InvalidReason) -> RustBuffer {
     return FfiConverterTypeInvalidReason.lower(value)
+}
+
+
+
+/**
+ * Why a rule is Open.
+ */
+
+public enum OpenReason: Equatable, Hashable {
+    
+    /**
+     * Written for another engine or a newer CertLogic than this library's.
+     */
+    case unsupportedEngine
+    /**
+     * Its logic is not valid CertLogic.
+     */
+    case invalidLogic
+    /**
+     * Written for a newer schema version (or another major one) than the certificate's.
+     */
+    case schemaVersion
+    /**
+     * Its evaluation failed on this certificate's data.
+     */
+    case evaluationError
+    /**
+     * Its logic gave something other than true or false.
+     */
+    case notABoolean
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension OpenReason: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeOpenReason: FfiConverterRustBuffer {
+    typealias SwiftType = OpenReason
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> OpenReason {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .unsupportedEngine
+        
+        case 2: return .invalidLogic
+        
+        case 3: return .schemaVersion
+        
+        case 4: return .evaluationError
+        
+        case 5: return .notABoolean
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: OpenReason, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .unsupportedEngine:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .invalidLogic:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .schemaVersion:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .evaluationError:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .notABoolean:
+            writeInt(&buf, Int32(5))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOpenReason_lift(_ buf: RustBuffer) throws -> OpenReason {
+    return try FfiConverterTypeOpenReason.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOpenReason_lower(_ value: OpenReason) -> RustBuffer {
+    return FfiConverterTypeOpenReason.lower(value)
 }
 
 
@@ -3378,6 +4575,249 @@ public func FfiConverterTypeOutcome_lift(_ buf: RustBuffer) throws -> Outcome {
 #endif
 public func FfiConverterTypeOutcome_lower(_ value: Outcome) -> RustBuffer {
     return FfiConverterTypeOutcome.lower(value)
+}
+
+
+
+/**
+ * What one rule says.
+ */
+
+public enum RuleOutcome: Equatable, Hashable {
+    
+    case passed
+    case failed
+    /**
+     * The rule could give no yes or no on this device. `code` is stable kebab-case
+     * ("unsupported-engine", "invalid-logic", "schema-version", "evaluation-error",
+     * "not-a-boolean"); `message` is English.
+     */
+    case `open`(reason: OpenReason, code: String, message: String
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension RuleOutcome: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeRuleOutcome: FfiConverterRustBuffer {
+    typealias SwiftType = RuleOutcome
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> RuleOutcome {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .passed
+        
+        case 2: return .failed
+        
+        case 3: return .`open`(reason: try FfiConverterTypeOpenReason.read(from: &buf), code: try FfiConverterString.read(from: &buf), message: try FfiConverterString.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: RuleOutcome, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .passed:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .failed:
+            writeInt(&buf, Int32(2))
+        
+        
+        case let .`open`(reason,code,message):
+            writeInt(&buf, Int32(3))
+            FfiConverterTypeOpenReason.write(reason, into: &buf)
+            FfiConverterString.write(code, into: &buf)
+            FfiConverterString.write(message, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRuleOutcome_lift(_ buf: RustBuffer) throws -> RuleOutcome {
+    return try FfiConverterTypeRuleOutcome.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRuleOutcome_lower(_ value: RuleOutcome) -> RustBuffer {
+    return FfiConverterTypeRuleOutcome.lower(value)
+}
+
+
+
+/**
+ * Acceptance rules are set by the country of arrival, invalidation rules by the issuer.
+ */
+
+public enum RuleType: Equatable, Hashable {
+    
+    case acceptance
+    case invalidation
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension RuleType: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeRuleType: FfiConverterRustBuffer {
+    typealias SwiftType = RuleType
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> RuleType {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .acceptance
+        
+        case 2: return .invalidation
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: RuleType, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .acceptance:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .invalidation:
+            writeInt(&buf, Int32(2))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRuleType_lift(_ buf: RustBuffer) throws -> RuleType {
+    return try FfiConverterTypeRuleType.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRuleType_lower(_ value: RuleType) -> RustBuffer {
+    return FfiConverterTypeRuleType.lower(value)
+}
+
+
+
+/**
+ * What the check of the payload against the DCC JSON schema of its version and the value sets
+ * does.
+ */
+
+public enum SchemaPolicy: Equatable, Hashable {
+    
+    /**
+     * Not checked (`Verification.schema` is null).
+     */
+    case off
+    /**
+     * Checked and reported in `Verification.schema`; the outcome is unchanged (real issuers
+     * sign certificates that violate the schema).
+     */
+    case lenient
+    /**
+     * Checked; any schema or value-set violation makes the certificate
+     * `Invalid(schema-invalid)`.
+     */
+    case strict
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension SchemaPolicy: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSchemaPolicy: FfiConverterRustBuffer {
+    typealias SwiftType = SchemaPolicy
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SchemaPolicy {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .off
+        
+        case 2: return .lenient
+        
+        case 3: return .strict
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: SchemaPolicy, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .off:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .lenient:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .strict:
+            writeInt(&buf, Int32(3))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSchemaPolicy_lift(_ buf: RustBuffer) throws -> SchemaPolicy {
+    return try FfiConverterTypeSchemaPolicy.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSchemaPolicy_lower(_ value: SchemaPolicy) -> RustBuffer {
+    return FfiConverterTypeSchemaPolicy.lower(value)
 }
 
 
@@ -3794,6 +5234,10 @@ public enum UndecidableReason: Equatable, Hashable {
      * The trust list is older than the configured `refuse_after`.
      */
     case trustListExpired
+    /**
+     * A business rule could not be evaluated (and none failed).
+     */
+    case rulesOpen
 
 
 
@@ -3821,6 +5265,8 @@ public struct FfiConverterTypeUndecidableReason: FfiConverterRustBuffer {
         
         case 3: return .trustListExpired
         
+        case 4: return .rulesOpen
+        
         default: throw UniffiInternalError.unexpectedEnumCase
         }
     }
@@ -3839,6 +5285,10 @@ public struct FfiConverterTypeUndecidableReason: FfiConverterRustBuffer {
         
         case .trustListExpired:
             writeInt(&buf, Int32(3))
+        
+        
+        case .rulesOpen:
+            writeInt(&buf, Int32(4))
         
         }
     }
@@ -3980,6 +5430,19 @@ enum VerifierError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError 
      */
     case Io(detail: String
     )
+    /**
+     * A rule-set document refused as a whole; the rules in force stay. `code`: "not-json", or
+     * "not-an-array" (not a JSON array of rules). A single unusable rule is not a refusal: it
+     * is left out and listed in the [`RuleSetReport`].
+     */
+    case RulesRefused(code: String, detail: String
+    )
+    /**
+     * Value sets that cannot be read; the value sets in force stay. `code`: "not-json", or
+     * "not-value-sets" (neither value-set documents nor the compressed form).
+     */
+    case ValueSetsRefused(code: String, detail: String
+    )
 
     
 
@@ -4024,6 +5487,14 @@ public struct FfiConverterTypeVerifierError: FfiConverterRustBuffer {
         case 5: return .Io(
             detail: try FfiConverterString.read(from: &buf)
             )
+        case 6: return .RulesRefused(
+            code: try FfiConverterString.read(from: &buf), 
+            detail: try FfiConverterString.read(from: &buf)
+            )
+        case 7: return .ValueSetsRefused(
+            code: try FfiConverterString.read(from: &buf), 
+            detail: try FfiConverterString.read(from: &buf)
+            )
 
          default: throw UniffiInternalError.unexpectedEnumCase
         }
@@ -4059,6 +5530,18 @@ public struct FfiConverterTypeVerifierError: FfiConverterRustBuffer {
         
         case let .Io(detail):
             writeInt(&buf, Int32(5))
+            FfiConverterString.write(detail, into: &buf)
+            
+        
+        case let .RulesRefused(code,detail):
+            writeInt(&buf, Int32(6))
+            FfiConverterString.write(code, into: &buf)
+            FfiConverterString.write(detail, into: &buf)
+            
+        
+        case let .ValueSetsRefused(code,detail):
+            writeInt(&buf, Int32(7))
+            FfiConverterString.write(code, into: &buf)
             FfiConverterString.write(detail, into: &buf)
             
         }
@@ -4179,6 +5662,54 @@ fileprivate struct FfiConverterOptionTypeHealthCertificate: FfiConverterRustBuff
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeRulesResult: FfiConverterRustBuffer {
+    typealias SwiftType = RulesResult?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeRulesResult.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeRulesResult.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeSchemaCheck: FfiConverterRustBuffer {
+    typealias SwiftType = SchemaCheck?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeSchemaCheck.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeSchemaCheck.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeSigner: FfiConverterRustBuffer {
     typealias SwiftType = Signer?
 
@@ -4267,6 +5798,30 @@ fileprivate struct FfiConverterOptionTypeCacheLoadError: FfiConverterRustBuffer 
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeCacheLoadError.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeSchemaPolicy: FfiConverterRustBuffer {
+    typealias SwiftType = SchemaPolicy?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeSchemaPolicy.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeSchemaPolicy.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -4398,6 +5953,106 @@ fileprivate struct FfiConverterSequenceTypeRecoveryEntry: FfiConverterRustBuffer
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeRecoveryNames: FfiConverterRustBuffer {
+    typealias SwiftType = [RecoveryNames]
+
+    public static func write(_ value: [RecoveryNames], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeRecoveryNames.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [RecoveryNames] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [RecoveryNames]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeRecoveryNames.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeRejectedRule: FfiConverterRustBuffer {
+    typealias SwiftType = [RejectedRule]
+
+    public static func write(_ value: [RejectedRule], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeRejectedRule.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [RejectedRule] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [RejectedRule]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeRejectedRule.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeRuleVerdict: FfiConverterRustBuffer {
+    typealias SwiftType = [RuleVerdict]
+
+    public static func write(_ value: [RuleVerdict], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeRuleVerdict.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [RuleVerdict] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [RuleVerdict]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeRuleVerdict.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeSchemaViolation: FfiConverterRustBuffer {
+    typealias SwiftType = [SchemaViolation]
+
+    public static func write(_ value: [SchemaViolation], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeSchemaViolation.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [SchemaViolation] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [SchemaViolation]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeSchemaViolation.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeSkippedEntry: FfiConverterRustBuffer {
     typealias SwiftType = [SkippedEntry]
 
@@ -4448,6 +6103,31 @@ fileprivate struct FfiConverterSequenceTypeTestEntry: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeTestNames: FfiConverterRustBuffer {
+    typealias SwiftType = [TestNames]
+
+    public static func write(_ value: [TestNames], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeTestNames.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [TestNames] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [TestNames]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeTestNames.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeVaccinationEntry: FfiConverterRustBuffer {
     typealias SwiftType = [VaccinationEntry]
 
@@ -4465,6 +6145,56 @@ fileprivate struct FfiConverterSequenceTypeVaccinationEntry: FfiConverterRustBuf
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeVaccinationEntry.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeVaccinationNames: FfiConverterRustBuffer {
+    typealias SwiftType = [VaccinationNames]
+
+    public static func write(_ value: [VaccinationNames], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeVaccinationNames.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [VaccinationNames] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [VaccinationNames]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeVaccinationNames.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeValueSetViolation: FfiConverterRustBuffer {
+    typealias SwiftType = [ValueSetViolation]
+
+    public static func write(_ value: [ValueSetViolation], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeValueSetViolation.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ValueSetViolation] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ValueSetViolation]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeValueSetViolation.read(from: &buf))
         }
         return seq
     }
@@ -4488,13 +6218,22 @@ private let initializationResult: InitializationResult = {
     if (uniffi_dcc_verify_checksum_method_verifier_cache_load_error() != 1106) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_dcc_verify_checksum_method_verifier_decode() != 6283) {
+    if (uniffi_dcc_verify_checksum_method_verifier_clear_rules() != 61967) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_dcc_verify_checksum_method_verifier_decode() != 22975) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_dcc_verify_checksum_method_verifier_load_rules() != 64127) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_dcc_verify_checksum_method_verifier_load_trust_list() != 26691) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_dcc_verify_checksum_method_verifier_load_unsigned_trust_list() != 12228) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_dcc_verify_checksum_method_verifier_load_value_sets() != 37617) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_dcc_verify_checksum_method_verifier_trust_list_info() != 50568) {

@@ -268,9 +268,19 @@ uint64_t uniffi_dcc_verify_fn_constructor_verifier_open_cache(RustBuffer directo
 RustBuffer uniffi_dcc_verify_fn_method_verifier_cache_load_error(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_DCC_VERIFY_FN_METHOD_VERIFIER_CLEAR_RULES
+#define UNIFFI_FFIDEF_UNIFFI_DCC_VERIFY_FN_METHOD_VERIFIER_CLEAR_RULES
+void uniffi_dcc_verify_fn_method_verifier_clear_rules(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_DCC_VERIFY_FN_METHOD_VERIFIER_DECODE
 #define UNIFFI_FFIDEF_UNIFFI_DCC_VERIFY_FN_METHOD_VERIFIER_DECODE
 RustBuffer uniffi_dcc_verify_fn_method_verifier_decode(uint64_t ptr, RustBuffer qr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_DCC_VERIFY_FN_METHOD_VERIFIER_LOAD_RULES
+#define UNIFFI_FFIDEF_UNIFFI_DCC_VERIFY_FN_METHOD_VERIFIER_LOAD_RULES
+RustBuffer uniffi_dcc_verify_fn_method_verifier_load_rules(uint64_t ptr, RustBuffer json, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_DCC_VERIFY_FN_METHOD_VERIFIER_LOAD_TRUST_LIST
@@ -281,6 +291,11 @@ RustBuffer uniffi_dcc_verify_fn_method_verifier_load_trust_list(uint64_t ptr, Ru
 #ifndef UNIFFI_FFIDEF_UNIFFI_DCC_VERIFY_FN_METHOD_VERIFIER_LOAD_UNSIGNED_TRUST_LIST
 #define UNIFFI_FFIDEF_UNIFFI_DCC_VERIFY_FN_METHOD_VERIFIER_LOAD_UNSIGNED_TRUST_LIST
 RustBuffer uniffi_dcc_verify_fn_method_verifier_load_unsigned_trust_list(uint64_t ptr, RustBuffer list, RustBuffer fetched_at, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_DCC_VERIFY_FN_METHOD_VERIFIER_LOAD_VALUE_SETS
+#define UNIFFI_FFIDEF_UNIFFI_DCC_VERIFY_FN_METHOD_VERIFIER_LOAD_VALUE_SETS
+void uniffi_dcc_verify_fn_method_verifier_load_value_sets(uint64_t ptr, RustBuffer json, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_DCC_VERIFY_FN_METHOD_VERIFIER_TRUST_LIST_INFO
@@ -629,9 +644,21 @@ uint16_t uniffi_dcc_verify_checksum_method_verifier_cache_load_error(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_DCC_VERIFY_CHECKSUM_METHOD_VERIFIER_CLEAR_RULES
+#define UNIFFI_FFIDEF_UNIFFI_DCC_VERIFY_CHECKSUM_METHOD_VERIFIER_CLEAR_RULES
+uint16_t uniffi_dcc_verify_checksum_method_verifier_clear_rules(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_DCC_VERIFY_CHECKSUM_METHOD_VERIFIER_DECODE
 #define UNIFFI_FFIDEF_UNIFFI_DCC_VERIFY_CHECKSUM_METHOD_VERIFIER_DECODE
 uint16_t uniffi_dcc_verify_checksum_method_verifier_decode(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_DCC_VERIFY_CHECKSUM_METHOD_VERIFIER_LOAD_RULES
+#define UNIFFI_FFIDEF_UNIFFI_DCC_VERIFY_CHECKSUM_METHOD_VERIFIER_LOAD_RULES
+uint16_t uniffi_dcc_verify_checksum_method_verifier_load_rules(void
     
 );
 #endif
@@ -644,6 +671,12 @@ uint16_t uniffi_dcc_verify_checksum_method_verifier_load_trust_list(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_DCC_VERIFY_CHECKSUM_METHOD_VERIFIER_LOAD_UNSIGNED_TRUST_LIST
 #define UNIFFI_FFIDEF_UNIFFI_DCC_VERIFY_CHECKSUM_METHOD_VERIFIER_LOAD_UNSIGNED_TRUST_LIST
 uint16_t uniffi_dcc_verify_checksum_method_verifier_load_unsigned_trust_list(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_DCC_VERIFY_CHECKSUM_METHOD_VERIFIER_LOAD_VALUE_SETS
+#define UNIFFI_FFIDEF_UNIFFI_DCC_VERIFY_CHECKSUM_METHOD_VERIFIER_LOAD_VALUE_SETS
+uint16_t uniffi_dcc_verify_checksum_method_verifier_load_value_sets(void
     
 );
 #endif

@@ -1,9 +1,6 @@
 // Tests of the generated Swift bindings against the real library: the scenarios of the Kotlin
 // and Python tests. Needs macOS (swift test, with DccVerifyFFI.xcframework built by
 // bindings/ios/build-xcframework.sh); this repository's CI only syntax-checks this file.
-//
-// Staleness of the trust list is not tested yet: the core has none until the TrustStore of
-// the trust branch lands (then: Settings.maxTrustListAgeSeconds, Verification.trustListStale).
 
 import DccVerify
 import Foundation
@@ -60,6 +57,67 @@ private func verifierWithSamples() throws -> Verifier {
     XCTAssertEqual(report.taken, 8)
     XCTAssertEqual(report.skipped.count, 0)
     return verifier
+}
+
+private func deEuRules() throws -> Data {
+    try data("testdata/rules-samples/de-eu-rules.json")
+}
+
+/// A verifier with the sample list and the DE+EU sample rules, arriving in DE.
+private func arrivingInGermany(language: String = "en") throws -> Verifier {
+    let verifier = try Verifier(settings: Settings(arrivalCountry: "DE", language: language))
+    _ = try verifier.loadUnsignedTrustList(list: samples())
+    let report = try verifier.loadRules(json: deEuRules())
+    XCTAssertEqual(report.taken, 25)
+    XCTAssertEqual(report.rejected.count, 0)
+    return verifier
+}
+
+/// One of the DE+EU sample rules, as a JSON object.
+private func sampleRule(_ identifier: String) throws -> [String: Any] {
+    let rules = try JSONSerialization.jsonObject(with: deEuRules()) as? [[String: Any]]
+    return try XCTUnwrap(rules?.first { $0["Identifier"] as? String == identifier })
+}
+
+/// A real NL certificate from the EU conformance corpus: genuinely signed, its dob outside the
+/// 1.0.0 schema's pattern, its test type the placeholder "a test". Its QR text, its signer as a
+/// PEM trust list, and an hour after it was signed.
+private func nlSchemaViolations() throws -> (qr: String, signer: UnsignedTrustList, at: Int64) {
+    let conformanceCase = try JSONSerialization.jsonObject(
+        with: data("testdata/dgc-testdata/NL/2DCode/raw/006-NL-test.json")
+    ) as? [String: Any]
+    let qr = try XCTUnwrap(conformanceCase?["PREFIX"] as? String)
+    let certificate = try XCTUnwrap((conformanceCase?["TESTCTX"] as? [String: Any])?["CERTIFICATE"] as? String)
+    let pem = "-----BEGIN CERTIFICATE-----\n\(certificate)\n-----END CERTIFICATE-----\n"
+    let decoded = try XCTUnwrap(decodedCertificate(try Verifier().decode(qr: qr)))
+    return (qr, .pem(list: Data(pem.utf8)), decoded.issuedAt + 3600)
+}
+
+/// The certificate of a decoded QR text, or nil.
+private func decodedCertificate(_ outcome: DecodeOutcome) -> HealthCertificate? {
+    if case let .decoded(certificate, _, _) = outcome {
+        return certificate
+    }
+    return nil
+}
+
+/// The vaccination names of a certificate, or a failure.
+private func vaccinationNames(
+    _ certificate: HealthCertificate?, file: StaticString = #filePath, line: UInt = #line
+) -> VaccinationNames? {
+    guard case let .vaccination(entries)? = certificate?.displayNames, entries.count == 1 else {
+        XCTFail("not one vaccination: \(String(describing: certificate?.displayNames))", file: file, line: line)
+        return nil
+    }
+    return entries[0]
+}
+
+/// The code of a `RulesRefused` or `ValueSetsRefused` error, or nil.
+private func documentRefusalCode(_ error: Error) -> String? {
+    switch error as? VerifierError {
+    case let .RulesRefused(code, _)?, let .ValueSetsRefused(code, _)?: return code
+    default: return nil
+    }
 }
 
 /// "valid", or the code of the reason.
@@ -432,10 +490,167 @@ final class DccVerifyTests: XCTestCase {
         XCTAssertEqual(rejection, "no-anchors")
     }
 
-    func testPrintedResultsCarryNoPersonalData() throws {
+    func testRulesJudgeAGenuineCertificate() throws {
+        let rules = try arrivingInGermany()
+        let v = rules.verify(qr: try sample("vn-vaccination-es256"), at: at)
+        XCTAssertEqual(v.outcome, .valid)
+        let result = try XCTUnwrap(v.rules)
+        XCTAssertEqual([result.passed, result.failed, result.open], [4, 0, 0])
+        XCTAssertEqual(result.verdicts.map { $0.identifier }, ["VR-DE-0001", "VR-DE-0002", "VR-DE-0003", "VR-DE-0004"])
+        let first = try XCTUnwrap(result.verdicts.first)
+        XCTAssertEqual(first.ruleType, .acceptance)
+        XCTAssertEqual(first.country, "DE")
+        XCTAssertEqual(first.version, "1.0.0")
+        XCTAssertEqual(first.description, "The vaccination schedule must be complete (e.g., 1/1, 2/2).")
+        XCTAssertTrue(result.verdicts.allSatisfy { $0.outcome == .passed })
+
+        let test = rules.verify(qr: try sample("vn-test-es256"), at: at) // a rapid test taken 3 months before
+        XCTAssertEqual(invalid(test)?.reason, .rulesFailed)
+        XCTAssertEqual(invalid(test)?.code, "rules-failed")
+        let testResult = try XCTUnwrap(test.rules)
+        XCTAssertEqual([testResult.passed, testResult.failed, testResult.open], [4, 1, 0])
+        XCTAssertEqual(testResult.verdicts.filter { $0.outcome == .failed }.map { $0.identifier }, ["TR-DE-0002"])
+        XCTAssertEqual(rules.verify(qr: try sample("vn-test-es256"), at: 1_772_366_400).outcome, .valid) // 3.5 h after
+
+        let german = try arrivingInGermany(language: "de")
+        let failed = german.verify(qr: try sample("vn-test-es256"), at: at).rules?.verdicts.first { $0.outcome == .failed }
+        XCTAssertTrue(failed?.description.hasPrefix("Die Probenahme") ?? false, "\(String(describing: failed))")
+
+        rules.clearRules()
+        let cleared = rules.verify(qr: try sample("vn-test-es256"), at: at)
+        XCTAssertEqual(cleared.outcome, .valid)
+        XCTAssertNil(cleared.rules)
+    }
+
+    func testARuleForAnUnknownEngineIsOpen() throws {
+        let rules = try arrivingInGermany()
+        var unknown = try sampleRule("VR-DE-0001")
+        unknown["Engine"] = "FUTURELOGIC"
+        unknown["EngineVersion"] = "2.0.0"
+        let document = try JSONSerialization.data(withJSONObject: [unknown, try sampleRule("VR-DE-0002")])
+        let report = try rules.loadRules(json: document)
+        XCTAssertEqual(report.taken, 2)
+        XCTAssertEqual(report.rejected.count, 0)
+        let v = rules.verify(qr: try sample("vn-vaccination-es256"), at: at)
+        guard case let .undecidable(reason, code, _) = v.outcome else {
+            return XCTFail("not undecidable: \(v.outcome)")
+        }
+        XCTAssertEqual(reason, .rulesOpen)
+        XCTAssertEqual(code, "rules-open")
+        let result = try XCTUnwrap(v.rules)
+        XCTAssertEqual([result.passed, result.failed, result.open], [1, 0, 1])
+        let open = try XCTUnwrap(result.verdicts.first { $0.identifier == "VR-DE-0001" })
+        guard case let .open(why, whyCode, message) = open.outcome else {
+            return XCTFail("not open: \(open.outcome)")
+        }
+        XCTAssertEqual(why, .unsupportedEngine)
+        XCTAssertEqual(whyCode, "unsupported-engine")
+        XCTAssertFalse(message.isEmpty)
+    }
+
+    func testARuleSetReportsWhatItLeavesOutAndRefusesANonArray() throws {
+        let rules = try arrivingInGermany()
+        var badVersion = try sampleRule("VR-DE-0002")
+        badVersion["Version"] = "one"
+        let document = try JSONSerialization.data(withJSONObject: [
+            try sampleRule("VR-DE-0001"), badVersion, ["Identifier": "VR-XX-0001"], 42,
+        ] as [Any])
+        let report = try rules.loadRules(json: document)
+        XCTAssertEqual(report.taken, 1)
+        XCTAssertEqual(report.rejected.map { $0.index }, [1, 2, 3])
+        XCTAssertEqual(report.rejected.map { $0.identifier }, ["VR-DE-0002", "VR-XX-0001", nil])
+        XCTAssertEqual(report.rejected.map { $0.code }, ["invalid-version", "not-a-rule", "not-a-rule"])
+        XCTAssertTrue(report.rejected.allSatisfy { !$0.message.isEmpty })
+        for (text, expected) in [("{\"rules\": []}", "not-an-array"), ("[{", "not-json")] {
+            XCTAssertThrowsError(try rules.loadRules(json: Data(text.utf8))) { error in
+                XCTAssertEqual(documentRefusalCode(error), expected)
+            }
+        }
+        // VR-DE-0001 alone is still in force.
+        let inForce = rules.verify(qr: try sample("vn-vaccination-es256"), at: at).rules?.verdicts.map { $0.identifier }
+        XCTAssertEqual(inForce, ["VR-DE-0001"])
+    }
+
+    func testTheSchemaPolicyDecidesWhatViolationsDo() throws {
+        let (qr, signer, signedAt) = try nlSchemaViolations()
+        func verification(_ policy: SchemaPolicy?) throws -> Verification {
+            let verifier = try Verifier(settings: Settings(schemaPolicy: policy))
+            _ = try verifier.loadUnsignedTrustList(list: signer)
+            return verifier.verify(qr: qr, at: signedAt)
+        }
+        let lenient = try verification(nil)
+        XCTAssertEqual(lenient.outcome, .valid)
+        let schema = try XCTUnwrap(lenient.schema)
+        XCTAssertEqual(schema.version, "1.0.0")
+        XCTAssertEqual(schema.violations.map { $0.path }, ["/dob"])
+        XCTAssertEqual(schema.violations.map { $0.kind }, ["pattern"])
+        XCTAssertEqual(schema.valueSetViolations.map { $0.path }, ["/t/0/tt"])
+        XCTAssertEqual(schema.valueSetViolations.map { $0.valueSet }, ["covid-19-lab-test-type"])
+        XCTAssertEqual(schema.valueSetViolations.map { $0.kind }, ["not-in-value-set"])
+        XCTAssertEqual(try verification(.lenient).schema, schema)
+        let strict = try verification(.strict)
+        XCTAssertEqual(invalid(strict)?.reason, .schemaInvalid)
+        XCTAssertEqual(invalid(strict)?.code, "schema-invalid")
+        XCTAssertEqual(strict.schema, schema)
+        let off = try verification(.off)
+        XCTAssertEqual(off.outcome, .valid)
+        XCTAssertNil(off.schema)
+
+        let conforming = try Verifier(settings: Settings(schemaPolicy: .strict))
+        _ = try conforming.loadUnsignedTrustList(list: samples())
+        let v = conforming.verify(qr: try sample("vn-vaccination-es256"), at: at)
+        XCTAssertEqual(v.outcome, .valid)
+        XCTAssertEqual(v.schema, SchemaCheck(version: "1.3.0", violations: [], valueSetViolations: []))
+    }
+
+    func testDisplayNamesNameTheCodes() throws {
         let verifier = try verifierWithSamples()
+        let names = vaccinationNames(verifier.verify(qr: try sample("vn-vaccination-es256"), at: at).certificate)
+        XCTAssertEqual(names, VaccinationNames(
+            disease: "COVID-19", vaccine: "covid-19 vaccines (deprecated)", product: "Comirnaty",
+            manufacturer: "Biontech Manufacturing GmbH", country: "Viet Nam"
+        ))
+        let test = verifier.verify(qr: try sample("vn-test-es256"), at: at).certificate?.displayNames
+        XCTAssertEqual(test, .test(entries: [TestNames(
+            disease: "COVID-19", testType: "Rapid immunoassay", result: "Not detected",
+            device: "Abbott Rapid Diagnostics, Panbio COVID-19 Ag Rapid Test", country: "Viet Nam"
+        )]))
+        let recovery = try XCTUnwrap(decodedCertificate(try Verifier().decode(qr: try sample("vn-recovery-es256"))))
+        XCTAssertEqual(recovery.displayNames, .recovery(entries: [RecoveryNames(disease: "COVID-19", country: "Viet Nam")]))
+    }
+
+    func testLoadedValueSetsChangeTheDisplayNames() throws {
+        let verifier = try verifierWithSamples()
+        let qr = try sample("vn-vaccination-es256")
+        try verifier.loadValueSets(json: Data("""
+            {"valueSetId": "vaccines-covid-19-names", "valueSetDate": "2026-05-01", "valueSetValues":
+             {"EU/1/20/1528": {"display": "Comirnaty (BioNTech)", "lang": "en", "active": true,
+                               "system": "x", "version": ""}}}
+            """.utf8))
+        let renamed = verifier.verify(qr: qr, at: at)
+        XCTAssertEqual(vaccinationNames(renamed.certificate)?.product, "Comirnaty (BioNTech)")
+        XCTAssertEqual(vaccinationNames(renamed.certificate)?.country, "Viet Nam") // the rest stays bundled
+        XCTAssertEqual(renamed.schema?.valueSetViolations.count, 0)
+        XCTAssertEqual(decodedCertificate(verifier.decode(qr: qr))?.displayNames, renamed.certificate?.displayNames)
+        try verifier.loadValueSets(json: Data(#"{"country-2-codes": ["VN"]}"#.utf8)) // codes only, no names
+        let compressed = verifier.verify(qr: qr, at: at)
+        XCTAssertEqual(vaccinationNames(compressed.certificate)?.product, "Comirnaty") // each load starts from the bundled sets
+        XCTAssertNil(vaccinationNames(compressed.certificate)?.country)
+        for (document, expected) in [
+            (Data("\"text\"".utf8), "not-value-sets"), (Data("{".utf8), "not-json"), (Data([0xFF]), "not-json"),
+        ] {
+            XCTAssertThrowsError(try verifier.loadValueSets(json: document)) { error in
+                XCTAssertEqual(documentRefusalCode(error), expected)
+            }
+        }
+        XCTAssertNil(vaccinationNames(verifier.verify(qr: qr, at: at).certificate)?.country) // the sets in force stay
+    }
+
+    func testPrintedResultsCarryNoPersonalData() throws {
+        let verifier = try arrivingInGermany() // so that results hold rule verdicts too
         for name in ["vn-vaccination-es256", "vn-test-es256", "vn-recovery-es256"] {
             let v = verifier.verify(qr: try sample(name), at: at)
+            XCTAssertNotNil(v.rules, name)
             let cert = try XCTUnwrap(v.certificate)
             let secrets = [
                 cert.name.familyName, cert.name.familyNameStandardised, cert.name.givenName,
@@ -444,7 +659,8 @@ final class DccVerifyTests: XCTestCase {
             let shown = [
                 String(describing: v), String(reflecting: v), String(describing: cert),
                 String(describing: cert.name), String(reflecting: cert.dateOfBirth),
-                String(describing: cert.entries),
+                String(describing: cert.entries), String(describing: v.rules), String(describing: v.schema),
+                String(describing: cert.displayNames),
             ]
             for text in shown {
                 for secret in secrets {
