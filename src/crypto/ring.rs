@@ -6,6 +6,16 @@ use super::{Curve, KeyError, SignatureError};
 
 pub const NAME: &str = "ring";
 
+pub fn sha256(parts: &[&[u8]]) -> [u8; 32] {
+    let mut context = ring::digest::Context::new(&ring::digest::SHA256);
+    for part in parts {
+        context.update(part);
+    }
+    let mut out = [0; 32];
+    out.copy_from_slice(context.finish().as_ref());
+    out
+}
+
 pub enum Key {
     Ec { curve: Curve, point: Vec<u8> },
     Rsa(RsaPublicKeyComponents<Vec<u8>>),

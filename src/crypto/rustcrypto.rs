@@ -8,6 +8,14 @@ use super::{Curve, KeyError, SignatureError};
 
 pub const NAME: &str = "rustcrypto";
 
+pub fn sha256(parts: &[&[u8]]) -> [u8; 32] {
+    let mut hasher = Sha256::new();
+    for part in parts {
+        hasher.update(part);
+    }
+    hasher.finalize().into()
+}
+
 pub enum Key {
     P256(p256::ecdsa::VerifyingKey),
     P384(p384::ecdsa::VerifyingKey),

@@ -5,7 +5,6 @@
 
 use std::fmt;
 
-use sha2::{Digest, Sha256};
 use thiserror::Error;
 use x509_parser::oid_registry::{OID_EC_P256, OID_KEY_TYPE_EC_PUBLIC_KEY};
 use x509_parser::prelude::FromDer;
@@ -21,7 +20,7 @@ pub struct AnchorId(pub [u8; 8]);
 
 impl AnchorId {
     fn of_spki(spki_der: &[u8]) -> Self {
-        let digest = Sha256::digest(spki_der);
+        let digest = crate::crypto::sha256(&[spki_der]);
         let mut id = [0; 8];
         id.copy_from_slice(digest.get(..8).unwrap_or(&[0; 8]));
         Self(id)

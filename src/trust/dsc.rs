@@ -3,7 +3,6 @@
 
 use std::fmt;
 
-use sha2::{Digest, Sha256};
 use thiserror::Error;
 use x509_parser::nom::Parser;
 use x509_parser::oid_registry::{
@@ -24,7 +23,7 @@ pub struct Kid(pub [u8; 8]);
 impl Kid {
     /// The kid of a certificate, computed from its DER encoding.
     pub fn of_certificate(der: &[u8]) -> Self {
-        let digest = Sha256::digest(der);
+        let digest = crate::crypto::sha256(&[der]);
         let mut kid = [0; 8];
         kid.copy_from_slice(digest.get(..8).unwrap_or(&[0; 8]));
         Self(kid)

@@ -16,7 +16,6 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use thiserror::Error;
 
 use super::{
@@ -255,12 +254,7 @@ fn encode(format: ListFormat, fetched_at: Option<i64>, parts: &[&[u8]]) -> Vec<u
 }
 
 fn digest(parts: &[&[u8]]) -> String {
-    let mut hasher = Sha256::new();
-    for part in parts {
-        hasher.update(part);
-    }
-    hasher
-        .finalize()
+    crate::crypto::sha256(parts)
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect()

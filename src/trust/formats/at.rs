@@ -6,7 +6,6 @@
 //! the content's hash, and only authenticated content is decoded.
 
 use ciborium::Value;
-use sha2::{Digest, Sha256};
 
 use crate::cbor;
 use crate::cose::{Algorithm, AlgorithmSource, CoseSign1};
@@ -54,10 +53,7 @@ pub(crate) fn import(
         .signer_of(&cose.signed_data(), cose.signature())
         .ok_or(TrustListError::SignatureInvalid)?;
     let claims = claims(cose.payload()).ok_or(TrustListError::MalformedClaims)?;
-    if !Sha256::digest(content)
-        .iter()
-        .eq(claims.content_hash.iter())
-    {
+    if crate::crypto::sha256(&[content]).as_slice() != claims.content_hash.as_slice() {
         return Err(TrustListError::HashMismatch);
     }
     if let Some(now) = now {
