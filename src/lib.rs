@@ -4,6 +4,30 @@
 //! [`cwt`] → [`payload`]; then [`trust`] (who may sign), [`verify`] (signature, time, key
 //! usage, the [`Verification`] result), the content checks ([`schema`], [`valuesets`],
 //! business [`rules`]) and the FFI surface.
+//!
+//! ```no_run
+//! use dcc_verify::{Anchors, Outcome, Settings, SignedList, TrustStore, UpdateOptions, Verifier};
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # let downloaded: Vec<u8> = Vec::new();
+//! # let qr_text = "HC1:...";
+//! // The key that signs the German DSC list is configuration (an app update rotates it).
+//! let anchors = Anchors::from_pem(&std::fs::read("de-dsc-list-signing-key.pem")?)?;
+//! let store = TrustStore::open("/var/lib/dcc-trust", anchors); // last good list, re-verified
+//! let verifier = Verifier::new(Settings::default()).with_store(&store);
+//! // The verifier sees the new list as soon as the update succeeds; a refused one changes nothing.
+//! let report = store.update(SignedList::De(&downloaded), UpdateOptions::default())?;
+//!
+//! let result = verifier.verify(qr_text);
+//! match &result.outcome {
+//!     Outcome::Valid => println!("valid"),
+//!     Outcome::Invalid { reason } => println!("invalid: {reason} ({})", reason.code()),
+//!     Outcome::Undecidable { reason } => println!("cannot decide: {reason} ({})", reason.code()),
+//! }
+//! # let _ = report;
+//! # Ok(())
+//! # }
+//! ```
 
 // Library code must never panic on input: every fallible step returns a typed error.
 #![cfg_attr(
