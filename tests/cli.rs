@@ -1,66 +1,37 @@
 //! The `dcc-verify` command line: exit codes, JSON output, batch input.
+#![cfg(feature = "cli")] // the binary is built only with the `cli` feature
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+mod cli_support;
+
+use cli_support::*;
 
 const SAMPLES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/samples");
 const AT: &str = "2026-06-01T00:00:00Z";
 
-fn sample(name: &str) -> String {
-    std::fs::read_to_string(format!("{SAMPLES}/{name}.txt"))
-        .unwrap()
-        .trim()
-        .to_owned()
-}
-
-fn run(args: &[&str], stdin: Option<&str>) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_dcc-verify"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut pipe = child.stdin.take().unwrap();
-    pipe.write_all(stdin.unwrap_or("").as_bytes()).unwrap();
-    drop(pipe);
-    child.wait_with_output().unwrap()
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8(output.stdout.clone()).unwrap()
-}
-
 #[test]
 fn verifies_a_bundled_sample_with_the_bundled_trust_list() {
-    let out = run(&["verify", &sample("vn-vaccination-es256")], None);
+    let out = run(&["verify", &sample("vn-vaccination-es256")]);
     assert_eq!(out.status.code(), Some(0));
     assert!(stdout(&out).starts_with("valid |"), "{}", stdout(&out));
     // Names only on request.
     assert!(!stdout(&out).contains("Nguyễn"));
-    let out = run(
-        &[
-            "verify",
-            "--show-personal-data",
-            &sample("vn-vaccination-es256"),
-        ],
-        None,
-    );
+    let out = run(&[
+        "verify",
+        "--show-personal-data",
+        &sample("vn-vaccination-es256"),
+    ]);
     assert!(stdout(&out).contains("Nguyễn"), "{}", stdout(&out));
 }
 
 #[test]
 fn json_output_has_the_documented_fields_and_no_personal_data() {
-    let out = run(
-        &[
-            "verify",
-            "--json",
-            "--at",
-            AT,
-            &sample("vn-vaccination-ps256"),
-        ],
-        None,
-    );
+    let out = run(&[
+        "verify",
+        "--json",
+        "--at",
+        AT,
+        &sample("vn-vaccination-ps256"),
+    ]);
     assert_eq!(out.status.code(), Some(0));
     let json: serde_json::Value = serde_json::from_str(stdout(&out).trim()).unwrap();
     assert_eq!(json["outcome"], "valid");
@@ -83,7 +54,7 @@ fn batch_from_stdin_gives_one_line_per_input_and_exit_1_when_any_is_not_valid() 
         sample("vn-vaccination-es256"),
         sample("vn-vaccination-expired")
     );
-    let out = run(&["verify", "--json", "--at", AT], Some(&input));
+    let out = run_with_input(&["verify", "--json", "--at", AT], &input);
     assert_eq!(out.status.code(), Some(1));
     let lines: Vec<serde_json::Value> = stdout(&out)
         .lines()
@@ -106,14 +77,11 @@ fn batch_from_stdin_gives_one_line_per_input_and_exit_1_when_any_is_not_valid() 
 
 #[test]
 fn usage_and_io_errors_exit_2() {
-    let out = run(
-        &["verify", "--trust-list", "/nonexistent/list.json", "HC1:x"],
-        None,
-    );
+    let out = run(&["verify", "--trust-list", "/nonexistent/list.json", "HC1:x"]);
     assert_eq!(out.status.code(), Some(2));
-    let out = run(&["verify", "--at", "yesterday", "HC1:x"], None);
+    let out = run(&["verify", "--at", "yesterday", "HC1:x"]);
     assert_eq!(out.status.code(), Some(2));
-    let out = run(&["frobnicate"], None);
+    let out = run(&["frobnicate"]);
     assert_eq!(out.status.code(), Some(2));
 }
 
@@ -123,18 +91,15 @@ fn a_trust_list_file_replaces_the_bundled_one() {
     std::fs::create_dir_all(&dir).unwrap();
     let empty = dir.join("empty.json");
     std::fs::write(&empty, r#"{"certificates":[]}"#).unwrap();
-    let out = run(
-        &[
-            "verify",
-            "--json",
-            "--at",
-            AT,
-            "--trust-list",
-            empty.to_str().unwrap(),
-            &sample("vn-vaccination-es256"),
-        ],
-        None,
-    );
+    let out = run(&[
+        "verify",
+        "--json",
+        "--at",
+        AT,
+        "--trust-list",
+        empty.to_str().unwrap(),
+        &sample("vn-vaccination-es256"),
+    ]);
     let json: serde_json::Value = serde_json::from_str(stdout(&out).trim()).unwrap();
     assert_eq!(json["reason"], "unknown-signer");
     std::fs::remove_dir_all(dir).unwrap();
@@ -142,7 +107,7 @@ fn a_trust_list_file_replaces_the_bundled_one() {
 
 #[test]
 fn decode_prints_headers_and_payload() {
-    let out = run(&["decode", &sample("vn-recovery-es256")], None);
+    let out = run(&["decode", &sample("vn-recovery-es256")]);
     assert_eq!(out.status.code(), Some(0));
     let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
     assert_eq!(json["alg"], "ES256");
@@ -152,7 +117,7 @@ fn decode_prints_headers_and_payload() {
     )
     .unwrap();
     assert_eq!(json["payload"], expected);
-    let out = run(&["decode", "HC1:AB!"], None);
+    let out = run(&["decode", "HC1:AB!"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("malformed-base45"));
 }

@@ -1,8 +1,12 @@
 //! The command line's business rules: `verify --rules FILE --country XX` on the bundled samples,
 //! and `rules eval` on the sample rules' own test files.
+#![cfg(feature = "cli")] // the binary is built only with the `cli` feature
+
+mod cli_support;
+
+use cli_support::*;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 use serde_json::Value;
 
@@ -17,24 +21,6 @@ fn rules_file() -> String {
     path("testdata/rules-samples/de-eu-rules.json")
         .display()
         .to_string()
-}
-
-fn sample(name: &str) -> String {
-    std::fs::read_to_string(path(&format!("testdata/samples/{name}.txt")))
-        .unwrap()
-        .trim()
-        .to_owned()
-}
-
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_dcc-verify"))
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8(output.stdout.clone()).unwrap()
 }
 
 fn read_json(path: &Path) -> Value {

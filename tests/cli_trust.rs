@@ -2,24 +2,15 @@
 //! built binary.
 #![cfg(feature = "cli")] // the binary is built only with the `cli` feature
 
+mod cli_support;
 mod trust_fixtures;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
+use cli_support::{run, stdout};
 use serde_json::Value;
 use trust_fixtures::*;
-
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_dcc-verify"))
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8(output.stdout.clone()).unwrap()
-}
 
 fn json_line(output: &Output) -> Value {
     serde_json::from_str(stdout(output).trim()).unwrap()
