@@ -26,17 +26,29 @@ pub(super) fn from_cbor(value: &Value) -> Json {
         Value::Map(entries) => Json::Object(
             entries
                 .iter()
-                .map(|(k, v)| {
-                    let key = match k {
-                        Value::Text(s) => s.clone(),
-                        other => from_cbor(other).to_string(),
-                    };
-                    (key, from_cbor(v))
-                })
+                .map(|(k, v)| (object_key(k), from_cbor(v)))
                 .collect(),
         ),
         Value::Tag(_, inner) => from_cbor(inner),
         _ => Json::Null,
+    }
+}
+
+/// A JSON object key for a CBOR map key. JSON keys are text; the DCC's are too. Others (only in
+/// fields this model does not know) get a flat form: integers in decimal, anything else as
+/// `cbor:` and the hex of its encoding. Never the key's JSON text: a map key holding a map key
+/// holding a map key... would be escaped again at every level, doubling its size each time.
+fn object_key(key: &Value) -> String {
+    match key {
+        Value::Text(s) => s.clone(),
+        Value::Integer(i) => i128::from(*i).to_string(),
+        other => {
+            let mut encoded = Vec::new();
+            // Writing to a Vec cannot fail; an error would only leave the key shorter.
+            let _ = ciborium::ser::into_writer(other, &mut encoded);
+            let hex: String = encoded.iter().map(|b| format!("{b:02x}")).collect();
+            format!("cbor:{hex}")
+        }
     }
 }
 

@@ -222,3 +222,25 @@ fn debug_output_carries_no_personal_data() {
         "non-personal fields stay visible: {shown}"
     );
 }
+
+/// Found by fuzzing: map keys that are maps, nested to the depth limit, once made the JSON of
+/// the unknown fields double in size at every level (each level escaped the one below).
+#[test]
+fn nested_non_text_keys_in_unknown_fields_stay_small() {
+    let mut key = Value::Map(vec![(Value::Text("\"q\"".into()), Value::Null)]);
+    for _ in 0..30 {
+        key = Value::Map(vec![(key, Value::Null)]);
+    }
+    let mut value = cbor_of(&vaccination());
+    let Value::Map(entries) = &mut value else {
+        unreachable!()
+    };
+    entries.push((
+        "extension".into(),
+        Value::Map(vec![(key, 1.into()), (7.into(), 2.into())]),
+    ));
+    let json = Dcc::from_cbor(value).unwrap().to_json().to_string();
+    assert!(json.len() < 2_000, "{} bytes", json.len());
+    assert!(json.contains("\"7\":2"), "{json}");
+    assert!(json.contains("\"cbor:a1"), "{json}");
+}
