@@ -15,7 +15,7 @@ mod parse;
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use serde_json::Value;
 
@@ -119,13 +119,21 @@ impl ValueSetError {
 impl ValueSets {
     /// The value sets embedded in the library, parsed on first use.
     pub fn bundled() -> &'static ValueSets {
-        static BUNDLED_SETS: OnceLock<ValueSets> = OnceLock::new();
+        Self::bundled_shared()
+    }
+
+    /// The bundled value sets as a shared handle, for verifiers that hold value sets by `Arc`:
+    /// one parsed copy serves both.
+    pub(crate) fn bundled_shared() -> &'static Arc<ValueSets> {
+        static BUNDLED_SETS: OnceLock<Arc<ValueSets>> = OnceLock::new();
         BUNDLED_SETS.get_or_init(|| {
             // If the bundle were unreadable, every value set would be absent and `check` would
             // report `ValueSetMissing` (fail closed). The unit tests read it.
-            crate::embedded::documents(include_bytes!("data/valuesets.json.zz"))
-                .and_then(|documents| parse::value_sets(&Value::Array(documents)).ok())
-                .unwrap_or_default()
+            Arc::new(
+                crate::embedded::documents(include_bytes!("data/valuesets.json.zz"))
+                    .and_then(|documents| parse::value_sets(&Value::Array(documents)).ok())
+                    .unwrap_or_default(),
+            )
         })
     }
 

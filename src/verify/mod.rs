@@ -15,7 +15,7 @@ pub use result::{
     UndecidableReason, Verification,
 };
 
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use crate::decode::{self, HealthCertificate};
 use crate::rules::RuleSet;
@@ -254,10 +254,9 @@ impl Verifier {
     }
 }
 
-/// The bundled value sets, shared.
+/// The bundled value sets, shared (no copy of them is made).
 fn bundled_value_sets() -> Arc<ValueSets> {
-    static SHARED: OnceLock<Arc<ValueSets>> = OnceLock::new();
-    Arc::clone(SHARED.get_or_init(|| Arc::new(ValueSets::bundled().clone())))
+    Arc::clone(ValueSets::bundled_shared())
 }
 
 /// The verification procedure. Every check whose inputs are available runs, so the result
