@@ -30,7 +30,7 @@ CRATES = {
     "regex_lite": "regex-lite (schema patterns)",
 }
 OWN = {
-    "ffi": "UniFFI scaffolding and src/ffi",
+    "ffi": "UniFFI scaffolding and bindings/ffi",
     "rules": "dcc-verify: rules (CertLogic, rule sets)",
     "schema": "dcc-verify: schema, value sets", "valuesets": "dcc-verify: schema, value sets",
     "embedded": "dcc-verify: schema, value sets",
@@ -42,7 +42,7 @@ def group(mangled, demangled):
     if not mangled.startswith(("_ZN", "_R")):
         name = mangled.lower()
         if "uniffi" in name or name.startswith("ffi_dcc_verify"):
-            return "UniFFI scaffolding and src/ffi"
+            return "UniFFI scaffolding and bindings/ffi"
         if name.startswith(("__rust", "rust_")):
             return "core, alloc, std"
         return "ring"
@@ -54,7 +54,7 @@ def group(mangled, demangled):
     if crate == "dcc_verify":
         return OWN.get(module or "", "dcc-verify: the rest of the core")
     if crate.startswith("uniffi"):
-        return "UniFFI scaffolding and src/ffi"
+        return "UniFFI scaffolding and bindings/ffi"
     if crate in BACKTRACE:
         return "std backtrace printing (gimli, addr2line, demangle, miniz)"
     if crate in STD or len(crate) == 1:  # generic parameters: <T as ...>

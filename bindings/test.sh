@@ -51,7 +51,7 @@ as_root() { if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi; }
 
 step "build the cdylib (release, --no-default-features --features ring)"
 # Only the cdylib: a staticlib would cost a second LTO pass.
-cargo rustc --locked --release --lib --crate-type cdylib --no-default-features --features ring
+cargo rustc --locked --release -p dcc-verify-ffi --lib --crate-type cdylib
 cp "$LIB" "$ROOT/target/libdcc_verify.stripped.so"
 strip --strip-all "$ROOT/target/libdcc_verify.stripped.so"
 echo "cdylib: $(stat -c %s "$LIB") bytes; stripped: $(stat -c %s "$ROOT/target/libdcc_verify.stripped.so") bytes"

@@ -3,7 +3,8 @@
 //! The pipeline, one module per stage: [`prefix`] → [`base45`] → [`inflate`] → [`cose`] →
 //! [`cwt`] → [`payload`]; then [`trust`] (who may sign), [`verify`] (signature, time, key
 //! usage, the [`Verification`] result), the content checks ([`schema`], [`valuesets`],
-//! business [`rules`]) and the FFI surface.
+//! business [`rules`]. The Kotlin, Swift and Python surface is its own crate
+//! (`bindings/ffi`), which only translates.
 //!
 //! ```no_run
 //! use dcc_verify::{Anchors, Outcome, Settings, SignedList, TrustStore, UpdateOptions, Verifier};
@@ -42,10 +43,8 @@
         clippy::unimplemented
     )
 )]
-// `deny`, not `forbid`: the UniFFI scaffolding in `ffi` (the C entry points the Kotlin, Swift
-// and Python bindings call, `#[no_mangle] extern "C"`) needs `unsafe`, and is the only place
-// allowed it. Everything else stays free of `unsafe`.
-#![deny(unsafe_code)]
+// The core has no `unsafe`; the UniFFI scaffolding lives in its own crate (bindings/ffi).
+#![forbid(unsafe_code)]
 
 pub mod base45;
 mod calendar;
@@ -55,8 +54,6 @@ pub mod crypto;
 pub mod cwt;
 pub mod decode;
 mod embedded;
-#[allow(unsafe_code)]
-mod ffi;
 pub mod inflate;
 pub mod limits;
 pub mod payload;
@@ -76,8 +73,6 @@ pub use trust::{
     UnsignedList, UpdateError, UpdateOptions,
 };
 pub use valuesets::ValueSets;
-// UniFFI's generated code names its type tag at the crate root.
-use ffi::UniFfiTag;
 pub use verify::{
     format_instant, parse_instant, CheckStatus, Checks, Clock, FixedClock, InvalidReason, Outcome,
     SchemaCheck, SchemaPolicy, Settings, Signer, SystemClock, TrustListStatus, UndecidableReason,

@@ -43,7 +43,7 @@ for abi in "${!TRIPLES[@]}"; do
     # Only the cdylib (`cargo rustc --crate-type cdylib`): built together with the rlib and the
     # staticlib (plain `cargo build`) it comes out about 30% larger.
     cargo ndk --target "$abi" --platform "$MIN_SDK" \
-        rustc --locked --release --lib --crate-type cdylib --no-default-features --features ring
+        rustc --locked --release -p dcc-verify-ffi --lib --crate-type cdylib
     so=$MODULE/src/main/jniLibs/$abi/libdcc_verify.so
     mkdir -p "$(dirname "$so")"
     "$LLVM_BIN/llvm-strip" --strip-all -o "$so" "$ROOT/target/$triple/release/libdcc_verify.so"
@@ -54,7 +54,7 @@ for abi in "${!TRIPLES[@]}"; do
 done
 
 # The Kotlin bindings, generated from the host build of the same source.
-cargo rustc --locked --release --lib --crate-type cdylib --no-default-features --features ring
+cargo rustc --locked --release -p dcc-verify-ffi --lib --crate-type cdylib
 cargo run --locked --profile bindgen -p uniffi-bindgen -- generate --library "$ROOT/target/release/libdcc_verify.so" \
     --language kotlin --no-format --out-dir "$MODULE/src/main/kotlin"
 

@@ -26,8 +26,7 @@ rustup target add "$DEVICE" "${SIMULATOR[@]}" "${MACOS[@]}"
 
 for target in "$DEVICE" "${SIMULATOR[@]}" "${MACOS[@]}"; do
     # Only the staticlib: built with the rlib and the cdylib it comes out larger.
-    cargo rustc --locked --release --lib --crate-type staticlib --target "$target" \
-        --no-default-features --features ring
+    cargo rustc --locked --release -p dcc-verify-ffi --lib --crate-type staticlib --target "$target"
 done
 
 lib() { echo "$ROOT/target/$1/release/libdcc_verify.a"; }

@@ -237,11 +237,7 @@ impl Verifier {
 
     /// [`verify_at`](Self::verify_at), with the value sets the verification used: display names
     /// taken from them match its value-set check even when another thread replaces the sets.
-    pub(crate) fn verify_with_value_sets(
-        &self,
-        qr: &str,
-        now: i64,
-    ) -> (Verification, Arc<ValueSets>) {
+    pub fn verify_with_value_sets(&self, qr: &str, now: i64) -> (Verification, Arc<ValueSets>) {
         let trust = self.trust_list();
         let rules = self.rules();
         let value_sets = self.value_sets();

@@ -6215,43 +6215,43 @@ private let initializationResult: InitializationResult = {
     if bindings_contract_version != scaffolding_contract_version {
         return InitializationResult.contractVersionMismatch
     }
-    if (uniffi_dcc_verify_checksum_method_verifier_cache_load_error() != 1106) {
+    if (uniffi_dcc_verify_checksum_method_verifier_cache_load_error() != 10931) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_dcc_verify_checksum_method_verifier_clear_rules() != 61967) {
+    if (uniffi_dcc_verify_checksum_method_verifier_clear_rules() != 62840) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_dcc_verify_checksum_method_verifier_decode() != 22975) {
+    if (uniffi_dcc_verify_checksum_method_verifier_decode() != 50939) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_dcc_verify_checksum_method_verifier_load_rules() != 64127) {
+    if (uniffi_dcc_verify_checksum_method_verifier_load_rules() != 35460) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_dcc_verify_checksum_method_verifier_load_trust_list() != 26691) {
+    if (uniffi_dcc_verify_checksum_method_verifier_load_trust_list() != 30243) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_dcc_verify_checksum_method_verifier_load_unsigned_trust_list() != 12228) {
+    if (uniffi_dcc_verify_checksum_method_verifier_load_unsigned_trust_list() != 65216) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_dcc_verify_checksum_method_verifier_load_value_sets() != 37617) {
+    if (uniffi_dcc_verify_checksum_method_verifier_load_value_sets() != 48685) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_dcc_verify_checksum_method_verifier_trust_list_info() != 50568) {
+    if (uniffi_dcc_verify_checksum_method_verifier_trust_list_info() != 10483) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_dcc_verify_checksum_method_verifier_update_cache() != 26449) {
+    if (uniffi_dcc_verify_checksum_method_verifier_update_cache() != 37622) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_dcc_verify_checksum_method_verifier_update_cache_unsigned() != 7713) {
+    if (uniffi_dcc_verify_checksum_method_verifier_update_cache_unsigned() != 36047) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_dcc_verify_checksum_method_verifier_verify() != 58685) {
+    if (uniffi_dcc_verify_checksum_method_verifier_verify() != 14337) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_dcc_verify_checksum_constructor_verifier_new() != 54232) {
+    if (uniffi_dcc_verify_checksum_constructor_verifier_new() != 54253) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_dcc_verify_checksum_constructor_verifier_open_cache() != 17159) {
+    if (uniffi_dcc_verify_checksum_constructor_verifier_open_cache() != 54120) {
         return InitializationResult.apiChecksumMismatch
     }
 

@@ -1,6 +1,6 @@
 //! The schema and value-set check: the policy an app sets, and what a verification found.
 
-use crate::{schema, valuesets, verify};
+use dcc::{schema, valuesets, verify};
 
 /// What the check of the payload against the DCC JSON schema of its version and the value sets
 /// does.

@@ -7,7 +7,7 @@ use super::certificate::{
 use super::rules::RulesResult;
 use super::schema::SchemaCheck;
 use super::trust::TrustListStatus;
-use crate::{verify, ValueSets};
+use dcc::{verify, ValueSets};
 
 /// The answer to "may I accept this certificate?".
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]

@@ -2,7 +2,7 @@
 //! import reports, the state of the list in force and of the cache directory.
 
 use super::{count, VerifierError};
-use crate::trust;
+use dcc::trust;
 
 /// A downloaded trust list in a signed format, checked against the app's anchors.
 #[derive(uniffi::Enum)]
@@ -95,8 +95,8 @@ pub struct TrustListStatus {
     pub stale: bool,
 }
 
-impl From<crate::TrustListStatus> for TrustListStatus {
-    fn from(status: crate::TrustListStatus) -> Self {
+impl From<dcc::TrustListStatus> for TrustListStatus {
+    fn from(status: dcc::TrustListStatus) -> Self {
         Self {
             format: status.format.map(Into::into),
             signed: status.signed,
@@ -126,7 +126,7 @@ pub struct TrustListInfo {
 }
 
 impl TrustListInfo {
-    pub(super) fn new(list: &crate::TrustList, status: crate::TrustListStatus) -> Self {
+    pub(super) fn new(list: &dcc::TrustList, status: dcc::TrustListStatus) -> Self {
         let provenance = list.provenance();
         Self {
             certificate_count: count(list.len()),

@@ -7,10 +7,10 @@
 use std::fmt::{self, Debug, Display, Formatter};
 
 use super::names::DisplayNames;
-use crate::cose::Algorithm;
-use crate::decode::{DecodeError, Decoded, Stage};
-use crate::payload::{self, Dcc, Entries as CoreEntries, PartialDate};
-use crate::ValueSets;
+use dcc::cose::Algorithm;
+use dcc::decode::{DecodeError, Decoded, Stage};
+use dcc::payload::{self, Dcc, Entries as CoreEntries, PartialDate};
+use dcc::ValueSets;
 
 /// What a QR text decodes to, without any signature check.
 // A transfer value, serialized across the FFI at once: boxing the large variant buys nothing.
@@ -147,7 +147,7 @@ pub struct HealthCertificate {
 
 impl HealthCertificate {
     /// The certificate, display names from `value_sets`.
-    pub(super) fn new(cert: crate::HealthCertificate, value_sets: &ValueSets) -> Self {
+    pub(super) fn new(cert: dcc::HealthCertificate, value_sets: &ValueSets) -> Self {
         let payload_json = cert.dcc.to_json().to_string();
         let display_names = cert.dcc.display_names(value_sets).into();
         let Dcc {

@@ -1,12 +1,23 @@
 //! The Kotlin, Swift and Python surface, through UniFFI.
 //!
-//! This module only translates: every decision is the core's ([`crate::Verifier`],
-//! [`crate::decode`], [`crate::TrustList`], [`crate::RuleSet`], [`crate::ValueSets`]). It maps
+//! This module only translates: every decision is the core's ([`dcc::Verifier`],
+//! [`dcc::decode`], [`dcc::TrustList`], [`dcc::RuleSet`], [`dcc::ValueSets`]). It maps
 //! the core's types to records and enums the generated bindings can carry, without unsigned
 //! integers (awkward from Java), with timestamps as `i64` Unix seconds and key identifiers as
 //! base64 text. Trust lists come in through the core's imports and [`TrustStore`] (the cache
 //! directory). Certificate faults are results; only API misuse, unreadable documents and I/O
 //! ([`VerifierError`]) are thrown.
+
+// Certificate faults are results; the bindings must never panic on input either.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing
+    )
+)]
 
 mod certificate;
 mod names;
@@ -26,9 +37,9 @@ use verification::Verification;
 
 use std::sync::Arc;
 
-use crate::rules::RuleSetError;
-use crate::trust::{TrustListError, TrustStore, UpdateError, UpdateOptions};
-use crate::valuesets::ValueSetError;
+use dcc::rules::RuleSetError;
+use dcc::trust::{TrustListError, TrustStore, UpdateError, UpdateOptions};
+use dcc::valuesets::ValueSetError;
 
 // Exports the C entry points (`#[no_mangle] extern "C"`) that the generated bindings call.
 uniffi::setup_scaffolding!();
@@ -65,7 +76,7 @@ pub struct Settings {
     pub schema_policy: Option<SchemaPolicy>,
 }
 
-impl TryFrom<Settings> for crate::Settings {
+impl TryFrom<Settings> for dcc::Settings {
     type Error = VerifierError;
 
     // `..default()` is needless today, but keeps settings the core adds later at their
@@ -181,7 +192,7 @@ impl From<UpdateError> for VerifierError {
 /// it started).
 #[derive(Debug, uniffi::Object)]
 pub struct Verifier {
-    core: crate::Verifier,
+    core: dcc::Verifier,
     /// The cache directory, when made by [`Verifier::open_cache`]; `core` reads its list.
     store: Option<TrustStore>,
 }
@@ -193,7 +204,7 @@ impl Verifier {
     #[uniffi::constructor(default(settings))]
     pub fn new(settings: Settings) -> Result<Arc<Self>, VerifierError> {
         Ok(Arc::new(Self {
-            core: crate::Verifier::new(settings.try_into()?),
+            core: dcc::Verifier::new(settings.try_into()?),
             store: None,
         }))
     }
@@ -212,7 +223,7 @@ impl Verifier {
         let settings = settings.try_into()?;
         let store = TrustStore::open(directory, trust::anchors(&anchors)?);
         Ok(Arc::new(Self {
-            core: crate::Verifier::new(settings).with_store(&store),
+            core: dcc::Verifier::new(settings).with_store(&store),
             store: Some(store),
         }))
     }
@@ -231,7 +242,7 @@ impl Verifier {
     ) -> Result<ImportReport, VerifierError> {
         let anchors = trust::anchors(&anchors)?;
         let now = self.core.now();
-        let (trust, report) = crate::TrustList::from_signed(list.as_core(), &anchors, now)?;
+        let (trust, report) = dcc::TrustList::from_signed(list.as_core(), &anchors, now)?;
         self.core
             .set_trust_list(trust.with_fetched_at(fetched_at.unwrap_or(now)));
         Ok(report.into())
@@ -247,7 +258,7 @@ impl Verifier {
         list: UnsignedTrustList,
         fetched_at: Option<i64>,
     ) -> Result<ImportReport, VerifierError> {
-        let (trust, report) = crate::TrustList::from_unsigned(list.as_core())?;
+        let (trust, report) = dcc::TrustList::from_unsigned(list.as_core())?;
         let fetched_at = fetched_at.unwrap_or_else(|| self.core.now());
         self.core.set_trust_list(trust.with_fetched_at(fetched_at));
         Ok(report.into())
@@ -307,7 +318,7 @@ impl Verifier {
     /// is judged by the rules that apply to it, and `Verification.rules` says how. Throws
     /// `RulesRefused` when the document is not a JSON array; the rules in force then stay.
     pub fn load_rules(&self, json: Vec<u8>) -> Result<RuleSetReport, VerifierError> {
-        let (rules, rejected) = crate::RuleSet::from_json(&json)?;
+        let (rules, rejected) = dcc::RuleSet::from_json(&json)?;
         let report = RuleSetReport::new(&rules, rejected);
         self.core.set_rules(rules);
         Ok(report)
@@ -329,8 +340,8 @@ impl Verifier {
             code: "not-json".to_owned(),
             detail: "value sets are not UTF-8 text".to_owned(),
         })?;
-        let loaded = crate::ValueSets::from_json(text)?;
-        let mut value_sets = crate::ValueSets::bundled().clone();
+        let loaded = dcc::ValueSets::from_json(text)?;
+        let mut value_sets = dcc::ValueSets::bundled().clone();
         value_sets.merge(loaded);
         self.core.set_value_sets(value_sets);
         Ok(())
@@ -347,7 +358,7 @@ impl Verifier {
     /// Decodes a QR text without checking its signature, to show what it contains (display
     /// names from the value sets in force). Only [`Verifier::verify`] says whether to trust it.
     pub fn decode(&self, qr: String) -> DecodeOutcome {
-        DecodeOutcome::new(crate::decode(&qr), &self.core.value_sets())
+        DecodeOutcome::new(dcc::decode(&qr), &self.core.value_sets())
     }
 }
 

@@ -1,7 +1,7 @@
 //! Business rules: what loading a rule set took, and the rules' verdict on a certificate.
 
 use super::count;
-use crate::rules;
+use dcc::rules;
 
 /// What a rule-set document gave: the rules now in force, and those left out.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]

@@ -2,7 +2,7 @@
 //! sets in force. A name is null when its code is not in the value set, or the set was loaded
 //! without names: show the code then. Names of codes are not personal data.
 
-use crate::payload;
+use dcc::payload;
 
 /// The display names of a certificate's entries, one per entry, in the same order.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]

@@ -10,15 +10,18 @@ use super::trust::{SkipReason, TrustListFormat};
 use super::verification::{CheckStatus, InvalidReason, Outcome, UndecidableReason};
 use super::*;
 
-const SAMPLE_LIST: &[u8] = include_bytes!("../../testdata/samples/trust-list.json");
-const DE_LIST: &[u8] = include_bytes!("../../testdata/trustlists/de-dsc-list.signed");
-const DE_KEY: &[u8] = include_bytes!("../../testdata/trustlists/de-dsc-list-signing-key.pem");
-const DE_EU_RULES: &[u8] = include_bytes!("../../testdata/rules-samples/de-eu-rules.json");
+const SAMPLE_LIST: &[u8] = include_bytes!("../../../testdata/samples/trust-list.json");
+const DE_LIST: &[u8] = include_bytes!("../../../testdata/trustlists/de-dsc-list.signed");
+const DE_KEY: &[u8] = include_bytes!("../../../testdata/trustlists/de-dsc-list-signing-key.pem");
+const DE_EU_RULES: &[u8] = include_bytes!("../../../testdata/rules-samples/de-eu-rules.json");
 /// 2026-06-01T00:00:00Z, when the samples' README states the expected answers.
 const AT: i64 = 1_780_272_000;
 
 fn sample(name: &str) -> String {
-    let path = format!("{}/testdata/samples/{name}.txt", env!("CARGO_MANIFEST_DIR"));
+    let path = format!(
+        "{}/../../testdata/samples/{name}.txt",
+        env!("CARGO_MANIFEST_DIR")
+    );
     std::fs::read_to_string(path).unwrap()
 }
 
@@ -91,7 +94,7 @@ fn valid_sample_carries_certificate_signer_and_checks() {
     let payload: serde_json::Value = serde_json::from_str(&cert.payload_json).unwrap();
     let expected: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(format!(
-            "{}/testdata/samples/vn-vaccination-es256.json",
+            "{}/../../testdata/samples/vn-vaccination-es256.json",
             env!("CARGO_MANIFEST_DIR")
         ))
         .unwrap(),
@@ -103,8 +106,8 @@ fn valid_sample_carries_certificate_signer_and_checks() {
 #[test]
 fn invalid_samples_keep_the_core_reason_and_code() {
     let verifier = verifier();
-    let core = crate::Verifier::default()
-        .with_trust_list(crate::TrustList::from_unsigned_json(SAMPLE_LIST).unwrap().0);
+    let core = dcc::Verifier::default()
+        .with_trust_list(dcc::TrustList::from_unsigned_json(SAMPLE_LIST).unwrap().0);
     for (name, reason) in [
         ("vn-vaccination-tampered", InvalidReason::SignatureInvalid),
         ("vn-vaccination-expired", InvalidReason::Expired),
@@ -123,7 +126,7 @@ fn invalid_samples_keep_the_core_reason_and_code() {
         ),
     ] {
         let qr = sample(name);
-        let crate::Outcome::Invalid {
+        let dcc::Outcome::Invalid {
             reason: core_reason,
         } = core.verify_at(&qr, AT).outcome
         else {
@@ -238,14 +241,14 @@ fn misuse_is_a_typed_error_and_keeps_the_list() {
         error,
         VerifierError::TrustListRefused {
             code: "not-json".into(),
-            detail: crate::TrustListError::NotJson.to_string()
+            detail: dcc::TrustListError::NotJson.to_string()
         }
     );
     assert_eq!(
         verifier.load_trust_list(german(), vec![b"junk".to_vec()], None),
         Err(VerifierError::InvalidAnchor {
             index: 0,
-            detail: crate::trust::AnchorError::NotSpki.to_string()
+            detail: dcc::trust::AnchorError::NotSpki.to_string()
         })
     );
     assert_eq!(
@@ -270,7 +273,7 @@ fn a_signed_list_is_imported_or_refused_whole() {
         ),
         Err(VerifierError::TrustListRefused {
             code: "signature-invalid".into(),
-            detail: crate::TrustListError::SignatureInvalid.to_string()
+            detail: dcc::TrustListError::SignatureInvalid.to_string()
         })
     );
     assert_eq!(verifier.trust_list_info().unwrap().certificate_count, 8);
@@ -402,7 +405,7 @@ fn the_cache_directory_keeps_the_list_across_verifiers() {
         Verifier::open_cache(path, vec![b"junk".to_vec()], settings()).unwrap_err(),
         VerifierError::InvalidAnchor {
             index: 0,
-            detail: crate::trust::AnchorError::NotSpki.to_string()
+            detail: dcc::trust::AnchorError::NotSpki.to_string()
         }
     );
     std::fs::remove_dir_all(&dir).unwrap();
@@ -480,13 +483,13 @@ fn arriving_in_germany() -> Arc<Verifier> {
 }
 
 /// The core's verdict on `qr` at [`AT`] under the DE+EU sample rules, arriving in `DE`.
-fn core_rules_verdict(qr: &str) -> crate::RulesResult {
-    let (rules, _) = crate::RuleSet::from_json(DE_EU_RULES).unwrap();
-    let core = crate::Verifier::new(crate::Settings {
+fn core_rules_verdict(qr: &str) -> dcc::RulesResult {
+    let (rules, _) = dcc::RuleSet::from_json(DE_EU_RULES).unwrap();
+    let core = dcc::Verifier::new(dcc::Settings {
         arrival_country: Some("DE".into()),
-        ..crate::Settings::default()
+        ..dcc::Settings::default()
     })
-    .with_trust_list(crate::TrustList::from_unsigned_json(SAMPLE_LIST).unwrap().0)
+    .with_trust_list(dcc::TrustList::from_unsigned_json(SAMPLE_LIST).unwrap().0)
     .with_rules(rules);
     core.verify_at(qr, AT).rules.unwrap()
 }
@@ -569,7 +572,7 @@ fn a_rule_for_an_unknown_engine_is_open() {
         (
             OpenReason::UnsupportedEngine,
             "unsupported-engine",
-            crate::rules::OpenReason::UnsupportedEngine
+            dcc::rules::OpenReason::UnsupportedEngine
                 .to_string()
                 .as_str()
         )
@@ -623,7 +626,7 @@ fn a_rule_set_reports_the_rules_it_leaves_out_and_refuses_what_is_no_array() {
 /// signer (PEM), and an hour after it was signed.
 fn nl_schema_violations() -> (String, UnsignedTrustList, i64) {
     let path = format!(
-        "{}/testdata/dgc-testdata/NL/2DCode/raw/006-NL-test.json",
+        "{}/../../testdata/dgc-testdata/NL/2DCode/raw/006-NL-test.json",
         env!("CARGO_MANIFEST_DIR")
     );
     let case: serde_json::Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
@@ -632,7 +635,7 @@ fn nl_schema_violations() -> (String, UnsignedTrustList, i64) {
         case["TESTCTX"]["CERTIFICATE"].as_str().unwrap()
     );
     let qr = case["PREFIX"].as_str().unwrap().to_owned();
-    let at = crate::decode(&qr).unwrap().certificate.issued_at + 3600;
+    let at = dcc::decode(&qr).unwrap().certificate.issued_at + 3600;
     let list = UnsignedTrustList::Pem {
         list: pem.into_bytes(),
     };
@@ -662,7 +665,7 @@ fn the_schema_policy_decides_what_violations_do() {
             Outcome::Invalid {
                 reason: InvalidReason::SchemaInvalid,
                 code: "schema-invalid".into(),
-                message: crate::InvalidReason::SchemaInvalid.to_string(),
+                message: dcc::InvalidReason::SchemaInvalid.to_string(),
             },
             Some(&expected),
         ),
