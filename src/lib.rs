@@ -54,6 +54,8 @@ pub mod crypto;
 pub mod cwt;
 pub mod decode;
 mod embedded;
+#[cfg(feature = "image")]
+pub mod image;
 pub mod inflate;
 pub mod limits;
 pub mod payload;

@@ -17,6 +17,11 @@ pub fn run(args: &[&str]) -> Output {
 
 /// Runs the binary with `args`, writing `input` to its standard input.
 pub fn run_with_input(args: &[&str], input: &str) -> Output {
+    run_with_bytes(args, input.as_bytes())
+}
+
+/// Runs the binary with `args`, writing `input` (a picture, say) to its standard input.
+pub fn run_with_bytes(args: &[&str], input: &[u8]) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_dcc-verify"))
         .args(args)
         .stdin(Stdio::piped())
@@ -25,7 +30,7 @@ pub fn run_with_input(args: &[&str], input: &str) -> Output {
         .spawn()
         .unwrap();
     let mut pipe = child.stdin.take().unwrap();
-    pipe.write_all(input.as_bytes()).unwrap();
+    pipe.write_all(input).unwrap();
     drop(pipe);
     child.wait_with_output().unwrap()
 }

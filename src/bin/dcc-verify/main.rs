@@ -10,6 +10,8 @@
     clippy::unreachable
 )]
 
+#[cfg(feature = "image")]
+mod image;
 mod output;
 mod rules;
 mod trust;
@@ -56,13 +58,25 @@ enum Command {
         /// Include the holder's name and date of birth in the human summary.
         #[arg(long)]
         show_personal_data: bool,
-        /// QR texts (`HC1:...`); without any, one per line from standard input.
+        /// Read the arguments as pictures (PNG or JPEG; `-` is standard input) and verify every
+        /// QR or Aztec code in them. A picture without a readable code counts as not valid.
+        #[cfg(feature = "image")]
+        #[arg(long)]
+        image: bool,
+        /// QR texts (`HC1:...`), or picture files with --image; without any, one text per line
+        /// from standard input.
         qr: Vec<String>,
     },
     /// Decode a QR text without checking its signature; prints headers and payload as JSON.
     Decode {
+        /// Decode the codes in this picture (PNG or JPEG; `-` is standard input) instead.
+        #[cfg(feature = "image")]
+        #[arg(long, value_name = "FILE", conflicts_with = "qr")]
+        image: Option<String>,
         /// The QR text (`HC1:...`).
-        qr: String,
+        #[cfg_attr(feature = "image", arg(required_unless_present = "image"))]
+        #[cfg_attr(not(feature = "image"), arg(required = true))]
+        qr: Option<String>,
     },
     /// Manage the trust-list cache.
     #[command(subcommand)]
@@ -181,6 +195,38 @@ enum TrustCommand {
 /// A usage or I/O problem: exit status 2.
 struct UsageError(String);
 
+/// One input of `verify`: a QR text given as such, or one read from a picture.
+struct Input {
+    /// The text, or why a picture gave none.
+    text: Result<String, Unreadable>,
+    /// The picture it came from, if any.
+    picture: Option<Picture>,
+}
+
+impl Input {
+    fn text(text: String) -> Self {
+        Input {
+            text: Ok(text),
+            picture: None,
+        }
+    }
+}
+
+/// Why a picture gave no text to verify.
+#[cfg_attr(not(feature = "image"), allow(dead_code))]
+struct Unreadable {
+    code: &'static str,
+    message: String,
+}
+
+/// Where an input was read: the file (and which code in it) for the summary, the same with
+/// the code's position as the `"image"` object of the JSON answer.
+#[cfg_attr(not(feature = "image"), allow(dead_code))]
+struct Picture {
+    label: String,
+    json: serde_json::Value,
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
@@ -191,8 +237,19 @@ fn main() -> ExitCode {
             json,
             show_personal_data,
             qr,
-        } => verify(&source, &content, at, json, show_personal_data, qr),
-        Command::Decode { qr } => decode_command(&qr),
+            #[cfg(feature = "image")]
+            image,
+        } => {
+            #[cfg(not(feature = "image"))]
+            let image = false;
+            verify(&source, &content, at, json, show_personal_data, qr, image)
+        }
+        Command::Decode {
+            #[cfg(feature = "image")]
+                image: Some(file),
+            ..
+        } => image::decode(&file),
+        Command::Decode { qr, .. } => decode_command(qr.as_deref().unwrap_or_default()),
         Command::Trust(TrustCommand::Import {
             cache,
             format,
@@ -289,35 +346,76 @@ fn verify(
     json: bool,
     show_personal_data: bool,
     qr: Vec<String>,
+    pictures: bool,
 ) -> Result<ExitCode, UsageError> {
+    if pictures && qr.is_empty() {
+        return Err(UsageError(
+            "--image: name the picture files (`-` for standard input)".into(),
+        ));
+    }
     let at = parse_at(at, "--at")?;
     let verifier = verifier(source, content, at.unwrap_or_else(|| SystemClock.now()))?;
     let value_sets = verifier.value_sets();
 
-    let inputs: Box<dyn Iterator<Item = Result<String, UsageError>>> = if qr.is_empty() {
+    let inputs: Box<dyn Iterator<Item = Result<Input, UsageError>>> = if pictures {
+        picture_inputs(qr)
+    } else if qr.is_empty() {
         Box::new(
             std::io::stdin()
                 .lock()
                 .lines()
                 .map(|line| line.map_err(|e| UsageError(format!("reading standard input: {e}"))))
-                .filter(|line| !matches!(line, Ok(l) if l.trim().is_empty())),
+                .filter(|line| !matches!(line, Ok(l) if l.trim().is_empty()))
+                .map(|line| line.map(Input::text)),
         )
     } else {
-        Box::new(qr.into_iter().map(Ok))
+        Box::new(qr.into_iter().map(|text| Ok(Input::text(text))))
     };
     let mut stdout = std::io::stdout().lock();
     let mut all_valid = true;
     for input in inputs {
-        let input = input?;
-        let verification = match at {
-            Some(at) => verifier.verify_at(&input, at),
-            None => verifier.verify(&input),
-        };
-        all_valid &= verification.is_valid();
-        let line = if json {
-            verification.to_json_value().to_string()
-        } else {
-            output::verification_summary(&verification, &value_sets, show_personal_data)
+        let Input { text, picture } = input?;
+        let line = match text {
+            Ok(text) => {
+                let verification = match at {
+                    Some(at) => verifier.verify_at(&text, at),
+                    None => verifier.verify(&text),
+                };
+                all_valid &= verification.is_valid();
+                if json {
+                    let mut answer = verification.to_json_value();
+                    if let (Some(picture), serde_json::Value::Object(fields)) =
+                        (&picture, &mut answer)
+                    {
+                        fields.insert("image".into(), picture.json.clone());
+                    }
+                    answer.to_string()
+                } else {
+                    let summary = output::verification_summary(
+                        &verification,
+                        &value_sets,
+                        show_personal_data,
+                    );
+                    match &picture {
+                        Some(picture) => format!("{}: {summary}", picture.label),
+                        None => summary,
+                    }
+                }
+            }
+            Err(Unreadable { code, message }) => {
+                all_valid = false;
+                let picture = picture.as_ref();
+                if json {
+                    serde_json::json!({
+                        "image": picture.map(|picture| &picture.json),
+                        "error": { "code": code, "message": message },
+                    })
+                    .to_string()
+                } else {
+                    let label = picture.map_or("", |picture| picture.label.as_str());
+                    format!("{label}: unreadable ({code}): {message}")
+                }
+            }
         };
         writeln!(stdout, "{line}").map_err(|e| UsageError(format!("writing output: {e}")))?;
     }
@@ -326,6 +424,16 @@ fn verify(
     } else {
         ExitCode::from(1)
     })
+}
+
+#[cfg(feature = "image")]
+fn picture_inputs(files: Vec<String>) -> Box<dyn Iterator<Item = Result<Input, UsageError>>> {
+    image::inputs(files)
+}
+
+#[cfg(not(feature = "image"))]
+fn picture_inputs(_: Vec<String>) -> Box<dyn Iterator<Item = Result<Input, UsageError>>> {
+    Box::new(std::iter::empty())
 }
 
 fn decode_command(qr: &str) -> Result<ExitCode, UsageError> {
