@@ -50,9 +50,11 @@ impl RuleSet {
 
     /// Parses a JSON array of gateway rules. A rule that does not follow the gateway format is
     /// left out and reported; a rule whose logic this engine cannot run is kept (it evaluates to
-    /// Open, so the verifier says it could not decide instead of ignoring the rule).
+    /// Open, so the verifier says it could not decide instead of ignoring the rule). A document
+    /// with a duplicate key in any object is refused as not JSON: parsers disagree on which one
+    /// counts.
     pub fn from_json(json: &[u8]) -> Result<(RuleSet, Vec<RejectedRule>), RuleSetError> {
-        let document: serde_json::Value = serde_json::from_slice(json)?;
+        let document = crate::strict_json::from_slice(json)?;
         let items = document.as_array().ok_or(RuleSetError::NotAnArray)?;
         let mut rules = Vec::with_capacity(items.len());
         let mut rejected = Vec::new();
