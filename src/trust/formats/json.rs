@@ -6,10 +6,10 @@
 //! fields a verifier does not need (the German list's 3 KB per-entry CMS signature) are skipped.
 //! An element of the wrong shape is reported as a skipped entry, never fatal to the document.
 //! A value JSON can write but a reader cannot hold (a number beyond `f64`, a lone surrogate
-//! escape) refuses the document as a whole when it is an element or a field the entry reads:
-//! such a list has no trustworthy reading, and refusing it keeps the list in force. In skipped
-//! fields it is skipped unread. So is a document with a duplicate key in any object, skipped
-//! parts included ([`TrustListError::DuplicateKey`]): parsers disagree on which one counts.
+//! escape) refuses the document as a whole, wherever it is: such a list has no trustworthy
+//! reading, and refusing it keeps the list in force. So does a duplicate key in any object
+//! ([`TrustListError::DuplicateKey`]): parsers disagree on which one counts. Fields the entry
+//! does not need are still only scanned (their keys checked, nothing kept).
 
 use std::borrow::Cow;
 use std::fmt;
