@@ -623,3 +623,30 @@ fn duplicate_json_keys_refuse_rules_and_value_sets() {
     );
     assert!(ValueSets::from_json(&single).is_ok(), "{single}");
 }
+
+/// Issue 10, item 15: a country of arrival with no acceptance rule in the rule set (a typo,
+/// "DEU", "Germany", "") applied zero acceptance rules and passed without a word.
+#[test]
+fn an_arrival_country_without_acceptance_rules_is_said_in_the_result() {
+    let rules = de_eu_rules();
+    assert!(rules.has_acceptance_rules("DE") && rules.has_acceptance_rules("de"));
+    let qr = sample("vn-vaccination-es256");
+    let v = verifier_with(arriving_in("DE"), de_eu_rules()).verify_at(&qr, AT);
+    let result = v.rules.as_ref().unwrap();
+    assert!(result.arrival_country_has_rules);
+    assert!(result.passed > 0);
+    for country in ["DEU", "Germany", "XX", "", " DE"] {
+        assert!(!rules.has_acceptance_rules(country), "{country:?}");
+        let v = verifier_with(arriving_in(country), de_eu_rules()).verify_at(&qr, AT);
+        let result = v.rules.as_ref().unwrap();
+        assert!(!result.arrival_country_has_rules, "{country:?}");
+        assert_eq!(
+            result.passed + result.failed + result.open,
+            0,
+            "{country:?}"
+        );
+    }
+    // Without a country of arrival, no acceptance rules are expected, and none are claimed.
+    let v = verifier_with(Settings::default(), de_eu_rules()).verify_at(&qr, AT);
+    assert!(!v.rules.unwrap().arrival_country_has_rules);
+}

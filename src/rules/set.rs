@@ -86,6 +86,18 @@ impl RuleSet {
         self.rules.is_empty()
     }
 
+    /// Whether the set holds any acceptance rule of `country` (ISO 3166 alpha-2, matched
+    /// without regard to case), whatever its certificate type and validity period. A country of
+    /// arrival without one (a typo, "DEU", "Germany", "") has no rules applied to its entries:
+    /// an app should say so rather than let a certificate pass on no rules at all.
+    pub fn has_acceptance_rules(&self, country: &str) -> bool {
+        self.rules.iter().any(|rule| {
+            rule.rule_type == super::RuleType::Acceptance
+                && !country.is_empty()
+                && rule.country.eq_ignore_ascii_case(country)
+        })
+    }
+
     /// Selects the rules that apply and evaluates them (see [`evaluate_rules`]).
     pub fn evaluate(
         &self,
