@@ -162,8 +162,8 @@ enum TrustCommand {
         /// Accept a list older than the one in force.
         #[arg(long)]
         force: bool,
-        /// When the list was fetched (RFC 3339); default now.
-        #[arg(long, value_name = "RFC3339")]
+        /// When the list was fetched (RFC 3339, a date or @UNIX_SECONDS); default now.
+        #[arg(long, value_name = "INSTANT")]
         fetched_at: Option<String>,
         /// Print the report as JSON.
         #[arg(long)]
