@@ -322,6 +322,8 @@ fn verify(qr: &str, now: i64, trust: Option<&TrustList>, policy: &Policy<'_>) ->
             country: dsc.country().map(str::to_owned),
             not_before: dsc.not_before(),
             not_after: dsc.not_after(),
+            participant: dsc.listing().map(|l| l.participant.clone()),
+            domain: dsc.listing().map(|l| l.domain.clone()),
         }),
         checks,
         trust_list: freshness.map(|(status, _)| status),

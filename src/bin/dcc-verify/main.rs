@@ -120,8 +120,8 @@ struct ListSource {
     /// Use the trust list cached in DIR (see `trust import`).
     #[arg(long, value_name = "DIR", conflicts_with = "trust_list")]
     cache: Option<PathBuf>,
-    /// Trust list file, format detected: a German signed list, Austrian content (with
-    /// --signature), or unsigned JSON/PEM (taken because you named it; results say unsigned).
+    /// Trust list file, format detected: a German signed list, a WHO GDHCN DID list, Austrian
+    /// content (with --signature), or unsigned JSON/PEM (taken because you named it; results say unsigned).
     /// Default: the bundled sample list (TEST keys; verifies testdata/samples only).
     #[arg(long, value_name = "FILE")]
     trust_list: Option<PathBuf>,

@@ -29,6 +29,7 @@ pub enum FormatArg {
     At,
     Json,
     Pem,
+    Who,
 }
 
 impl FormatArg {
@@ -38,6 +39,7 @@ impl FormatArg {
             Self::At => ListFormat::At,
             Self::Json => ListFormat::Json,
             Self::Pem => ListFormat::Pem,
+            Self::Who => ListFormat::Who,
         }
     }
 }
@@ -93,6 +95,7 @@ pub fn list_from_file(
     }
     let imported = match format {
         ListFormat::De => TrustList::from_signed(SignedList::De(&bytes), anchors, now),
+        ListFormat::Who => TrustList::from_signed(SignedList::Who(&bytes), anchors, now),
         ListFormat::At => {
             let signature = signature.ok_or_else(|| {
                 UsageError(format!(
@@ -162,6 +165,7 @@ pub fn import(args: Import) -> Result<ExitCode, UsageError> {
     };
     let result = match (format, &signature) {
         (ListFormat::De, _) => store.update(SignedList::De(&bytes), options),
+        (ListFormat::Who, _) => store.update(SignedList::Who(&bytes), options),
         (ListFormat::At, Some(signature)) => store.update(
             SignedList::At {
                 content: &bytes,
@@ -224,7 +228,11 @@ fn skip_counts(report: &ImportReport) -> Vec<(&'static str, usize)> {
 }
 
 fn source(provenance: &Provenance) -> String {
-    let format = provenance.format.map_or("built in code", |f| f.code());
+    let format = match (provenance.format, provenance.environment) {
+        (Some(format), Some(environment)) => format!("{} {}", format.code(), environment.code()),
+        (Some(format), None) => format.code().to_owned(),
+        (None, _) => "built in code".to_owned(),
+    };
     match provenance.anchor {
         Some(anchor) => format!("{format} list, signed by anchor {anchor}"),
         None => format!("{format} list, UNSIGNED"),
@@ -238,7 +246,11 @@ fn import_summary(report: &ImportReport, provenance: &Provenance, issuers: usize
         out += &format!("  skipped {count}: {code}\n");
     }
     out += &format!("issuers {issuers}\n");
-    out += &format!("newest entry {}\n", instant_or_none(report.newest_entry));
+    if provenance.issued_at.is_some() {
+        out += &format!("issued {}\n", instant_or_none(provenance.issued_at));
+    } else {
+        out += &format!("newest entry {}\n", instant_or_none(report.newest_entry));
+    }
     out
 }
 
@@ -256,6 +268,9 @@ fn import_json(report: &ImportReport, provenance: &Provenance, issuers: usize) -
         "skipped_by_reason": reasons,
         "issuers": issuers,
         "newest_entry": report.newest_entry.map(format_instant),
+        "list_time": provenance.list_time.map(format_instant),
+        "issued_at": provenance.issued_at.map(format_instant),
+        "environment": provenance.environment.map(|e| e.code()),
         "fetched_at": provenance.fetched_at.map(format_instant),
     })
 }
@@ -279,6 +294,7 @@ pub fn info(cache: &Path, anchor_paths: &[PathBuf], json: bool) -> Result<ExitCo
     let stale = age.is_some_and(|age| age > Settings::default().stale_after);
     let countries = list.countries();
     let country_name = |c: &Option<String>| c.clone().unwrap_or_else(|| "??".to_owned());
+    let (domains, participants) = (list.domains(), list.participants());
     if json {
         let issuers: serde_json::Map<String, Value> = countries
             .iter()
@@ -292,8 +308,12 @@ pub fn info(cache: &Path, anchor_paths: &[PathBuf], json: bool) -> Result<ExitCo
             "age_seconds": age,
             "stale": stale,
             "list_time": provenance.list_time.map(format_instant),
+            "issued_at": provenance.issued_at.map(format_instant),
+            "environment": provenance.environment.map(|e| e.code()),
             "certificates": list.len(),
             "issuers": issuers,
+            "domains": domains,
+            "participants": participants,
         });
         println!("{value}");
     } else {
@@ -317,8 +337,21 @@ pub fn info(cache: &Path, anchor_paths: &[PathBuf], json: bool) -> Result<ExitCo
         for (country, count) in &countries {
             println!("  {} {count}", country_name(country));
         }
+        if !domains.is_empty() {
+            println!("domains: {}", counts_line(&domains));
+            println!("participants: {}", counts_line(&participants));
+        }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `DCC 438, PH4H 3`: codes in order with their counts.
+fn counts_line(counts: &std::collections::BTreeMap<String, usize>) -> String {
+    counts
+        .iter()
+        .map(|(code, n)| format!("{code} {n}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn human_age(seconds: i64) -> String {
