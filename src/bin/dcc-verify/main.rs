@@ -128,8 +128,8 @@ struct ListSource {
     /// The Austrian list's signature file, with --trust-list.
     #[arg(long, value_name = "FILE", requires = "trust_list")]
     signature: Option<PathBuf>,
-    /// Public key (PEM) trusted to sign lists; repeat for several. With --cache, defaults to
-    /// the anchors remembered at import.
+    /// Public key trusted to sign lists (PEM, or a signer DID document or JWK); repeat for
+    /// several. With --cache, defaults to the anchors remembered at import.
     #[arg(long, value_name = "KEY.pem")]
     anchor: Vec<PathBuf>,
 }
@@ -144,8 +144,8 @@ enum TrustCommand {
         cache: PathBuf,
         #[arg(long, value_enum)]
         format: trust::FormatArg,
-        /// Public key (PEM) trusted to sign lists; repeat for several (e.g. old and new key
-        /// during a rotation). Remembered in DIR/anchors.pem.
+        /// Public key trusted to sign lists (PEM, or a signer DID document or JWK); repeat for
+        /// several (e.g. old and new key during a rotation). Remembered in DIR/anchors.pem.
         #[arg(long, value_name = "KEY.pem")]
         anchor: Vec<PathBuf>,
         /// The Austrian list's signature file (--format at).

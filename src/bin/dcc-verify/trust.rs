@@ -48,29 +48,26 @@ fn read(path: &Path) -> Result<Vec<u8>, UsageError> {
     std::fs::read(path).map_err(|e| UsageError(format!("cannot read {}: {e}", path.display())))
 }
 
-/// The PEM text of the anchor files named on the command line.
-fn anchor_pem(paths: &[PathBuf]) -> Result<Vec<u8>, UsageError> {
-    let mut pem = Vec::new();
+/// The anchors in the files named with `--anchor`: PEM public keys, or a signer's DID document
+/// or JWK (JSON).
+fn anchor_files(paths: &[PathBuf]) -> Result<Anchors, UsageError> {
+    let mut anchors = Anchors::new();
     for path in paths {
-        pem.extend(read(path)?);
-        pem.push(b'\n');
+        anchors
+            .add_key(&read(path)?)
+            .map_err(|e| UsageError(format!("--anchor {}: {e}", path.display())))?;
     }
-    Ok(pem)
-}
-
-fn parse_anchors(pem: &[u8], origin: &str) -> Result<Anchors, UsageError> {
-    Anchors::from_pem(pem).map_err(|e| UsageError(format!("{origin}: {e}")))
+    Ok(anchors)
 }
 
 /// The anchors named with `--anchor`, else those remembered in `cache` (none if neither).
 pub fn anchors(paths: &[PathBuf], cache: Option<&Path>) -> Result<Anchors, UsageError> {
     if !paths.is_empty() {
-        return parse_anchors(&anchor_pem(paths)?, "--anchor");
+        return anchor_files(paths);
     }
     match cache.map(|dir| dir.join(ANCHORS_FILE)) {
-        Some(remembered) if remembered.exists() => {
-            parse_anchors(&read(&remembered)?, &remembered.display().to_string())
-        }
+        Some(remembered) if remembered.exists() => Anchors::from_pem(&read(&remembered)?)
+            .map_err(|e| UsageError(format!("{}: {e}", remembered.display()))),
         _ => Ok(Anchors::new()),
     }
 }
@@ -151,6 +148,7 @@ pub fn import(args: Import) -> Result<ExitCode, UsageError> {
         ));
     }
     let anchors = anchors(&args.anchors, Some(&args.cache))?;
+    let anchors_pem = anchors.to_pem();
     if format.is_signed() && anchors.is_empty() {
         return Err(UsageError(
             "signed lists need --anchor KEY.pem (remembered for this cache afterwards)".into(),
@@ -194,7 +192,7 @@ pub fn import(args: Import) -> Result<ExitCode, UsageError> {
     };
     if !args.anchors.is_empty() {
         let path = args.cache.join(ANCHORS_FILE);
-        std::fs::write(&path, anchor_pem(&args.anchors)?)
+        std::fs::write(&path, &anchors_pem)
             .map_err(|e| UsageError(format!("cannot write {}: {e}", path.display())))?;
     }
     let list = store
