@@ -81,7 +81,8 @@ fn reasons(report: &ImportReport) -> BTreeMap<&'static str, usize> {
 }
 
 /// `#DSC` entries are taken (key from x5c[0]); CSCA, DECA and DESC entries are skipped as
-/// `not-dsc`, and DSCs with a key HCERT never uses (brainpool in UAT, P-384 in DEV) as
+/// `not-dsc` (and so is DEV's one `#DSC` entry whose certificate cannot sign: a CA, or no
+/// digitalSignature), and DSCs with a key HCERT never uses (brainpool in UAT, P-384 in DEV) as
 /// `unsupported-key`.
 #[test]
 fn counts_taken_and_skipped_per_environment() {
@@ -122,8 +123,8 @@ fn counts_taken_and_skipped_per_environment() {
         (
             "dev",
             "v2-trustlist",
-            107,
-            &[("not-dsc", 146), ("unsupported-key", 2)],
+            106,
+            &[("not-dsc", 147), ("unsupported-key", 2)],
             Environment::Development,
             "2026-08-22T18:00:02Z",
         ),
