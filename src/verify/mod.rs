@@ -359,6 +359,8 @@ fn verify(
             country: dsc.country().map(str::to_owned),
             not_before: dsc.not_before(),
             not_after: dsc.not_after(),
+            participant: dsc.listing().map(|l| l.participant.clone()),
+            domain: dsc.listing().map(|l| l.domain.clone()),
         }),
         checks,
         trust_list: freshness.map(|(status, _)| status),

@@ -125,16 +125,16 @@ struct ListSource {
     /// Use the trust list cached in DIR (see `trust import`).
     #[arg(long, value_name = "DIR", conflicts_with = "trust_list")]
     cache: Option<PathBuf>,
-    /// Trust list file, format detected: a German signed list, Austrian content (with
-    /// --signature), or unsigned JSON/PEM (taken because you named it; results say unsigned).
+    /// Trust list file, format detected: a German signed list, a WHO GDHCN DID list, Austrian
+    /// content (with --signature), or unsigned JSON/PEM (taken because you named it; results say unsigned).
     /// Default: the bundled sample list (TEST keys; verifies testdata/samples only).
     #[arg(long, value_name = "FILE")]
     trust_list: Option<PathBuf>,
     /// The Austrian list's signature file, with --trust-list.
     #[arg(long, value_name = "FILE", requires = "trust_list")]
     signature: Option<PathBuf>,
-    /// Public key (PEM) trusted to sign lists; repeat for several. With --cache, defaults to
-    /// the anchors remembered at import.
+    /// Public key trusted to sign lists (PEM, or a signer DID document or JWK); repeat for
+    /// several. With --cache, defaults to the anchors remembered at import.
     #[arg(long, value_name = "KEY.pem")]
     anchor: Vec<PathBuf>,
 }
@@ -149,8 +149,8 @@ enum TrustCommand {
         cache: PathBuf,
         #[arg(long, value_enum)]
         format: trust::FormatArg,
-        /// Public key (PEM) trusted to sign lists; repeat for several (e.g. old and new key
-        /// during a rotation). Remembered in DIR/anchors.pem.
+        /// Public key trusted to sign lists (PEM, or a signer DID document or JWK); repeat for
+        /// several (e.g. old and new key during a rotation). Remembered in DIR/anchors.pem.
         #[arg(long, value_name = "KEY.pem")]
         anchor: Vec<PathBuf>,
         /// The Austrian list's signature file (--format at).
