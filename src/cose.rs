@@ -1,10 +1,12 @@
 //! Stage 4: the COSE_Sign1 message (RFC 9052) that carries the signed CWT.
 
+use base64::Engine;
 use ciborium::Value;
 use coset::{AsCborValue, RegisteredLabelWithPrivate};
 use thiserror::Error;
 
 use crate::cbor::{self, CborError};
+use crate::deviation::Deviation;
 
 /// CBOR tag of a COSE_Sign1 message.
 const TAG_COSE_SIGN1: u64 = 18;
@@ -88,18 +90,25 @@ pub struct CoseSign1 {
     kid: Option<Vec<u8>>,
     payload: Vec<u8>,
     signature: Vec<u8>,
+    /// [`Deviation::TextKid`] when the kid was read from a text string.
+    deviations: Vec<Deviation>,
 }
 
 impl CoseSign1 {
     /// Parses a COSE_Sign1 message: tagged 18, untagged, or tag 61 wrapping tag 18.
     pub fn parse(bytes: &[u8]) -> Result<Self, CoseError> {
         let value = untag(cbor::decode(bytes)?)?;
+        let (value, signed_protected, text_kid) = text_kid_as_bytes(value)?;
         let sign1 = coset::CoseSign1::from_cbor_value(value).map_err(|e| match e {
             coset::CoseError::DuplicateMapKey => CoseError::Cbor(CborError::DuplicateKey),
             _ => CoseError::NotSign1,
         })?;
-        // coset keeps the bstr content of the protected header it parsed.
-        let protected_raw = sign1.protected.original_data.ok_or(CoseError::NotSign1)?;
+        // coset keeps the bstr content of the protected header it parsed; when a text kid was
+        // rewritten for it, the bytes as signed are the original ones.
+        let protected_raw = match signed_protected {
+            Some(raw) => raw,
+            None => sign1.protected.original_data.ok_or(CoseError::NotSign1)?,
+        };
         let protected = &sign1.protected.header;
         let unprotected = &sign1.unprotected;
         let algorithm = match (&protected.alg, &unprotected.alg) {
@@ -119,7 +128,17 @@ impl CoseSign1 {
             kid,
             payload: sign1.payload.ok_or(CoseError::DetachedPayload)?,
             signature: sign1.signature,
+            deviations: if text_kid {
+                vec![Deviation::TextKid]
+            } else {
+                Vec::new()
+            },
         })
+    }
+
+    /// The departures from the specification read in the headers.
+    pub fn deviations(&self) -> &[Deviation] {
+        &self.deviations
     }
 
     /// The signature algorithm and where it was found; `None` when no header names one.
@@ -172,6 +191,67 @@ fn untag(value: Value) -> Result<Value, CoseError> {
         Value::Tag(other, _) => Err(CoseError::UnexpectedTag(other)),
         untagged => Ok(untagged),
     }
+}
+
+/// A kid written as a text string (WHO test-bed health links: the base64 of the kid) becomes
+/// the bytes it encodes, in both headers. Returns the message for coset, the protected header's
+/// bytes as signed when it had to be re-encoded, and whether a text kid was read. A text kid
+/// that is not base64 has no unambiguous reading: the message is refused.
+fn text_kid_as_bytes(value: Value) -> Result<(Value, Option<Vec<u8>>, bool), CoseError> {
+    let Value::Array(mut items) = value else {
+        return Ok((value, None, false));
+    };
+    let mut signed_protected = None;
+    if let Some(Value::Bytes(protected)) = items.first_mut() {
+        if !protected.is_empty() {
+            if let Some(header) = cbor::decode(protected)
+                .ok()
+                .map(|header| kid_as_bytes(&header))
+                .transpose()?
+                .flatten()
+            {
+                let mut encoded = Vec::new();
+                ciborium::ser::into_writer(&header, &mut encoded)
+                    .map_err(|_| CoseError::NotSign1)?;
+                signed_protected = Some(std::mem::replace(protected, encoded));
+            }
+        }
+    }
+    let mut text_kid = signed_protected.is_some();
+    if let Some(unprotected) = items.get_mut(1) {
+        if let Some(header) = kid_as_bytes(unprotected)? {
+            *unprotected = header;
+            text_kid = true;
+        }
+    }
+    Ok((Value::Array(items), signed_protected, text_kid))
+}
+
+/// The header with its text kid (label 4) as bytes; `None` when it has none.
+fn kid_as_bytes(header: &Value) -> Result<Option<Value>, CoseError> {
+    const LABEL_KID: i64 = 4;
+    let Value::Map(entries) = header else {
+        return Ok(None);
+    };
+    let is_text_kid = |(label, value): &(Value, Value)| {
+        label.as_integer().map(i128::from) == Some(i128::from(LABEL_KID)) && value.is_text()
+    };
+    if !entries.iter().any(is_text_kid) {
+        return Ok(None);
+    }
+    let mut rewritten = Vec::with_capacity(entries.len());
+    for entry in entries {
+        if is_text_kid(entry) {
+            let text = entry.1.as_text().unwrap_or_default();
+            let kid = base64::engine::general_purpose::STANDARD
+                .decode(text)
+                .map_err(|_| CoseError::NotSign1)?;
+            rewritten.push((entry.0.clone(), Value::Bytes(kid)));
+        } else {
+            rewritten.push(entry.clone());
+        }
+    }
+    Ok(Some(Value::Map(rewritten)))
 }
 
 /// Appends a CBOR head (major type and length).
