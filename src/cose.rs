@@ -97,19 +97,39 @@ pub struct CoseSign1 {
 impl CoseSign1 {
     /// Parses a COSE_Sign1 message: tagged 18, untagged, or tag 61 wrapping tag 18.
     pub fn parse(bytes: &[u8]) -> Result<Self, CoseError> {
-        let value = untag(cbor::decode(bytes)?)?;
-        let (value, signed_protected, text_kid) = text_kid_as_bytes(value)?;
-        let sign1 = coset::CoseSign1::from_cbor_value(value).map_err(|e| match e {
-            coset::CoseError::DuplicateMapKey => CoseError::Cbor(CborError::DuplicateKey),
-            _ => CoseError::NotSign1,
-        })?;
-        // coset keeps the bstr content of the protected header it parsed; when a text kid was
-        // rewritten for it, the bytes as signed are the original ones.
-        let protected_raw = match signed_protected {
-            Some(raw) => raw,
-            None => sign1.protected.original_data.ok_or(CoseError::NotSign1)?,
+        let mut value = untag(cbor::decode(bytes)?)?;
+        // The protected header is a CBOR map inside a byte string. coset would decode it with
+        // ciborium, outside any item limit (a 756-character QR could cost 2 MB of values), so
+        // it is taken out here, decoded with the same bounded decoder as the message, and an
+        // empty byte string (an empty header) left for coset in its place.
+        let protected_raw = match &mut value {
+            Value::Array(parts) => match parts.first_mut() {
+                Some(Value::Bytes(raw)) => std::mem::take(raw),
+                _ => return Err(CoseError::NotSign1),
+            },
+            _ => return Err(CoseError::NotSign1),
         };
-        let protected = &sign1.protected.header;
+        let mut text_kid = false;
+        let protected = if protected_raw.is_empty() {
+            coset::Header::default()
+        } else {
+            let mut header = cbor::decode(&protected_raw)?;
+            if let Some(rewritten) = kid_as_bytes(&header)? {
+                header = rewritten;
+                text_kid = true;
+            }
+            coset::Header::from_cbor_value(header).map_err(coset_error)?
+        };
+        if let Value::Array(parts) = &mut value {
+            if let Some(unprotected) = parts.get_mut(1) {
+                if let Some(rewritten) = kid_as_bytes(unprotected)? {
+                    *unprotected = rewritten;
+                    text_kid = true;
+                }
+            }
+        }
+        let sign1 = coset::CoseSign1::from_cbor_value(value).map_err(coset_error)?;
+        let protected = &protected;
         let unprotected = &sign1.unprotected;
         let algorithm = match (&protected.alg, &unprotected.alg) {
             (Some(alg), _) => Some((Algorithm::from_header(alg), AlgorithmSource::Protected)),
@@ -179,6 +199,13 @@ impl CoseSign1 {
     }
 }
 
+fn coset_error(error: coset::CoseError) -> CoseError {
+    match error {
+        coset::CoseError::DuplicateMapKey => CoseError::Cbor(CborError::DuplicateKey),
+        _ => CoseError::NotSign1,
+    }
+}
+
 /// Removes the accepted tags: 18, 61 around 18, or none.
 fn untag(value: Value) -> Result<Value, CoseError> {
     match value {
@@ -193,40 +220,9 @@ fn untag(value: Value) -> Result<Value, CoseError> {
     }
 }
 
-/// A kid written as a text string (WHO test-bed health links: the base64 of the kid) becomes
-/// the bytes it encodes, in both headers. Returns the message for coset, the protected header's
-/// bytes as signed when it had to be re-encoded, and whether a text kid was read. A text kid
-/// that is not base64 has no unambiguous reading: the message is refused.
-fn text_kid_as_bytes(value: Value) -> Result<(Value, Option<Vec<u8>>, bool), CoseError> {
-    let Value::Array(mut items) = value else {
-        return Ok((value, None, false));
-    };
-    let mut signed_protected = None;
-    if let Some(Value::Bytes(protected)) = items.first_mut() {
-        if !protected.is_empty() {
-            if let Some(header) = cbor::decode(protected)
-                .ok()
-                .map(|header| kid_as_bytes(&header))
-                .transpose()?
-                .flatten()
-            {
-                let mut encoded = Vec::new();
-                ciborium::ser::into_writer(&header, &mut encoded)
-                    .map_err(|_| CoseError::NotSign1)?;
-                signed_protected = Some(std::mem::replace(protected, encoded));
-            }
-        }
-    }
-    let mut text_kid = signed_protected.is_some();
-    if let Some(unprotected) = items.get_mut(1) {
-        if let Some(header) = kid_as_bytes(unprotected)? {
-            *unprotected = header;
-            text_kid = true;
-        }
-    }
-    Ok((Value::Array(items), signed_protected, text_kid))
-}
-
+/// A kid written as a text string (WHO test-bed health links: the base64 of the kid) is read as
+/// the bytes it encodes; the protected header's bytes stay as signed. A text kid that is not
+/// base64 has no unambiguous reading: the message is refused.
 /// The header with its text kid (label 4) as bytes; `None` when it has none.
 fn kid_as_bytes(header: &Value) -> Result<Option<Value>, CoseError> {
     const LABEL_KID: i64 = 4;
@@ -384,6 +380,34 @@ mod tests {
         assert_eq!(
             CoseSign1::parse(&m),
             Err(CoseError::Cbor(CborError::DuplicateKey))
+        );
+    }
+
+    /// Issue 10, item 18: the protected header was decoded by coset (ciborium) outside the
+    /// item limit; a header of thousands of one-byte items was accepted and built in full.
+    #[test]
+    fn protected_header_is_decoded_within_the_item_limit() {
+        // protected {1: -7, 100: [0, 0, ... MAX_CBOR_ITEMS zeros]}
+        let header = |zeros: usize| {
+            let mut h = vec![0xa2, 0x01, 0x26, 0x18, 0x64, 0x9a];
+            h.extend((zeros as u32).to_be_bytes());
+            h.resize(h.len() + zeros, 0x00);
+            h
+        };
+        let message = |protected: &[u8]| {
+            let mut m = vec![0xd2, 0x84, 0x5a];
+            m.extend((protected.len() as u32).to_be_bytes());
+            m.extend(protected);
+            m.extend([0xa0, 0x41, 0xa0, 0x40]);
+            m
+        };
+        // Map, two labels, alg value, array head: 5 items besides the zeros.
+        let fits = header(crate::limits::MAX_CBOR_ITEMS - 5);
+        assert!(CoseSign1::parse(&message(&fits)).is_ok());
+        let flood = header(crate::limits::MAX_CBOR_ITEMS);
+        assert_eq!(
+            CoseSign1::parse(&message(&flood)),
+            Err(CoseError::Cbor(CborError::TooManyItems))
         );
     }
 

@@ -1,124 +1,17 @@
-//! How results are shown: a JSON object per input, or a one-line human summary.
+//! How results are shown: a JSON object per input (the library's `Serialize` for
+//! `Verification`, without personal data), or a one-line human summary.
 
 use base64::Engine;
 use dcc_verify::payload::{Content, Entries};
 use dcc_verify::rules::{Outcome as RuleOutcome, RuleVerdict};
 use dcc_verify::{
-    format_instant, CertificateType, CheckStatus, Dcc, Decoded, Outcome, RulesResult, SchemaCheck,
-    ValueSets, Verification,
+    format_instant, CertificateType, CheckStatus, Dcc, Decoded, Outcome, RulesResult, ValueSets,
+    Verification,
 };
 use serde_json::{json, Value};
 
 fn b64(bytes: &[u8]) -> String {
     base64::engine::general_purpose::STANDARD.encode(bytes)
-}
-
-fn check(status: CheckStatus) -> &'static str {
-    match status {
-        CheckStatus::Passed => "passed",
-        CheckStatus::Failed => "failed",
-        CheckStatus::NotChecked => "not-checked",
-    }
-}
-
-/// The JSON form of a verification. Carries no personal data (no names, birth date, UVCI or
-/// other identifier, no health link key).
-pub fn verification_json(v: &Verification) -> Value {
-    let cert = v.certificate.as_ref();
-    let dcc = cert.and_then(|c| c.dcc());
-    json!({
-        "outcome": v.outcome.code(),
-        "reason": v.outcome.reason_code(),
-        "kind": cert.map(|c| c.kind().code()),
-        "deviations": v.deviations.iter().map(|d| d.code()).collect::<Vec<_>>(),
-        "kid": v.kid.as_deref().map(b64),
-        "issuer": cert.and_then(|c| c.issuer.clone()),
-        "type": dcc.map(|d| d.certificate_type().code()),
-        "schema": dcc.map(|d| d.version.clone()),
-        "iat": cert.and_then(|c| c.issued_at),
-        "exp": cert.and_then(|c| c.expires_at),
-        "content": cert.and_then(|c| content_json(&c.content)),
-        "signer_country": v.signer.as_ref().and_then(|s| s.country.clone()),
-        "checks": {
-            "signature": check(v.checks.signature),
-            "signer_validity": check(v.checks.signer_validity),
-            "key_usage": check(v.checks.key_usage),
-            "issued_at": check(v.checks.issued_at),
-            "expiry": check(v.checks.expiry),
-            "certificate_validity": check(v.checks.certificate_validity),
-            "issuer_country": check(v.checks.issuer_country),
-        },
-        "trust_list": v.trust_list.map(|t| json!({
-            "format": t.format.map(|f| f.code()),
-            "signed": t.signed,
-            "age_seconds": t.age_seconds,
-            "stale": t.stale,
-        })),
-        "schema_check": v.schema.as_ref().map(schema_json),
-        "rules": v.rules.as_ref().map(rules_json),
-    })
-}
-
-/// What a certificate of another kind than the EU DCC attests, without personal data: an ICVP's
-/// products and windows, a health link's host, flags and expiry, the number of medications.
-fn content_json(content: &Content) -> Option<Value> {
-    match content {
-        Content::Icvp(icvp) => Some(json!({
-            "shape": match icvp.shape {
-                dcc_verify::payload::IcvpShape::IcvpMin => "icvp-min",
-                dcc_verify::payload::IcvpShape::Dvc2024 => "dvc-2024",
-            },
-            "vaccinations": icvp.vaccinations.iter().map(|v| json!({
-                "product": v.product,
-                "name": v.display_name(),
-                "date": v.date,
-                "valid_from": v.valid_from,
-                "valid_until": v.valid_until,
-            })).collect::<Vec<_>>(),
-        })),
-        Content::HealthLink(link) => Some(json!({
-            "scheme": link.scheme.code(),
-            "host": link.host(),
-            "passcode": link.needs_passcode(),
-            "direct_file": link.direct_file(),
-            "link_exp": link.expires_at,
-            "content_verified": false,
-        })),
-        Content::MedicationOverview(overview) => Some(json!({
-            "medications": overview.medications.len(),
-        })),
-        Content::Unknown(unknown) => Some(json!({ "key": unknown.key })),
-        _ => None,
-    }
-}
-
-/// Field paths and kinds only: the values are personal data.
-fn schema_json(check: &SchemaCheck) -> Value {
-    json!({
-        "schema": check.version.as_str(),
-        "violations": check.violations.iter().map(|violation| json!({
-            "path": violation.path,
-            "kind": violation.kind.code(),
-        })).collect::<Vec<_>>(),
-        "value_set_violations": check.value_set_violations.iter().map(|violation| json!({
-            "path": violation.path,
-            "value_set": violation.value_set.value_set_id(),
-            "kind": violation.kind.code(),
-        })).collect::<Vec<_>>(),
-    })
-}
-
-fn rules_json(rules: &RulesResult) -> Value {
-    let ids = |verdicts: &mut dyn Iterator<Item = &RuleVerdict>| -> Vec<String> {
-        verdicts.map(|verdict| verdict.identifier.clone()).collect()
-    };
-    json!({
-        "passed": rules.passed,
-        "failed": rules.failed,
-        "open": rules.open,
-        "failed_ids": ids(&mut rules.failed_rules()),
-        "open_ids": ids(&mut rules.open_rules()),
-    })
 }
 
 /// One line: the verdict and why, what the certificate is, who signed it, which rules failed.
