@@ -78,7 +78,7 @@ pub enum Hcert {
     /// link, -6 ICVP, -7 medication overview.
     Subclaim { key: i64, value: Value },
     /// No hcert claim, but a text-keyed DDCC core data set as the whole CWT (the 2021 DDCC
-    /// demo format); the value is the whole CWT map.
+    /// demo format); the value is the CWT map without its claims.
     Legacy(Value),
 }
 
@@ -150,11 +150,16 @@ pub fn parse(bytes: &[u8]) -> Result<Cwt, CwtError> {
     let hcert = match hcert {
         Some(hcert) => hcert,
         None if legacy => {
+            // The data set's fields: the text keys that are not claims.
+            let data = entries
+                .into_iter()
+                .filter(|(key, _)| key.is_text() && integer_key(key, &mut Vec::new()).is_none())
+                .collect();
             return Ok(Cwt {
                 claims,
-                hcert: Hcert::Legacy(Value::Map(entries)),
+                hcert: Hcert::Legacy(Value::Map(data)),
                 deviations,
-            })
+            });
         }
         None => return Err(CwtError::MissingClaim(Claim::HealthCertificate)),
     };

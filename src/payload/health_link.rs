@@ -52,12 +52,18 @@ pub struct HealthLink {
 struct LinkPayload {
     url: String,
     key: String,
-    #[serde(default)]
+    /// `Some(Null)` for `"exp": null`, `None` when absent.
+    #[serde(default, deserialize_with = "present")]
     exp: Option<Json>,
     #[serde(default)]
     flag: Option<String>,
     #[serde(default)]
     label: Option<String>,
+}
+
+/// A member that is present, even as `null` (serde reads `null` as an absent `Option`).
+fn present<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<Json>, D::Error> {
+    Json::deserialize(deserializer).map(Some)
 }
 
 const PATH: &str = "health-link";
