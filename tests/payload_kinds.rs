@@ -59,10 +59,19 @@ fn deviations(v: &Verification) -> Vec<&'static str> {
     v.deviations.iter().map(|d| d.code()).collect()
 }
 
+/// Sample, verification time, outcome (and reason), kind, deviations.
+type Case = (
+    &'static str,
+    &'static str,
+    &'static str,
+    Option<&'static str>,
+    &'static [&'static str],
+);
+
 /// The README table, sample by sample: outcome at a time inside its validity, kind, deviations.
 #[test]
 fn each_who_sample_gives_its_expected_outcome() {
-    let cases: [(&str, &str, &str, Option<&str>, &[&str]); 14] = [
+    let cases: [Case; 14] = [
         (
             "who-itb-track1-vhl-XJ-2026",
             "2026-07-01T00:00:00Z",
