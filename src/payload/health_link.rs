@@ -33,6 +33,8 @@ impl LinkScheme {
 
 /// A decoded health link. The key that decrypts the content is personal-data grade: it is
 /// never in `Debug`, errors or the JSON of a verification; only [`HealthLink::key`] gives it.
+/// `Debug` shows the URL's host only (its path may identify the holder's data) and the label's
+/// presence only.
 #[derive(Clone, PartialEq)]
 pub struct HealthLink {
     pub scheme: LinkScheme,
@@ -204,7 +206,11 @@ impl Debug for HealthLink {
             .field("host", &self.host())
             .field("flags", &self.flags)
             .field("expires_at", &self.expires_at)
-            .field("label", &self.label)
+            // A label may name the holder ("Jane's records"): presence only.
+            .field(
+                "label",
+                &self.label.as_ref().map(|_| format_args!("<redacted>")),
+            )
             .field("key", &format_args!("<redacted>"))
             .finish_non_exhaustive()
     }
