@@ -22,6 +22,8 @@ pub use result::{
 use std::sync::Arc;
 
 use crate::decode::{self, HealthCertificate};
+use crate::deviation::Deviation;
+use crate::payload::Kind;
 use crate::rules::RuleSet;
 use crate::trust::{Dsc, TrustList, TrustSlot, TrustStore};
 use crate::valuesets::ValueSets;
@@ -296,7 +298,8 @@ fn verify(
 ) -> Verification {
     let settings = policy.settings;
     let freshness = trust.map(|trust| settings.trust_list_status(trust, now));
-    let cose = match decode::cose(qr) {
+    let mut deviations = Vec::new();
+    let cose = match decode::cose_noting(qr, &mut deviations) {
         Ok(cose) => cose,
         Err(e) => {
             return Verification {
@@ -305,7 +308,7 @@ fn verify(
             }
         }
     };
-    let certificate = decode::certificate(&cose);
+    let certificate = decode::certificate_noting(&cose, &mut deviations);
     let signer = trust.map(|trust| signature::verify(&cose, trust));
 
     let mut checks = Checks::default();
@@ -313,9 +316,20 @@ fn verify(
         checks.signature = CheckStatus::from_bool(signer.is_ok());
     }
     if let Ok(cert) = &certificate {
-        checks.issued_at =
-            CheckStatus::from_bool(cert.issued_at <= now.saturating_add(settings.clock_skew));
-        checks.expiry = CheckStatus::from_bool(now <= cert.expires_at);
+        if let Some(iat) = cert.issued_at {
+            checks.issued_at =
+                CheckStatus::from_bool(iat <= now.saturating_add(settings.clock_skew));
+        }
+        // Without exp (an ICVP: lifelong; the CWT stage refuses it for other kinds) there is no
+        // signature expiry to check.
+        if let Some(exp) = cert.expires_at {
+            checks.expiry = CheckStatus::from_bool(now <= exp);
+        }
+        if let Some((from, until)) = cert.content.validity() {
+            checks.certificate_validity = CheckStatus::from_bool(
+                from.is_none_or(|from| from <= now) && until.is_none_or(|until| now <= until),
+            );
+        }
         if let Some(Ok(dsc)) = &signer {
             signer_checks(&mut checks, cert, dsc);
         }
@@ -339,11 +353,25 @@ fn verify(
         (Some(Ok(_)), Err(e)) => Outcome::Invalid {
             reason: InvalidReason::Malformed(e.clone()),
         },
-        (Some(Ok(_)), Ok(cert)) => first_failure(&checks, cert)
+        (Some(Ok(_)), Ok(cert)) => first_failure(&checks, cert, &deviations, settings, now)
             .map_or(Outcome::Valid, |reason| Outcome::Invalid { reason }),
     };
+    if outcome == Outcome::Valid
+        && certificate
+            .as_ref()
+            .is_ok_and(|cert| cert.kind() == Kind::Unknown)
+    {
+        // Genuine, but this library cannot say what it attests: a newer one may.
+        outcome = Outcome::Undecidable {
+            reason: UndecidableReason::UnknownKind,
+        };
+    }
+    // The schema, value sets and business rules are the EU DCC's.
     let content = match (&outcome, &certificate) {
-        (Outcome::Valid, Ok(cert)) => PayloadChecks::run(cert, cose.kid(), now, policy),
+        (Outcome::Valid, Ok(cert)) => cert
+            .dcc()
+            .map(|dcc| PayloadChecks::run(cert, dcc, cose.kid(), now, policy))
+            .unwrap_or_default(),
         _ => PayloadChecks::default(),
     };
     if outcome == Outcome::Valid {
@@ -366,15 +394,20 @@ fn verify(
         trust_list: freshness.map(|(status, _)| status),
         schema: content.schema,
         rules: content.rules,
+        deviations,
     }
 }
 
 /// The checks that need the verified DSC.
 fn signer_checks(checks: &mut Checks, cert: &HealthCertificate, dsc: &Dsc) {
-    checks.signer_validity = CheckStatus::from_bool(
-        dsc.not_before() <= cert.issued_at && cert.issued_at <= dsc.not_after(),
-    );
-    checks.key_usage = CheckStatus::from_bool(dsc.key_usage().allows(cert.dcc.certificate_type()));
+    if let Some(iat) = cert.issued_at {
+        checks.signer_validity =
+            CheckStatus::from_bool(dsc.not_before() <= iat && iat <= dsc.not_after());
+    }
+    // The EKU certificate-type restriction is the EU DCC's (v, t, r); other kinds have none.
+    if let Some(dcc) = cert.dcc() {
+        checks.key_usage = CheckStatus::from_bool(dsc.key_usage().allows(dcc.certificate_type()));
+    }
     checks.issuer_country = match (&cert.issuer, dsc.country()) {
         (Some(iss), Some(country)) => CheckStatus::from_bool(iss.eq_ignore_ascii_case(country)),
         _ => CheckStatus::NotChecked,
@@ -382,16 +415,33 @@ fn signer_checks(checks: &mut Checks, cert: &HealthCertificate, dsc: &Dsc) {
 }
 
 /// The first failed check, in order of how fundamental it is.
-fn first_failure(checks: &Checks, cert: &HealthCertificate) -> Option<InvalidReason> {
+fn first_failure(
+    checks: &Checks,
+    cert: &HealthCertificate,
+    deviations: &[Deviation],
+    settings: &Settings,
+    now: i64,
+) -> Option<InvalidReason> {
     let failed = |status: CheckStatus| status == CheckStatus::Failed;
-    if failed(checks.signer_validity) {
+    if cert.kind() == Kind::LegacyDdcc {
+        Some(InvalidReason::LegacyFormat)
+    } else if settings.schema == SchemaPolicy::Strict && !deviations.is_empty() {
+        Some(InvalidReason::Deviations)
+    } else if failed(checks.signer_validity) {
         Some(InvalidReason::SignerNotValid)
-    } else if failed(checks.key_usage) {
-        Some(InvalidReason::KeyUsage(cert.dcc.certificate_type()))
+    } else if let (true, Some(dcc)) = (failed(checks.key_usage), cert.dcc()) {
+        Some(InvalidReason::KeyUsage(dcc.certificate_type()))
     } else if failed(checks.issued_at) {
         Some(InvalidReason::NotYetValid)
     } else if failed(checks.expiry) {
         Some(InvalidReason::Expired)
+    } else if failed(checks.certificate_validity) {
+        let (from, _) = cert.content.validity().unwrap_or_default();
+        Some(if from.is_some_and(|from| from > now) {
+            InvalidReason::CertificateNotYetValid
+        } else {
+            InvalidReason::CertificateExpired
+        })
     } else {
         None
     }
@@ -409,6 +459,7 @@ impl Verification {
             trust_list: None,
             schema: None,
             rules: None,
+            deviations: Vec::new(),
         }
     }
 }
