@@ -20,7 +20,7 @@ use serde_json::{json, Value};
 use crate::UsageError;
 
 /// The anchors file this tool keeps next to a cache.
-const ANCHORS_FILE: &str = "anchors.pem";
+pub const ANCHORS_FILE: &str = "anchors.pem";
 
 /// `--format` values of `trust import`.
 #[derive(Clone, Copy, ValueEnum)]
