@@ -24,7 +24,6 @@ use super::log::{self, LogFormat, Tally};
 use super::metrics::Metrics;
 use super::reload::Current;
 use super::Limits;
-use crate::output;
 
 pub struct Service {
     pub current: Arc<Current>,
@@ -254,7 +253,7 @@ async fn answer(
     let (body, tally) = match request.codes {
         Codes::One(qr) => {
             // One code is a fraction of a millisecond of work: not worth a thread hop.
-            let answer = Answer::of(&verifier.verify_at(&qr, now));
+            let answer = Answer::of(&verifier.verify_at(&qr, now))?;
             service.metrics.outcome(answer.outcome, answer.reason);
             let tally = Tally::of(std::slice::from_ref(&answer));
             (answer.json, tally)
@@ -270,11 +269,18 @@ async fn answer(
                 service.metrics.outcome(answer.outcome, answer.reason);
             }
             let tally = Tally::of(&answers);
-            let results: Vec<Value> = answers.into_iter().map(|a| a.json).collect();
-            (json!({ "results": results }), tally)
+            (results_object(answers), tally)
         }
     };
-    let mut response = json_response(StatusCode::OK, &body);
+    let mut response = (
+        StatusCode::OK,
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        body,
+    )
+        .into_response();
     response.extensions_mut().insert(tally);
     Ok(response)
 }
@@ -333,21 +339,37 @@ fn parse_json(body: &[u8]) -> Result<VerifyRequest, ApiError> {
     Ok(VerifyRequest { codes, at })
 }
 
-/// One code's answer: the same JSON object as `verify --json`, and its outcome for metrics.
+/// One code's answer: the same JSON object as `verify --json` (the library's `Serialize` for
+/// [`Verification`]), serialised, and its outcome for metrics.
 struct Answer {
-    json: Value,
+    json: Vec<u8>,
     outcome: &'static str,
     reason: Option<&'static str>,
 }
 
 impl Answer {
-    fn of(verification: &Verification) -> Self {
-        Self {
-            json: output::verification_json(verification),
+    fn of(verification: &Verification) -> Result<Self, ApiError> {
+        Ok(Self {
+            json: serde_json::to_vec(verification).map_err(|_| ApiError::INTERNAL)?,
             outcome: verification.outcome.code(),
             reason: verification.outcome.reason_code(),
-        }
+        })
     }
+}
+
+/// `{"results": [answers...]}`, from answers already serialised.
+fn results_object(answers: Vec<Answer>) -> Vec<u8> {
+    let len = answers.iter().map(|a| a.json.len() + 1).sum::<usize>();
+    let mut body = Vec::with_capacity(len + 16);
+    body.extend_from_slice(b"{\"results\":[");
+    for (i, answer) in answers.into_iter().enumerate() {
+        if i > 0 {
+            body.push(b',');
+        }
+        body.extend(answer.json);
+    }
+    body.extend_from_slice(b"]}");
+    body
 }
 
 impl Tally {
@@ -381,12 +403,12 @@ async fn verify_batch(
         tasks.push(tokio::task::spawn_blocking(move || {
             part.iter()
                 .map(|qr| Answer::of(&verifier.verify_at(qr, now)))
-                .collect::<Vec<_>>()
+                .collect::<Result<Vec<_>, _>>()
         }));
     }
     let mut answers = Vec::new();
     for task in tasks {
-        answers.extend(task.await.map_err(|_| ApiError::INTERNAL)?);
+        answers.extend(task.await.map_err(|_| ApiError::INTERNAL)??);
     }
     Ok(answers)
 }
@@ -405,23 +427,20 @@ async fn healthz(State(service): State<Arc<Service>>) -> Response {
             }),
         );
     };
+    // What each verification reports about the list (`trust_list` in its answer), and more.
     let status = verifier.settings().status_of(&list, verifier.now());
-    let provenance = list.provenance();
+    let mut trust_list = serde_json::to_value(status).unwrap_or(Value::Null);
+    if let Some(object) = trust_list.as_object_mut() {
+        let provenance = list.provenance();
+        let instant = |t: Option<i64>| t.map(dcc_verify::format_instant);
+        object.insert("fetched_at".into(), instant(provenance.fetched_at).into());
+        object.insert("list_time".into(), instant(provenance.list_time).into());
+        object.insert("certificates".into(), list.len().into());
+        object.insert("issuers".into(), list.countries().len().into());
+    }
     json_response(
         StatusCode::OK,
-        &json!({
-            "status": "ok",
-            "trust_list": {
-                "format": status.format.map(|f| f.code()),
-                "signed": status.signed,
-                "age_seconds": status.age_seconds,
-                "stale": status.stale,
-                "fetched_at": provenance.fetched_at.map(dcc_verify::format_instant),
-                "list_time": provenance.list_time.map(dcc_verify::format_instant),
-                "certificates": list.len(),
-                "issuers": list.countries().len(),
-            },
-        }),
+        &json!({ "status": "ok", "trust_list": trust_list }),
     )
 }
 
