@@ -16,6 +16,8 @@
 mod input;
 mod output;
 mod rules;
+#[cfg(feature = "server")]
+mod serve;
 mod trust;
 
 use std::io::Write;
@@ -75,6 +77,18 @@ enum Command {
     /// Business rules.
     #[command(subcommand)]
     Rules(RulesCommand),
+    /// Serve verification over HTTP: POST /v1/verify, GET /healthz, GET /metrics. Takes the
+    /// trust list and checks `verify` takes; with --cache, follows `trust import` without a
+    /// restart. Stops on SIGTERM or SIGINT after answering the requests in flight.
+    #[cfg(feature = "server")]
+    Serve {
+        #[command(flatten)]
+        source: ListSource,
+        #[command(flatten)]
+        content: ContentChecks,
+        #[command(flatten)]
+        options: serve::Options,
+    },
 }
 
 /// What `verify` checks in a genuine certificate's content.
@@ -227,6 +241,12 @@ fn main() -> ExitCode {
             json,
         }) => trust::info(&cache, &anchor, json),
         Command::Rules(RulesCommand::Eval { rule, data }) => rules::eval(&rule, &data),
+        #[cfg(feature = "server")]
+        Command::Serve {
+            source,
+            content,
+            options,
+        } => serve::run(source, content, options),
     };
     match result {
         Ok(code) => code,

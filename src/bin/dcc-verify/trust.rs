@@ -23,7 +23,7 @@ use crate::UsageError;
 use dcc_verify::limits::{MAX_LIST_SIGNATURE_BYTES, MAX_TRUST_LIST_BYTES};
 
 /// The anchors file this tool keeps next to a cache.
-const ANCHORS_FILE: &str = "anchors.pem";
+pub const ANCHORS_FILE: &str = "anchors.pem";
 
 /// `--format` values of `trust import`.
 #[derive(Clone, Copy, ValueEnum)]
