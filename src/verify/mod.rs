@@ -17,6 +17,7 @@ pub use result::{
 
 use std::sync::Arc;
 
+use crate::crypto::Backend;
 use crate::decode::{self, HealthCertificate};
 use crate::rules::RuleSet;
 use crate::trust::{Dsc, TrustList, TrustSlot, TrustStore};
@@ -113,6 +114,7 @@ pub struct Verifier {
     rules: Slot<RuleSet>,
     /// `None`: the bundled value sets.
     value_sets: Slot<ValueSets>,
+    backend: Backend,
 }
 
 impl std::fmt::Debug for Verifier {
@@ -142,7 +144,20 @@ impl Verifier {
             trust: TrustSlot::default(),
             rules: Slot::default(),
             value_sets: Slot::default(),
+            backend: Backend::DEFAULT,
         }
+    }
+
+    /// Verifies signatures on `backend` instead of [`Backend::DEFAULT`] (every backend gives
+    /// the same answers; this is for comparing them).
+    pub fn with_backend(mut self, backend: Backend) -> Self {
+        self.backend = backend;
+        self
+    }
+
+    /// The signature backend in use.
+    pub fn backend(&self) -> Backend {
+        self.backend
     }
 
     /// Uses `clock` instead of the system clock.
@@ -246,7 +261,8 @@ impl Verifier {
             rules: rules.as_deref(),
             value_sets: &value_sets,
         };
-        (verify(qr, now, trust.as_deref(), &policy), value_sets)
+        let verification = verify(qr, now, trust.as_deref(), &policy, self.backend);
+        (verification, value_sets)
     }
 }
 
@@ -258,7 +274,13 @@ fn bundled_value_sets() -> Arc<ValueSets> {
 /// The verification procedure. Every check whose inputs are available runs, so the result
 /// explains everything that is wrong; the outcome names the most fundamental failure. The
 /// content checks (schema, value sets, rules) run on a certificate that passes all the others.
-fn verify(qr: &str, now: i64, trust: Option<&TrustList>, policy: &Policy<'_>) -> Verification {
+fn verify(
+    qr: &str,
+    now: i64,
+    trust: Option<&TrustList>,
+    policy: &Policy<'_>,
+    backend: Backend,
+) -> Verification {
     let settings = policy.settings;
     let freshness = trust.map(|trust| settings.trust_list_status(trust, now));
     let cose = match decode::cose(qr) {
@@ -271,7 +293,7 @@ fn verify(qr: &str, now: i64, trust: Option<&TrustList>, policy: &Policy<'_>) ->
         }
     };
     let certificate = decode::certificate(&cose);
-    let signer = trust.map(|trust| signature::verify(&cose, trust));
+    let signer = trust.map(|trust| signature::verify(&cose, trust, backend));
 
     let mut checks = Checks::default();
     if let Some(signer) = &signer {
