@@ -22,7 +22,8 @@ mod point;
 #[cfg(feature = "aws-lc")]
 mod aws_lc;
 #[cfg(feature = "ring")]
-mod ring;
+#[path = "ring.rs"]
+mod ring_backend;
 #[cfg(feature = "rustcrypto")]
 mod rustcrypto;
 
@@ -90,7 +91,7 @@ pub fn sha256(parts: &[&[u8]]) -> [u8; 32] {
     #[cfg(feature = "aws-lc")]
     return aws_lc::sha256(parts);
     #[cfg(all(feature = "ring", not(feature = "aws-lc")))]
-    return ring::sha256(parts);
+    return ring_backend::sha256(parts);
     #[cfg(all(feature = "rustcrypto", not(any(feature = "ring", feature = "aws-lc"))))]
     return rustcrypto::sha256(parts);
 }
@@ -167,7 +168,7 @@ pub enum SignatureError {
 pub struct PublicKey {
     key_type: KeyType,
     #[cfg(feature = "ring")]
-    ring: ring::Key,
+    ring: ring_backend::Key,
     #[cfg(feature = "aws-lc")]
     aws_lc: aws_lc::Key,
     #[cfg(feature = "rustcrypto")]
@@ -233,7 +234,7 @@ impl PublicKey {
         Ok(Self {
             key_type,
             #[cfg(feature = "ring")]
-            ring: ring::Key::new(&key),
+            ring: ring_backend::Key::new(&key),
             #[cfg(feature = "aws-lc")]
             aws_lc: aws_lc::Key::new(&key)?,
             #[cfg(feature = "rustcrypto")]

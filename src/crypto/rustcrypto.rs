@@ -16,8 +16,8 @@ pub fn sha256(parts: &[&[u8]]) -> [u8; 32] {
     hasher.finalize().into()
 }
 
-/// PS256's salt length (the digest's): `rsa` would otherwise accept any salt length, where
-/// ring and aws-lc take only this one.
+/// PS256's salt length (the digest's), the only one ring and aws-lc take; stated rather than
+/// left to `rsa`'s default.
 const PSS_SALT_LEN: usize = 32;
 
 pub enum Key {
