@@ -93,14 +93,25 @@ pub struct CoseSign1 {
 impl CoseSign1 {
     /// Parses a COSE_Sign1 message: tagged 18, untagged, or tag 61 wrapping tag 18.
     pub fn parse(bytes: &[u8]) -> Result<Self, CoseError> {
-        let value = untag(cbor::decode(bytes)?)?;
-        let sign1 = coset::CoseSign1::from_cbor_value(value).map_err(|e| match e {
-            coset::CoseError::DuplicateMapKey => CoseError::Cbor(CborError::DuplicateKey),
-            _ => CoseError::NotSign1,
-        })?;
-        // coset keeps the bstr content of the protected header it parsed.
-        let protected_raw = sign1.protected.original_data.ok_or(CoseError::NotSign1)?;
-        let protected = &sign1.protected.header;
+        let mut value = untag(cbor::decode(bytes)?)?;
+        // The protected header is a CBOR map inside a byte string. coset would decode it with
+        // ciborium, outside any item limit (a 756-character QR could cost 2 MB of values), so
+        // it is taken out here, decoded with the same bounded decoder as the message, and an
+        // empty byte string (an empty header) left for coset in its place.
+        let protected_raw = match &mut value {
+            Value::Array(parts) => match parts.first_mut() {
+                Some(Value::Bytes(raw)) => std::mem::take(raw),
+                _ => return Err(CoseError::NotSign1),
+            },
+            _ => return Err(CoseError::NotSign1),
+        };
+        let protected = if protected_raw.is_empty() {
+            coset::Header::default()
+        } else {
+            coset::Header::from_cbor_value(cbor::decode(&protected_raw)?).map_err(coset_error)?
+        };
+        let sign1 = coset::CoseSign1::from_cbor_value(value).map_err(coset_error)?;
+        let protected = &protected;
         let unprotected = &sign1.unprotected;
         let algorithm = match (&protected.alg, &unprotected.alg) {
             (Some(alg), _) => Some((Algorithm::from_header(alg), AlgorithmSource::Protected)),
@@ -157,6 +168,13 @@ impl CoseSign1 {
         push_head(&mut out, 2, self.payload.len());
         out.extend_from_slice(&self.payload);
         out
+    }
+}
+
+fn coset_error(error: coset::CoseError) -> CoseError {
+    match error {
+        coset::CoseError::DuplicateMapKey => CoseError::Cbor(CborError::DuplicateKey),
+        _ => CoseError::NotSign1,
     }
 }
 
@@ -304,6 +322,34 @@ mod tests {
         assert_eq!(
             CoseSign1::parse(&m),
             Err(CoseError::Cbor(CborError::DuplicateKey))
+        );
+    }
+
+    /// Issue 10, item 18: the protected header was decoded by coset (ciborium) outside the
+    /// item limit; a header of thousands of one-byte items was accepted and built in full.
+    #[test]
+    fn protected_header_is_decoded_within_the_item_limit() {
+        // protected {1: -7, 100: [0, 0, ... MAX_CBOR_ITEMS zeros]}
+        let header = |zeros: usize| {
+            let mut h = vec![0xa2, 0x01, 0x26, 0x18, 0x64, 0x9a];
+            h.extend((zeros as u32).to_be_bytes());
+            h.resize(h.len() + zeros, 0x00);
+            h
+        };
+        let message = |protected: &[u8]| {
+            let mut m = vec![0xd2, 0x84, 0x5a];
+            m.extend((protected.len() as u32).to_be_bytes());
+            m.extend(protected);
+            m.extend([0xa0, 0x41, 0xa0, 0x40]);
+            m
+        };
+        // Map, two labels, alg value, array head: 5 items besides the zeros.
+        let fits = header(crate::limits::MAX_CBOR_ITEMS - 5);
+        assert!(CoseSign1::parse(&message(&fits)).is_ok());
+        let flood = header(crate::limits::MAX_CBOR_ITEMS);
+        assert_eq!(
+            CoseSign1::parse(&message(&flood)),
+            Err(CoseError::Cbor(CborError::TooManyItems))
         );
     }
 

@@ -558,6 +558,17 @@ fn hostile_inputs_stay_within_the_allocation_budget() {
     };
     cases.push(("array flood", flood(&[0x9a], MAX_INFLATED_BYTES - 10)));
     cases.push(("map flood", flood(&[0xba], (MAX_INFLATED_BYTES - 10) / 2)));
+    // The same flood inside the protected header (a byte string holding a map), which was
+    // decoded outside the item limit (issue 10, item 18: ~2 MB live for one QR).
+    let mut protected = vec![0xa1, 0x18, 0x64, 0x9a];
+    protected.extend_from_slice(&((MAX_INFLATED_BYTES - 20) as u32).to_be_bytes());
+    protected.resize(MAX_INFLATED_BYTES - 20 + 8, 0);
+    let mut cose = vec![0xd2, 0x84, 0x5a];
+    cose.extend_from_slice(&(protected.len() as u32).to_be_bytes());
+    cose.extend_from_slice(&protected);
+    cose.extend_from_slice(&[0xa0, 0x40, 0x40]);
+    assert!(cose.len() <= MAX_INFLATED_BYTES);
+    cases.push(("protected header flood", qr_from_cose(&cose)));
     // The same floods inside a signed CWT (so they reach the CWT and payload stages).
     let mut signed_flood = vec![0xa5, 0x20, 0x9a];
     signed_flood.extend_from_slice(&((MAX_INFLATED_BYTES / 2) as u32).to_be_bytes());

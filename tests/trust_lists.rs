@@ -51,11 +51,31 @@ fn the_real_german_list_verifies_and_imports_every_entry() {
     // testdata/trustlists/SOURCE.md: 829 DSCs from 77 issuers.
     assert_eq!((entries.len(), countries.len()), (829, 77));
 
-    // All 829 have a matching kid and a certificate that parses: none is skipped.
-    assert_eq!(report.skipped, vec![]);
-    assert_eq!((report.taken, list.len()), (829, 829));
+    // All 829 have a matching kid and a certificate that parses; two are listed as DSCs but
+    // are the Georgian and San Marino CSCAs (basicConstraints cA=TRUE, pathlen 0): they are
+    // skipped as not-dsc (issue 10, item 8), the other 827 taken.
+    let skipped: Vec<_> = report
+        .skipped
+        .iter()
+        .map(|s| (s.index, s.listed_kid.as_deref(), s.reason.code()))
+        .collect();
+    assert_eq!(
+        skipped,
+        vec![
+            (750, Some("lh7tBDCiAic="), "not-dsc"),
+            (771, Some("FXw1biwrLtQ="), "not-dsc")
+        ]
+    );
+    assert_eq!(
+        (
+            entries[750]["country"].as_str(),
+            entries[771]["country"].as_str()
+        ),
+        (Some("GE"), Some("SM"))
+    );
+    assert_eq!((report.taken, list.len()), (827, 827));
     assert_eq!(list.certificate_errors(), vec![]);
-    assert_eq!(list.iter().count(), 829);
+    assert_eq!(list.iter().count(), 827);
     assert_eq!(list.countries().len(), 77);
     assert_eq!(report.newest_entry, newest);
 
@@ -426,4 +446,49 @@ fn every_format_refuses_a_document_past_the_size_limit() {
         ),
         Ok((list, _)) if list.is_empty()
     ));
+}
+
+/// Issue 10, item 8: certificate authorities and certificates whose keyUsage excludes
+/// digitalSignature were taken as signers from PEM and JSON lists.
+#[test]
+fn signer_type_cas_and_keys_without_digital_signature_are_skipped_as_not_dsc() {
+    let names = [
+        "ca-with-digital-signature",
+        "key-encipherment-only",
+        "dsc-with-both-extensions",
+    ];
+    let read = |name: &str, ext: &str| {
+        std::fs::read(format!("{MANIFEST}/testdata/signer-types/{name}.crt.{ext}")).unwrap()
+    };
+    // The sample CSCA itself (cA=TRUE, keyUsage keyCertSign and cRLSign only).
+    let csca_pem =
+        std::fs::read(format!("{MANIFEST}/testdata/samples/pki/csca-vn.crt.pem")).unwrap();
+    let mut pem: Vec<u8> = names.iter().flat_map(|name| read(name, "pem")).collect();
+    pem.extend(&csca_pem);
+    let mut json_entries: Vec<serde_json::Value> = names
+        .iter()
+        .map(|name| serde_json::json!({"rawData": b64(&read(name, "der")), "certificateType": "DSC"}))
+        .collect();
+    json_entries.push(serde_json::json!({"rawData": b64(&sample_der("dsc-vn-es256"))}));
+    let json = serde_json::json!({ "certificates": json_entries }).to_string();
+    let pem_skips = vec![
+        (0, SkipReason::NotDsc),
+        (1, SkipReason::NotDsc),
+        (3, SkipReason::NotDsc),
+    ];
+    let json_skips = vec![(0, SkipReason::NotDsc), (1, SkipReason::NotDsc)];
+    for (list, expected, taken) in [
+        (UnsignedList::Pem(&pem), pem_skips, 1),
+        (UnsignedList::Json(json.as_bytes()), json_skips, 2),
+    ] {
+        let (trust, report) = TrustList::from_unsigned(list).unwrap();
+        let skipped: Vec<_> = report
+            .skipped
+            .iter()
+            .map(|s| (s.index, s.reason.clone()))
+            .collect();
+        assert_eq!(skipped, expected, "{:?}", list.format());
+        assert_eq!((report.taken, trust.len()), (taken, taken));
+        assert_eq!(report.skipped[0].reason.code(), "not-dsc");
+    }
 }

@@ -4,7 +4,7 @@
 use base64::Engine;
 use thiserror::Error;
 
-use super::dsc::check_framing;
+use super::dsc::{check_framing, check_signer};
 use super::{AnchorId, DscError, Kid, ListFormat, Provenance, TrustList};
 use crate::limits::{MAX_CERTIFICATE_BYTES, MAX_TRUST_LIST_BYTES, MAX_TRUST_LIST_ENTRIES};
 use crate::verify::parse_instant;
@@ -100,7 +100,9 @@ pub enum SkipReason {
     NotAnEntry,
     #[error("rawData is missing or not base64")]
     NotBase64,
-    /// A certificate type other than DSC (e.g. a CSCA or upload certificate).
+    /// Not a document signer: a certificate type other than DSC (e.g. a CSCA or upload
+    /// certificate), a certificate authority (basicConstraints cA=TRUE), or a certificate
+    /// whose keyUsage excludes digitalSignature (or whose extensions cannot be read).
     #[error("not a document signer certificate")]
     NotDsc,
     /// A PEM block that is not a certificate.
@@ -211,6 +213,7 @@ impl Importer {
             return Err(SkipReason::TooLarge);
         }
         check_framing(&der).map_err(SkipReason::Certificate)?;
+        check_signer(&der).map_err(|_| SkipReason::NotDsc)?;
         let kid = Kid::of_certificate(&der);
         if candidate
             .listed_kid

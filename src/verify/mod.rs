@@ -4,6 +4,10 @@
 mod clock;
 mod payload_checks;
 mod result;
+#[cfg(feature = "serde")]
+mod serialize;
+#[cfg(all(test, feature = "serde"))]
+mod serialize_tests;
 mod signature;
 mod slot;
 

@@ -234,6 +234,15 @@ pub enum CheckStatus {
 }
 
 impl CheckStatus {
+    /// "passed", "failed" or "not-checked".
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Passed => "passed",
+            Self::Failed => "failed",
+            Self::NotChecked => "not-checked",
+        }
+    }
+
     pub(crate) fn from_bool(passed: bool) -> Self {
         if passed {
             Self::Passed

@@ -236,7 +236,8 @@ pub enum SkipReason {
     NotAnEntry,
     /// `rawData` is missing or not base64.
     NotBase64,
-    /// A certificate type other than DSC (e.g. a CSCA).
+    /// Not a document signer: a certificate type other than DSC (e.g. a CSCA), a certificate
+    /// authority (basicConstraints cA=TRUE), or a key usage without digitalSignature.
     NotDsc,
     /// A PEM block that is not a certificate.
     NotACertificateBlock,

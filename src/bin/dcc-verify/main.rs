@@ -315,7 +315,7 @@ fn verify(
         };
         all_valid &= verification.is_valid();
         let line = if json {
-            output::verification_json(&verification).to_string()
+            verification.to_json_value().to_string()
         } else {
             output::verification_summary(&verification, &value_sets, show_personal_data)
         };

@@ -1,85 +1,17 @@
-//! How results are shown: a JSON object per input, or a one-line human summary.
+//! How results are shown: a JSON object per input (the library's `Serialize` for
+//! `Verification`, without personal data), or a one-line human summary.
 
 use base64::Engine;
 use dcc_verify::payload::Entries;
 use dcc_verify::rules::{Outcome as RuleOutcome, RuleVerdict};
 use dcc_verify::{
-    format_instant, CertificateType, CheckStatus, Dcc, Decoded, Outcome, RulesResult, SchemaCheck,
-    ValueSets, Verification,
+    format_instant, CertificateType, CheckStatus, Dcc, Decoded, Outcome, RulesResult, ValueSets,
+    Verification,
 };
 use serde_json::{json, Value};
 
 fn b64(bytes: &[u8]) -> String {
     base64::engine::general_purpose::STANDARD.encode(bytes)
-}
-
-fn check(status: CheckStatus) -> &'static str {
-    match status {
-        CheckStatus::Passed => "passed",
-        CheckStatus::Failed => "failed",
-        CheckStatus::NotChecked => "not-checked",
-    }
-}
-
-/// The JSON form of a verification. Carries no personal data (no names, birth date or UVCI).
-pub fn verification_json(v: &Verification) -> Value {
-    let cert = v.certificate.as_ref();
-    json!({
-        "outcome": v.outcome.code(),
-        "reason": v.outcome.reason_code(),
-        "kid": v.kid.as_deref().map(b64),
-        "issuer": cert.and_then(|c| c.issuer.clone()),
-        "type": cert.map(|c| c.dcc.certificate_type().code()),
-        "schema": cert.map(|c| c.dcc.version.clone()),
-        "iat": cert.map(|c| c.issued_at),
-        "exp": cert.map(|c| c.expires_at),
-        "signer_country": v.signer.as_ref().and_then(|s| s.country.clone()),
-        "checks": {
-            "signature": check(v.checks.signature),
-            "signer_validity": check(v.checks.signer_validity),
-            "key_usage": check(v.checks.key_usage),
-            "issued_at": check(v.checks.issued_at),
-            "expiry": check(v.checks.expiry),
-            "issuer_country": check(v.checks.issuer_country),
-        },
-        "trust_list": v.trust_list.map(|t| json!({
-            "format": t.format.map(|f| f.code()),
-            "signed": t.signed,
-            "age_seconds": t.age_seconds,
-            "stale": t.stale,
-        })),
-        "schema_check": v.schema.as_ref().map(schema_json),
-        "rules": v.rules.as_ref().map(rules_json),
-    })
-}
-
-/// Field paths and kinds only: the values are personal data.
-fn schema_json(check: &SchemaCheck) -> Value {
-    json!({
-        "schema": check.version.as_str(),
-        "violations": check.violations.iter().map(|violation| json!({
-            "path": violation.path,
-            "kind": violation.kind.code(),
-        })).collect::<Vec<_>>(),
-        "value_set_violations": check.value_set_violations.iter().map(|violation| json!({
-            "path": violation.path,
-            "value_set": violation.value_set.value_set_id(),
-            "kind": violation.kind.code(),
-        })).collect::<Vec<_>>(),
-    })
-}
-
-fn rules_json(rules: &RulesResult) -> Value {
-    let ids = |verdicts: &mut dyn Iterator<Item = &RuleVerdict>| -> Vec<String> {
-        verdicts.map(|verdict| verdict.identifier.clone()).collect()
-    };
-    json!({
-        "passed": rules.passed,
-        "failed": rules.failed,
-        "open": rules.open,
-        "failed_ids": ids(&mut rules.failed_rules()),
-        "open_ids": ids(&mut rules.open_rules()),
-    })
 }
 
 /// One line: the verdict and why, what the certificate is, who signed it, which rules failed.
