@@ -641,3 +641,115 @@ fn decode_image_prints_the_payload_and_where_the_code_is() {
         stderr(&out)
     );
 }
+
+// The service: `POST /v1/verify` with a picture (built with both features).
+
+#[cfg(feature = "server")]
+#[path = "serve_support/mod.rs"]
+mod serve_support;
+
+#[cfg(feature = "server")]
+mod service {
+    use super::serve_support::{client, post, Server};
+    use super::*;
+    use serde_json::{json, Value};
+
+    /// What `verify --json --image FILE` prints, without the file name the service never has.
+    fn cli_answers(file: &str) -> Vec<Value> {
+        let out = run(&["verify", "--json", "--image", file]);
+        stdout(&out)
+            .lines()
+            .map(|line| {
+                let mut answer: Value = serde_json::from_str(line).unwrap();
+                answer["image"].as_object_mut().unwrap().remove("file");
+                answer
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_png_body_is_verified_like_verify_image() {
+        let server = Server::start(&[]);
+        let file = sample_picture("vn-vaccination-es256.qr.png");
+        let answer = post(
+            &client(),
+            &server.url("/v1/verify"),
+            "image/png",
+            &std::fs::read(&file).unwrap(),
+        );
+        assert_eq!(answer.status, 200, "{}", answer.body);
+        assert_eq!(answer.content_type, "application/json");
+        let results = answer.json()["results"].as_array().unwrap().clone();
+        assert_eq!(results, cli_answers(&file));
+        assert_eq!(results[0]["outcome"], "valid");
+        assert_eq!(results[0]["image"]["symbology"], "qr");
+    }
+
+    #[test]
+    fn every_code_of_a_jpeg_body_is_verified_with_its_position() {
+        let valid = grey(&std::fs::read(sample_picture("vn-vaccination-es256.qr.png")).unwrap());
+        let expired =
+            grey(&std::fs::read(sample_picture("vn-vaccination-expired.qr.png")).unwrap());
+        let mut page = GrayImage::from_pixel(900, 450, Luma([255]));
+        image::imageops::overlay(&mut page, &valid, 20, 20);
+        image::imageops::overlay(&mut page, &expired, 480, 40);
+        let server = Server::start(&[]);
+        let answer = post(
+            &client(),
+            &server.url("/v1/verify"),
+            "image/jpeg",
+            &jpeg(&page, 90),
+        );
+        assert_eq!(answer.status, 200, "{}", answer.body);
+        let json = answer.json();
+        let results = json["results"].as_array().unwrap();
+        let summary: Vec<(&Value, &Value, u64)> = results
+            .iter()
+            .map(|r| {
+                let left = r["image"]["position"]["left"].as_u64().unwrap();
+                (&r["outcome"], &r["image"]["code"], left)
+            })
+            .collect();
+        assert_eq!(summary.len(), 2, "{json}");
+        assert_eq!((summary[0].0, summary[0].1), (&json!("valid"), &json!(1)));
+        assert_eq!((summary[1].0, summary[1].1), (&json!("invalid"), &json!(2)));
+        assert!(summary[0].2 < 100 && summary[1].2 > 480, "{summary:?}");
+        assert_eq!(results[1]["reason"], "expired");
+        for personal in ["Nguyễn", "NGUYEN", "1985-03-12", "URN:UVCI"] {
+            assert!(!answer.body.contains(personal), "{personal}");
+        }
+    }
+
+    #[test]
+    fn pictures_without_a_code_and_non_pictures_get_422_and_large_ones_413() {
+        let server = Server::start(&["--max-body", "6000"]);
+        let agent = client();
+        let url = server.url("/v1/verify");
+        let blank = png(&DynamicImage::ImageLuma8(GrayImage::from_pixel(
+            64,
+            64,
+            Luma([255]),
+        )));
+        for (content_type, body, code) in [
+            ("image/png", blank.as_slice(), "no-code-in-image"),
+            ("image/png", b"HC1:NCFOXN%TS".as_slice(), "not-an-image"),
+            ("image/jpeg", &blank[..30], "image-damaged"),
+        ] {
+            let answer = post(&agent, &url, content_type, body);
+            assert_eq!(answer.status, 422, "{code}: {}", answer.body);
+            assert_eq!(answer.json()["error"], code);
+            assert!(!answer.json()["message"].as_str().unwrap().is_empty());
+        }
+        // The body limit holds for pictures as for JSON (a small excess: a large one may be
+        // cut off, answered or not, before the client has sent it).
+        let picture = std::fs::read(sample_picture("vn-vaccination-es256.qr.png")).unwrap();
+        assert!((6_001..12_000).contains(&picture.len()));
+        let answer = post(&agent, &url, "image/png", &picture);
+        assert_eq!(answer.status, 413);
+        assert_eq!(answer.json()["error"], "body-too-large");
+        // Other picture types are refused by their media type.
+        let answer = post(&agent, &url, "image/gif", b"GIF89a");
+        assert_eq!(answer.status, 415);
+        assert!(answer.body.contains("image/png"), "{}", answer.body);
+    }
+}

@@ -1,6 +1,6 @@
 //! `--image`: the QR and Aztec codes in pictures, as inputs of `verify` and `decode`.
 
-use std::io::{Read, Write};
+use std::io::Read;
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -8,7 +8,7 @@ use dcc_verify::image::{find_codes, FoundCode, ImageError};
 use dcc_verify::limits::MAX_IMAGE_BYTES;
 use serde_json::{json, Value};
 
-use crate::{output, Input, Picture, Unreadable, UsageError};
+use crate::{input, output, Input, Picture, Unreadable, UsageError};
 
 /// The picture's bytes, read within [`MAX_IMAGE_BYTES`] (`-` is standard input). A file that
 /// cannot be read is a usage error; one that is too large is this picture's result.
@@ -116,11 +116,10 @@ pub fn decode(file: &str) -> Result<ExitCode, UsageError> {
     let codes = match codes_in(file)? {
         Ok(codes) => codes,
         Err(error) => {
-            eprintln!("dcc-verify: {file}: {error} ({})", error.code());
+            input::warn(&format!("dcc-verify: {file}: {error} ({})", error.code()));
             return Ok(ExitCode::from(1));
         }
     };
-    let mut stdout = std::io::stdout().lock();
     let mut all_decoded = true;
     for (index, code) in codes.iter().enumerate() {
         match dcc_verify::decode(&code.text) {
@@ -131,13 +130,15 @@ pub fn decode(file: &str) -> Result<ExitCode, UsageError> {
                 }
                 let text = serde_json::to_string_pretty(&answer)
                     .map_err(|e| UsageError(format!("writing output: {e}")))?;
-                writeln!(stdout, "{text}")
-                    .map_err(|e| UsageError(format!("writing output: {e}")))?;
+                input::print(&text)?;
             }
             Err(e) => {
                 all_decoded = false;
                 let which = label(file, index, codes.len());
-                eprintln!("dcc-verify: {which}: cannot decode ({}): {e}", e.code());
+                input::warn(&format!(
+                    "dcc-verify: {which}: cannot decode ({}): {e}",
+                    e.code()
+                ));
             }
         }
     }
