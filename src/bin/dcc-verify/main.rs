@@ -263,10 +263,9 @@ fn main() -> ExitCode {
             let image = false;
             verify(&source, &content, at, json, show_personal_data, qr, image)
         }
+        #[cfg(feature = "image")]
         Command::Decode {
-            #[cfg(feature = "image")]
-                image: Some(file),
-            ..
+            image: Some(file), ..
         } => image::decode(&file),
         Command::Decode { qr, .. } => decode_command(qr.as_deref().unwrap_or_default()),
         Command::Trust(TrustCommand::Import {
