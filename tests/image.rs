@@ -319,11 +319,11 @@ fn an_aztec_code_is_read() {
 
 #[test]
 fn several_codes_in_one_picture_are_each_found_where_they_are() {
-    let qr = grey(&std::fs::read(sample_picture("vn-vaccination-es256.qr.png")).unwrap());
-    let aztec = grey(&std::fs::read(sample_picture("vn-vaccination-ps256.aztec.png")).unwrap());
+    let valid = grey(&std::fs::read(sample_picture("vn-vaccination-es256.qr.png")).unwrap());
+    let expired = grey(&std::fs::read(sample_picture("vn-vaccination-expired.qr.png")).unwrap());
     let other = grey(&read("FI_1.3.0_VAC_FI.png"));
     let mut page = GrayImage::from_pixel(1400, 1100, Luma([255]));
-    let places = [(40, 30, &qr), (700, 80, &aztec), (300, 560, &other)];
+    let places = [(40, 30, &valid), (700, 80, &expired), (300, 560, &other)];
     for (x, y, picture) in places {
         image::imageops::overlay(&mut page, picture, x, y);
     }
@@ -339,7 +339,7 @@ fn several_codes_in_one_picture_are_each_found_where_they_are() {
         texts,
         [
             sample("vn-vaccination-es256").as_str(),
-            sample("vn-vaccination-ps256").as_str(),
+            sample("vn-vaccination-expired").as_str(),
             fi.as_str()
         ]
     );
@@ -354,6 +354,23 @@ fn several_codes_in_one_picture_are_each_found_where_they_are() {
             "{p:?}"
         );
     }
+}
+
+#[test]
+fn an_aztec_code_away_from_the_middle_of_a_page_is_found() {
+    // Top right of a page, as on a printed certificate: the detector starts from the middle.
+    let aztec = grey(&std::fs::read(sample_picture("vn-vaccination-ps256.aztec.png")).unwrap());
+    let mut page = GrayImage::from_pixel(1240, 1754, Luma([255]));
+    image::imageops::overlay(&mut page, &aztec, 780, 60);
+    let codes = find_codes(&png(&DynamicImage::ImageLuma8(page))).unwrap();
+    assert_eq!(codes.len(), 1);
+    assert_eq!(codes[0].symbology, Symbology::Aztec);
+    assert_eq!(codes[0].text, sample("vn-vaccination-ps256"));
+    let p = codes[0].position;
+    assert!(
+        (780..=800).contains(&p.left) && (60..=80).contains(&p.top),
+        "{p:?}"
+    );
 }
 
 #[test]
