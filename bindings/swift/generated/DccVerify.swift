@@ -666,7 +666,8 @@ public protocol VerifierProtocol: AnyObject, Sendable {
     func updateCacheUnsigned(list: UnsignedTrustList, fetchedAt: Int64?, force: Bool) throws  -> ImportReport
     
     /**
-     * Verifies a QR text as of `at` (Unix seconds), or now by the device clock.
+     * Verifies a QR text as of `at` (Unix seconds), or now by the device clock. Only a device
+     * clock reading before 2020 is `Undecidable(ClockNotSet)`; an `at` is taken as given.
      */
     func verify(qr: String, at: Int64?)  -> Verification
     
@@ -916,7 +917,8 @@ open func updateCacheUnsigned(list: UnsignedTrustList, fetchedAt: Int64? = nil, 
 }
     
     /**
-     * Verifies a QR text as of `at` (Unix seconds), or now by the device clock.
+     * Verifies a QR text as of `at` (Unix seconds), or now by the device clock. Only a device
+     * clock reading before 2020 is `Undecidable(ClockNotSet)`; an `at` is taken as given.
      */
 open func verify(qr: String, at: Int64? = nil) -> Verification  {
     return try!  FfiConverterTypeVerification_lift(try! rustCall() {
@@ -2089,17 +2091,29 @@ public struct RulesResult: Equatable, Hashable {
      * One per applicable rule, by identifier.
      */
     public let verdicts: [RuleVerdict]
+    /**
+     * Whether the rules hold any acceptance rule of `Settings.arrival_country`; false without
+     * one. When false only the issuer's invalidation rules were applied: show it, as a pass
+     * on no acceptance rules at all means little.
+     */
+    public let arrivalCountryHasRules: Bool
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
     public init(passed: Int64, failed: Int64, `open`: Int64, 
         /**
          * One per applicable rule, by identifier.
-         */verdicts: [RuleVerdict]) {
+         */verdicts: [RuleVerdict], 
+        /**
+         * Whether the rules hold any acceptance rule of `Settings.arrival_country`; false without
+         * one. When false only the issuer's invalidation rules were applied: show it, as a pass
+         * on no acceptance rules at all means little.
+         */arrivalCountryHasRules: Bool) {
         self.passed = passed
         self.failed = failed
         self.`open` = `open`
         self.verdicts = verdicts
+        self.arrivalCountryHasRules = arrivalCountryHasRules
     }
 
     
@@ -2121,7 +2135,8 @@ public struct FfiConverterTypeRulesResult: FfiConverterRustBuffer {
                 passed: FfiConverterInt64.read(from: &buf), 
                 failed: FfiConverterInt64.read(from: &buf), 
                 open: FfiConverterInt64.read(from: &buf), 
-                verdicts: FfiConverterSequenceTypeRuleVerdict.read(from: &buf)
+                verdicts: FfiConverterSequenceTypeRuleVerdict.read(from: &buf), 
+                arrivalCountryHasRules: FfiConverterBool.read(from: &buf)
         )
     }
 
@@ -2130,6 +2145,7 @@ public struct FfiConverterTypeRulesResult: FfiConverterRustBuffer {
         FfiConverterInt64.write(value.failed, into: &buf)
         FfiConverterInt64.write(value.`open`, into: &buf)
         FfiConverterSequenceTypeRuleVerdict.write(value.verdicts, into: &buf)
+        FfiConverterBool.write(value.arrivalCountryHasRules, into: &buf)
     }
 }
 
@@ -2325,7 +2341,9 @@ public struct Settings: Equatable, Hashable {
     public let refuseAfterSeconds: Int64?
     /**
      * The country of arrival (ISO 3166 alpha-2, e.g. "DE"), whose acceptance rules apply once
-     * rules are loaded. Without one, only the issuing countries' invalidation rules apply.
+     * rules are loaded. Without one, only the issuing countries' invalidation rules apply. An
+     * empty one is an `InvalidArgument`; one the loaded rules have no acceptance rule for is
+     * reported in every result (`RulesResult.arrival_country_has_rules`).
      */
     public let arrivalCountry: String?
     /**
@@ -2360,7 +2378,9 @@ public struct Settings: Equatable, Hashable {
          */refuseAfterSeconds: Int64? = nil, 
         /**
          * The country of arrival (ISO 3166 alpha-2, e.g. "DE"), whose acceptance rules apply once
-         * rules are loaded. Without one, only the issuing countries' invalidation rules apply.
+         * rules are loaded. Without one, only the issuing countries' invalidation rules apply. An
+         * empty one is an `InvalidArgument`; one the loaded rules have no acceptance rule for is
+         * reported in every result (`RulesResult.arrival_country_has_rules`).
          */arrivalCountry: String? = nil, 
         /**
          * The region within the country of arrival, for rules that distinguish regions.
@@ -5001,7 +5021,8 @@ public enum SkipReason: Equatable, Hashable {
      */
     case notBase64
     /**
-     * A certificate type other than DSC (e.g. a CSCA).
+     * Not a document signer: a certificate type other than DSC (e.g. a CSCA), a certificate
+     * authority (basicConstraints cA=TRUE), or a key usage without digitalSignature.
      */
     case notDsc
     /**
@@ -6245,7 +6266,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_dcc_verify_checksum_method_verifier_update_cache_unsigned() != 36047) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_dcc_verify_checksum_method_verifier_verify() != 14337) {
+    if (uniffi_dcc_verify_checksum_method_verifier_verify() != 9694) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_dcc_verify_checksum_constructor_verifier_new() != 54253) {
