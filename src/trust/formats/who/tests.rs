@@ -170,3 +170,4 @@ fn detects_did_documents() {
     assert!(!looks_like(b"{\"certificates\":[]}"));
     assert!(!looks_like(b"[\"https://www.w3.org/ns/did/v1\"]"));
 }
+
