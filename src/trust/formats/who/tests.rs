@@ -170,4 +170,3 @@ fn detects_did_documents() {
     assert!(!looks_like(b"{\"certificates\":[]}"));
     assert!(!looks_like(b"[\"https://www.w3.org/ns/did/v1\"]"));
 }
-
