@@ -72,7 +72,7 @@ pub enum TrustListFormat {
     Json,
     /// Unsigned PEM bundle.
     Pem,
-    /// WHO GDHCN DID trust list.
+    /// WHO GDHCN DID trust list (v2), signed.
     Who,
 }
 
@@ -287,7 +287,7 @@ pub enum SkipReason {
     KidMismatch,
     /// The same certificate listed twice; the first is kept.
     Duplicate,
-    /// A key HCERT never signs with (P-384 or brainpool in a WHO list).
+    /// A key no HCERT signature uses (P-384 or brainpool in a WHO list).
     UnsupportedKey,
 }
 

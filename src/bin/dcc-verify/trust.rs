@@ -17,10 +17,13 @@ use dcc_verify::{
 };
 use serde_json::{json, Value};
 
+use crate::input::{print, read_file, warn, MAX_ANCHOR_FILE_BYTES};
+use crate::output::escape_controls;
 use crate::UsageError;
+use dcc_verify::limits::{MAX_LIST_SIGNATURE_BYTES, MAX_TRUST_LIST_BYTES};
 
 /// The anchors file this tool keeps next to a cache.
-const ANCHORS_FILE: &str = "anchors.pem";
+pub const ANCHORS_FILE: &str = "anchors.pem";
 
 /// `--format` values of `trust import`.
 #[derive(Clone, Copy, ValueEnum)]
@@ -44,8 +47,9 @@ impl FormatArg {
     }
 }
 
+/// A trust-list file, read no further than the largest list accepted.
 fn read(path: &Path) -> Result<Vec<u8>, UsageError> {
-    std::fs::read(path).map_err(|e| UsageError(format!("cannot read {}: {e}", path.display())))
+    read_file(path, MAX_TRUST_LIST_BYTES)
 }
 
 /// The anchors in the files named with `--anchor`: PEM public keys, or a signer's DID document
@@ -54,7 +58,7 @@ fn anchor_files(paths: &[PathBuf]) -> Result<Anchors, UsageError> {
     let mut anchors = Anchors::new();
     for path in paths {
         anchors
-            .add_key(&read(path)?)
+            .add_key(&read_file(path, MAX_ANCHOR_FILE_BYTES)?)
             .map_err(|e| UsageError(format!("--anchor {}: {e}", path.display())))?;
     }
     Ok(anchors)
@@ -66,8 +70,10 @@ pub fn anchors(paths: &[PathBuf], cache: Option<&Path>) -> Result<Anchors, Usage
         return anchor_files(paths);
     }
     match cache.map(|dir| dir.join(ANCHORS_FILE)) {
-        Some(remembered) if remembered.exists() => Anchors::from_pem(&read(&remembered)?)
-            .map_err(|e| UsageError(format!("{}: {e}", remembered.display()))),
+        Some(remembered) if remembered.exists() => {
+            Anchors::from_pem(&read_file(&remembered, MAX_ANCHOR_FILE_BYTES)?)
+                .map_err(|e| UsageError(format!("{}: {e}", remembered.display())))
+        }
         _ => Ok(Anchors::new()),
     }
 }
@@ -99,7 +105,7 @@ pub fn list_from_file(
                     "{shown} is Austrian list content: pass --signature FILE"
                 ))
             })?;
-            let signature = read(signature)?;
+            let signature = read_file(signature, MAX_LIST_SIGNATURE_BYTES)?;
             let list = SignedList::At {
                 content: &bytes,
                 signature: &signature,
@@ -155,7 +161,11 @@ pub fn import(args: Import) -> Result<ExitCode, UsageError> {
         ));
     }
     let bytes = read(&args.file)?;
-    let signature = args.signature.as_deref().map(read).transpose()?;
+    let signature = args
+        .signature
+        .as_deref()
+        .map(|path| read_file(path, MAX_LIST_SIGNATURE_BYTES))
+        .transpose()?;
     let store = TrustStore::open(&args.cache, anchors);
     let options = UpdateOptions {
         fetched_at: args.fetched_at,
@@ -178,15 +188,15 @@ pub fn import(args: Import) -> Result<ExitCode, UsageError> {
     let report = match result {
         Ok(report) => report,
         Err(e) => {
-            eprintln!("dcc-verify: not imported ({}): {e}", e.code());
+            warn(&format!("dcc-verify: not imported ({}): {e}", e.code()));
             if let UpdateError::Rollback { in_force, offered } = e {
-                eprintln!(
+                warn(&format!(
                     "  in force: {}; offered: {} (--force to accept it)",
                     instant_or_none(in_force),
                     instant_or_none(offered)
-                );
+                ));
             }
-            eprintln!("  the list in force is unchanged");
+            warn("  the list in force is unchanged");
             return Ok(ExitCode::from(1));
         }
     };
@@ -200,9 +210,9 @@ pub fn import(args: Import) -> Result<ExitCode, UsageError> {
         .ok_or_else(|| UsageError("the imported list is not in force".into()))?;
     let issuers = list.countries().len();
     if args.json {
-        println!("{}", import_json(&report, list.provenance(), issuers));
+        print(&import_json(&report, list.provenance(), issuers).to_string())?;
     } else {
-        print!("{}", import_summary(&report, list.provenance(), issuers));
+        print(import_summary(&report, list.provenance(), issuers).trim_end())?;
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -281,9 +291,12 @@ pub fn info(cache: &Path, anchor_paths: &[PathBuf], json: bool) -> Result<ExitCo
             .load_error()
             .map_or_else(|| "no list".to_owned(), ToString::to_string);
         if json {
-            println!("{}", json!({ "trust_list": null, "error": why }));
+            print(&json!({ "trust_list": null, "error": why }).to_string())?;
         } else {
-            println!("no usable trust list in {}: {why}", cache.display());
+            print(&format!(
+                "no usable trust list in {}: {why}",
+                cache.display()
+            ))?;
         }
         return Ok(ExitCode::from(1));
     };
@@ -313,10 +326,10 @@ pub fn info(cache: &Path, anchor_paths: &[PathBuf], json: bool) -> Result<ExitCo
             "domains": domains,
             "participants": participants,
         });
-        println!("{value}");
+        print(&value.to_string())?;
     } else {
-        println!("source: {}", source(provenance));
-        println!(
+        print(&format!("source: {}", source(provenance)))?;
+        print(&format!(
             "fetched: {}, age {}{}",
             instant_or_none(provenance.fetched_at),
             age.map_or_else(|| "unknown".to_owned(), human_age),
@@ -325,19 +338,30 @@ pub fn info(cache: &Path, anchor_paths: &[PathBuf], json: bool) -> Result<ExitCo
             } else {
                 ""
             }
-        );
-        println!("list time: {}", instant_or_none(provenance.list_time));
-        println!(
+        ))?;
+        print(&format!(
+            "list time: {}",
+            instant_or_none(provenance.list_time)
+        ))?;
+        print(&format!(
             "certificates: {} from {} issuers",
             list.len(),
             countries.len()
-        );
+        ))?;
         for (country, count) in &countries {
-            println!("  {} {count}", country_name(country));
+            // Countries come from the list's entries (an unsigned list's, perhaps): escaped.
+            print(&format!(
+                "  {} {count}",
+                escape_controls(&country_name(country))
+            ))?;
         }
         if !domains.is_empty() {
-            println!("domains: {}", counts_line(&domains));
-            println!("participants: {}", counts_line(&participants));
+            // Domains and participants come from the list's entries: escaped.
+            print(&escape_controls(&format!("domains: {}", counts_line(&domains))))?;
+            print(&escape_controls(&format!(
+                "participants: {}",
+                counts_line(&participants)
+            )))?;
         }
     }
     Ok(ExitCode::SUCCESS)
