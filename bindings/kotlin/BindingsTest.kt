@@ -363,6 +363,35 @@ fun main() {
         v.close()
     }
 
+    test("WHO's production list verifies with its signer's DID document and names participants") {
+        val who = File(repo, "testdata/who")
+        val prodList = File(who, "trustlists/prod/v2-trustlist.did.json").readBytes()
+        val prodDid = File(who, "signers/who-prod-signer.did.json").readBytes()
+        val v = Verifier()
+        val report = v.loadTrustList(SignedTrustList.Who(prodList), listOf(prodDid))
+        expect(438L to 63, report.taken to report.skipped.size, "taken, skipped")
+        check(report.skipped.all { it.reason == SkipReason.NOT_DSC }, "CSCA and DECA entries skipped as not-dsc")
+        val info = v.trustListInfo() ?: throw AssertionError("no list in force")
+        expect(TrustListFormat.WHO to "prod", info.status.format to info.environment, "format, environment")
+        expect(1_787_418_301L, info.issuedAt, "proof.created 2026-08-22T17:05:01Z")
+        expect(listOf("DCC" to 438L), info.domains.map { it.code to it.certificateCount }, "domains")
+        expect(75L, info.participants.single { it.code == "NLD" }.certificateCount, "NLD DSCs")
+        // A Spanish certificate of the EU test data, signed in 2021 by a DSC still listed.
+        val es = Regex("\"PREFIX\":\\s*\"([^\"]+)\"").find(File(repo, "testdata/dgc-testdata/ES/2DCode/raw/203.json").readText())!!.groupValues[1]
+        val result = v.verify(es, 1_622_505_600L) // 2021-06-01
+        expect(Outcome.Valid, result.outcome, "ES certificate with the WHO list")
+        expect(Triple("ES", "ESP", "DCC"), Triple(result.signer?.country, result.signer?.participant, result.signer?.domain), "signer")
+        // Another environment's key, and a reference list, are refused; the list in force stays.
+        val devKey = File(who, "signers/who-dev-signer.pem").readBytes()
+        val wrongKey = thrown<VerifierException.TrustListRefused>("dev key") { v.loadTrustList(SignedTrustList.Who(prodList), listOf(devKey)) }
+        expect("signature-invalid", wrongKey.code, "refusal code")
+        val reference = File(who, "trustlists/prod/v2-trustlist-ref.did.json").readBytes()
+        val refused = thrown<VerifierException.TrustListRefused>("reference list") { v.loadTrustList(SignedTrustList.Who(reference), listOf(prodDid)) }
+        expect("reference-list", refused.code, "reference list code")
+        expect(438L, v.trustListInfo()?.certificateCount, "list in force")
+        v.close()
+    }
+
     test("a list fetched three days ago is stale") {
         val now = System.currentTimeMillis() / 1000
         val v = Verifier()

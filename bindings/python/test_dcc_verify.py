@@ -278,6 +278,36 @@ class Bindings(unittest.TestCase):
         self.assertEqual(v.outcome, dcc.Outcome.VALID())
         self.assertEqual((v.trust_list.format, v.trust_list.signed), (dcc.TrustListFormat.JSON, False))
 
+    def test_whos_production_list_verifies_with_its_signers_did_document(self):
+        who = REPO / "testdata" / "who"
+        prod_list = (who / "trustlists" / "prod" / "v2-trustlist.did.json").read_bytes()
+        prod_did = (who / "signers" / "who-prod-signer.did.json").read_bytes()
+        verifier = dcc.Verifier(dcc.Settings())
+        report = verifier.load_trust_list(dcc.SignedTrustList.WHO(prod_list), [prod_did])
+        self.assertEqual((report.taken, len(report.skipped)), (438, 63))
+        self.assertEqual({s.reason for s in report.skipped}, {dcc.SkipReason.NOT_DSC})
+        info = verifier.trust_list_info()
+        self.assertEqual((info.status.format, info.environment), (dcc.TrustListFormat.WHO, "prod"))
+        self.assertEqual(info.issued_at, 1_787_418_301)  # proof.created 2026-08-22T17:05:01Z
+        self.assertEqual([(d.code, d.certificate_count) for d in info.domains], [("DCC", 438)])
+        self.assertEqual({p.code: p.certificate_count for p in info.participants}["NZL"], 39)
+        # A Spanish certificate of the EU test data, signed in 2021 by a DSC still listed.
+        es = json.loads((REPO / "testdata/dgc-testdata/ES/2DCode/raw/203.json").read_bytes())["PREFIX"]
+        result = verifier.verify(es, 1_622_505_600)  # 2021-06-01
+        self.assertTrue(result.outcome.is_valid(), result.outcome)
+        self.assertEqual(
+            (result.signer.country, result.signer.participant, result.signer.domain), ("ES", "ESP", "DCC")
+        )
+        dev_key = (who / "signers" / "who-dev-signer.pem").read_bytes()
+        with self.assertRaises(dcc.VerifierError.TrustListRefused) as raised:
+            verifier.load_trust_list(dcc.SignedTrustList.WHO(prod_list), [dev_key])
+        self.assertEqual(raised.exception.code, "signature-invalid")
+        reference = (who / "trustlists" / "prod" / "v2-trustlist-ref.did.json").read_bytes()
+        with self.assertRaises(dcc.VerifierError.TrustListRefused) as raised:
+            verifier.load_trust_list(dcc.SignedTrustList.WHO(reference), [prod_did])
+        self.assertEqual(raised.exception.code, "reference-list")
+        self.assertEqual(verifier.trust_list_info().certificate_count, 438)
+
     def test_a_tampered_signed_list_is_refused_and_the_previous_list_stays(self):
         verifier = verifier_with_samples()
         with self.assertRaises(dcc.VerifierError.TrustListRefused) as raised:
