@@ -28,12 +28,11 @@ const MAX_REQUESTS: usize = 40_000;
 const CONNECTIONS: usize = 4;
 const BATCH: usize = 100;
 
-/// The valid samples, ES256, PS256 and ES384 signatures among them, in a fixed mix.
+/// The valid samples (ES256 and PS256 signatures), in a fixed mix.
 fn codes() -> Vec<String> {
     [
         "vn-vaccination-es256",
         "vn-vaccination-ps256",
-        "vn-vaccination-es384",
         "vn-test-es256",
         "vn-recovery-es256",
     ]
