@@ -317,8 +317,9 @@ fn a_chunked_body_over_the_limit_is_refused_while_it_streams() {
     server.wait_for_log("413");
 }
 
-/// A client that stops sending its body mid-way gets a 408 after --request-timeout, not a
-/// connection held open forever. (Raw socket: an HTTP client cannot be made to stall.)
+/// A client that stops sending its body mid-way gets a 408 after --request-timeout, and one
+/// that stops in its header is disconnected: no connection is held open forever. (Raw
+/// sockets: an HTTP client cannot be made to stall.)
 #[test]
 fn a_stalled_body_gets_408_after_the_request_timeout() {
     let server = Server::start(&["--request-timeout", "0.5"]);
@@ -338,6 +339,19 @@ fn a_stalled_body_gets_408_after_the_request_timeout() {
     assert!(reply.starts_with("HTTP/1.1 408"), "{reply}");
     assert!(reply.contains(r#""error":"request-timeout""#), "{reply}");
     assert!(start.elapsed() < Duration::from_secs(10));
+
+    // Stalled in the middle of its header: the connection is closed.
+    let mut socket = TcpStream::connect(server.address()).unwrap();
+    socket
+        .set_read_timeout(Some(Duration::from_secs(20)))
+        .unwrap();
+    let start = Instant::now();
+    socket
+        .write_all(b"POST /v1/verify HTTP/1.1\r\nHost: x\r\n")
+        .unwrap();
+    let mut reply = Vec::new();
+    let _ = socket.read_to_end(&mut reply);
+    assert!(start.elapsed() < Duration::from_secs(10), "held open");
 }
 
 #[test]
