@@ -8,7 +8,9 @@
 # trust-list cache is mounted read-only; `dcc-verify trust import` updates it from outside
 # (see docs/service.md, "Deploying at scale").
 
-FROM rust:1.85-bookworm AS build
+# The toolchain the project is developed and tested with (the locked dependencies need at
+# least 1.88: time 0.3.55, through x509-parser).
+FROM rust:1.95-bookworm AS build
 WORKDIR /src
 COPY . .
 RUN cargo build --release --locked --features server --bin dcc-verify
