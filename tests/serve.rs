@@ -609,7 +609,8 @@ fn the_trust_list_switches_under_load_without_a_restart_and_batches_stay_whole()
     let garbage = dir.join("garbage.tmp");
     std::fs::write(&garbage, b"not a cache").unwrap();
     std::fs::rename(&garbage, dir.join("trust-list.cache")).unwrap();
-    server.wait_for_log("not taken");
+    let kept = server.wait_for_log("not taken");
+    assert!(kept.contains("cached trust list is corrupt"), "{kept}");
     std::thread::sleep(Duration::from_millis(300));
     stop.store(true, Ordering::Relaxed);
     for client in clients {

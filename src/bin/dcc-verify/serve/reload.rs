@@ -101,6 +101,15 @@ impl Follower {
     }
 
     fn load(&self) {
+        // Why the cache does not load, said in this log's format (building the verifier
+        // would say it as a plain warning).
+        let anchors = match crate::trust::anchors(&self.source.anchor, Some(&self.dir)) {
+            Ok(anchors) => anchors,
+            Err(crate::UsageError(why)) => return self.keep(&why),
+        };
+        if let Some(why) = TrustStore::open(&self.dir, anchors).load_error() {
+            return self.keep(&why.to_string());
+        }
         let loaded = crate::verifier(&self.source, &self.content, SystemClock.now());
         let verifier = match loaded {
             Ok(verifier) if verifier.trust_list().is_some() => verifier,
