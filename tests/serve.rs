@@ -768,3 +768,33 @@ fn serve_takes_the_trust_options_of_verify() {
     assert_eq!(out.status.code(), Some(2));
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+/// The rules options are those of `verify` too: the same rules fail the same certificate.
+#[test]
+fn serve_applies_business_rules_as_verify_does() {
+    let rules = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/testdata/rules-samples/de-eu-rules.json"
+    );
+    let options = ["--rules", rules, "--country", "DE", "--schema", "strict"];
+    let server = Server::start(&options);
+    let codes = [sample("vn-test-es256"), sample("vn-vaccination-es256")];
+    let answer = post_json(&client(), &server.url("/v1/verify"), &batch_body(&codes));
+    let out = Command::new(binary())
+        .args(["verify", "--json", "--at", AT])
+        .args(options)
+        .args(&codes)
+        .output()
+        .unwrap();
+    let cli: Vec<Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(answer.json(), json!({ "results": cli }));
+    // The rapid test is too old for arrival in DE; the vaccination passes.
+    assert_eq!(cli[0]["reason"], "rules-failed");
+    assert_eq!(cli[0]["rules"]["failed_ids"], json!(["TR-DE-0002"]));
+    assert_eq!(cli[1]["outcome"], "valid");
+    assert_eq!(cli[1]["rules"]["passed"], 4);
+}
