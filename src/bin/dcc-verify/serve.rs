@@ -69,12 +69,14 @@ pub fn run(
     content: ContentChecks,
     options: Options,
 ) -> Result<ExitCode, UsageError> {
+    // Looked at before the list is loaded: a change in between is then seen as a change.
+    let seen = source.cache.as_deref().map(reload::CacheState::of);
     let verifier = crate::verifier(&source, &content, SystemClock.now())?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .map_err(|e| UsageError(format!("cannot start the runtime: {e}")))?;
-    runtime.block_on(serve(source, content, options, verifier))
+    runtime.block_on(serve(source, content, options, verifier, seen))
 }
 
 async fn serve(
@@ -82,6 +84,7 @@ async fn serve(
     content: ContentChecks,
     options: Options,
     verifier: dcc_verify::Verifier,
+    seen: Option<reload::CacheState>,
 ) -> Result<ExitCode, UsageError> {
     let log = options.log_format;
     let listener = tokio::net::TcpListener::bind(options.listen)
@@ -106,9 +109,10 @@ async fn serve(
     });
 
     let (stop, stopped) = watch::channel(false);
-    if let Some(dir) = source.cache.clone() {
+    if let (Some(dir), Some(seen)) = (source.cache.clone(), seen) {
         let follower = reload::Follower {
             dir,
+            seen,
             source,
             content,
             current,
