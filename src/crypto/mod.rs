@@ -185,8 +185,14 @@ impl std::fmt::Debug for PublicKey {
 
 /// What every backend is given: a key that passed the checks of [`PublicKey`].
 enum Checked<'a> {
-    Ec { curve: Curve, point: &'a [u8] },
-    Rsa { modulus: &'a [u8], exponent: &'a [u8] },
+    Ec {
+        curve: Curve,
+        point: &'a [u8],
+    },
+    Rsa {
+        modulus: &'a [u8],
+        exponent: &'a [u8],
+    },
 }
 
 impl PublicKey {

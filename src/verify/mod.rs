@@ -1,6 +1,7 @@
 //! Verification: signature, time, key usage, then the content of a genuine certificate (JSON
 //! schema, value sets, business rules), and the [`Verification`] result.
 
+mod batch;
 mod clock;
 mod payload_checks;
 mod result;
@@ -252,6 +253,32 @@ impl Verifier {
     /// Verifies a QR text as of `now` (Unix seconds).
     pub fn verify_at(&self, qr: &str, now: i64) -> Verification {
         self.verify_with_value_sets(qr, now).0
+    }
+
+    /// Verifies QR texts as of `now` on every core, answers in input order:
+    /// [`verify_batch_on`](Self::verify_batch_on) with [`available_parallelism`] threads.
+    ///
+    /// [`available_parallelism`]: std::thread::available_parallelism
+    pub fn verify_batch(&self, qrs: &[&str], now: i64) -> Vec<Verification> {
+        let cores = std::thread::available_parallelism().map_or(1, usize::from);
+        self.verify_batch_on(qrs, now, cores)
+    }
+
+    /// Verifies QR texts as of `now` on up to `threads` threads (1: this thread only); the
+    /// answers are in input order, each the one [`verify_at`](Self::verify_at) gives. Every
+    /// verification of the batch uses the trust list, rules and value sets in force when the
+    /// batch starts.
+    pub fn verify_batch_on(&self, qrs: &[&str], now: i64, threads: usize) -> Vec<Verification> {
+        let trust = self.trust_list();
+        let rules = self.rules();
+        let value_sets = self.value_sets();
+        let policy = Policy {
+            settings: &self.settings,
+            rules: rules.as_deref(),
+            value_sets: &value_sets,
+        };
+        let one = |qr: &&str| verify(qr, now, trust.as_deref(), &policy, self.backend);
+        batch::map_ordered(qrs, threads, one)
     }
 
     /// [`verify_at`](Self::verify_at), with the value sets the verification used: display names
