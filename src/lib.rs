@@ -62,6 +62,7 @@ pub mod payload;
 pub mod prefix;
 pub mod rules;
 pub mod schema;
+mod strict_json;
 pub mod trust;
 pub mod valuesets;
 pub mod verify;

@@ -605,3 +605,62 @@ fn the_new_results_carry_no_personal_data() {
         );
     }
 }
+
+/// Issue 10, item 10: rule and value-set documents with a key twice were read with the last
+/// one winning; which `Logic` or which codes a signer's tools saw is anyone's guess.
+#[test]
+fn duplicate_json_keys_refuse_rules_and_value_sets() {
+    let rules = String::from_utf8(read("testdata/rules-samples/de-eu-rules.json")).unwrap();
+    assert!(RuleSet::from_json(rules.as_bytes()).is_ok());
+    // A second Logic in the first rule, always true.
+    let doubled = rules.replacen("\"Logic\":", "\"Logic\": true, \"Logic\":", 1);
+    assert_ne!(doubled, rules);
+    let error = RuleSet::from_json(doubled.as_bytes()).unwrap_err();
+    assert_eq!(error.code(), "not-json", "{error}");
+    assert!(error.to_string().contains("duplicate key"), "{error}");
+    // One rule alone.
+    let rule = r#"{"Identifier": "GR-DE-0001", "Identifier": "GR-XX-0001"}"#;
+    assert!(dcc_verify::rules::Rule::from_slice(rule.as_bytes())
+        .unwrap_err()
+        .to_string()
+        .contains("duplicate key"));
+    // Value sets: a code listed twice in one set's values.
+    let value_sets = r#"{"valueSetId": "covid-19-lab-result", "valueSetDate": "2021-04-27",
+        "valueSetValues": {"260415000": {"display": "Not detected"},
+                           "260415000": {"display": "Detected"}}}"#;
+    let error = ValueSets::from_json(value_sets).unwrap_err();
+    assert_eq!(error.code(), "not-json", "{error}");
+    let single = value_sets.replacen(
+        "\"260415000\": {\"display\": \"Detected\"}",
+        "\"260373001\": {\"display\": \"Detected\"}",
+        1,
+    );
+    assert!(ValueSets::from_json(&single).is_ok(), "{single}");
+}
+
+/// Issue 10, item 15: a country of arrival with no acceptance rule in the rule set (a typo,
+/// "DEU", "Germany", "") applied zero acceptance rules and passed without a word.
+#[test]
+fn an_arrival_country_without_acceptance_rules_is_said_in_the_result() {
+    let rules = de_eu_rules();
+    assert!(rules.has_acceptance_rules("DE") && rules.has_acceptance_rules("de"));
+    let qr = sample("vn-vaccination-es256");
+    let v = verifier_with(arriving_in("DE"), de_eu_rules()).verify_at(&qr, AT);
+    let result = v.rules.as_ref().unwrap();
+    assert!(result.arrival_country_has_rules);
+    assert!(result.passed > 0);
+    for country in ["DEU", "Germany", "XX", "", " DE"] {
+        assert!(!rules.has_acceptance_rules(country), "{country:?}");
+        let v = verifier_with(arriving_in(country), de_eu_rules()).verify_at(&qr, AT);
+        let result = v.rules.as_ref().unwrap();
+        assert!(!result.arrival_country_has_rules, "{country:?}");
+        assert_eq!(
+            result.passed + result.failed + result.open,
+            0,
+            "{country:?}"
+        );
+    }
+    // Without a country of arrival, no acceptance rules are expected, and none are claimed.
+    let v = verifier_with(Settings::default(), de_eu_rules()).verify_at(&qr, AT);
+    assert!(!v.rules.unwrap().arrival_country_has_rules);
+}

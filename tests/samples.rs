@@ -125,8 +125,14 @@ fn without_a_trust_list_or_a_set_clock_the_device_cannot_decide() {
     assert_eq!(v.outcome.reason_code(), Some("no-trust-list"));
     assert_eq!(v.outcome.code(), "undecidable");
     assert!(v.certificate.is_some());
-    let v = verifier().verify_at(&qr, 0); // a phone whose clock reset to 1970
+    // A phone whose clock reset to 1970.
+    let v = verifier().with_clock(dcc_verify::FixedClock(0)).verify(&qr);
     assert_eq!(v.outcome.reason_code(), Some("clock-not-set"));
+    // An instant the caller chose is taken as given (issue 10, item 19): in 1970 the
+    // certificate was not yet issued.
+    let v = verifier().verify_at(&qr, 0);
+    assert_eq!(v.outcome.reason_code(), Some("not-yet-valid"));
+    assert_eq!(v.outcome.code(), "invalid");
     // A malformed code is invalid whatever the device's state.
     assert_eq!(
         Verifier::default()

@@ -278,10 +278,8 @@ fun main() {
         fresh.close()
     }
 
-    test("a clock that was never set makes the answer undecidable") {
-        val outcome = verifier.verify(sample("vn-vaccination-es256"), 0L).outcome as? Outcome.Undecidable
-            ?: throw AssertionError("not undecidable")
-        expect("clock-not-set", outcome.code, "code")
+    test("an explicit time before 2020 is taken as given, not as an unset clock") {
+        expect("not-yet-valid", invalid(verifier.verify(sample("vn-vaccination-es256"), 0L)).code, "code")
     }
 
     test("verify without a time uses the device clock") {
@@ -435,6 +433,16 @@ fun main() {
         } finally {
             tmp.deleteRecursively()
         }
+    }
+
+    test("an arrival country without acceptance rules is reported; an empty one is misuse") {
+        check(arrivingInGermany().verify(sample("vn-vaccination-es256"), AT).rules!!.arrivalCountryHasRules, "DE has rules")
+        val deu = Verifier(Settings(arrivalCountry = "DEU"))
+        deu.loadUnsignedTrustList(samples())
+        deu.loadRules(deEuRules.toByteArray())
+        val rules = deu.verify(sample("vn-vaccination-es256"), AT).rules!!
+        expect(false to 0, rules.arrivalCountryHasRules to rules.verdicts.size, "DEU: no rules, said so")
+        thrown<VerifierException.InvalidArgument>("empty arrival country") { Verifier(Settings(arrivalCountry = "")) }
     }
 
     test("rules judge a genuine certificate") {

@@ -204,9 +204,11 @@ class Bindings(unittest.TestCase):
         self.assertTrue(outcome.is_undecidable())
         self.assertEqual((outcome.reason, outcome.code), (dcc.UndecidableReason.NO_TRUST_LIST, "no-trust-list"))
 
-    def test_a_clock_never_set_makes_the_answer_undecidable(self):
+    def test_an_explicit_time_before_2020_is_not_an_unset_clock(self):
+        # Issue 10, item 19: only the device clock can be "not set"; a time the app passes is
+        # taken as given (in 1970 the certificate was not yet issued).
         outcome = self.verifier.verify(sample("vn-vaccination-es256"), 0).outcome
-        self.assertEqual((outcome.reason, outcome.code), (dcc.UndecidableReason.CLOCK_NOT_SET, "clock-not-set"))
+        self.assertEqual((outcome.is_invalid(), outcome.code), (True, "not-yet-valid"))
 
     def test_verify_without_a_time_uses_the_device_clock(self):
         now = int(time.time())
@@ -362,6 +364,17 @@ class Bindings(unittest.TestCase):
                           str(cert.entries), str(v.rules), str(v.schema), str(cert.display_names)]:
                 for secret in secrets:
                     self.assertNotIn(secret, shown, name)
+
+    def test_an_arrival_country_without_acceptance_rules_is_reported(self):
+        # Issue 10, item 15: "DEU" has no acceptance rules; the result says so, and "" is misuse.
+        self.assertTrue(arriving_in_germany().verify(sample("vn-vaccination-es256"), AT).rules.arrival_country_has_rules)
+        deu = dcc.Verifier(dcc.Settings(arrival_country="DEU"))
+        deu.load_unsigned_trust_list(samples_list())
+        deu.load_rules(DE_EU_RULES)
+        rules = deu.verify(sample("vn-vaccination-es256"), AT).rules
+        self.assertEqual((rules.arrival_country_has_rules, rules.verdicts), (False, []))
+        with self.assertRaises(dcc.VerifierError.InvalidArgument):
+            dcc.Verifier(dcc.Settings(arrival_country=""))
 
     def test_rules_judge_a_genuine_certificate(self):
         verifier = arriving_in_germany()

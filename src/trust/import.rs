@@ -15,6 +15,10 @@ use crate::verify::parse_instant;
 pub enum TrustListError {
     #[error("trust list is not JSON of the expected shape")]
     NotJson,
+    /// A JSON object in the document names the same key twice: parsers disagree on which one
+    /// counts, so the document has no one reading.
+    #[error("trust list has a duplicate key in a JSON object")]
+    DuplicateKey,
     #[error("trust list content is not CBOR of the expected shape")]
     NotCbor,
     #[error("no PEM certificate block found")]
@@ -55,6 +59,7 @@ impl TrustListError {
     pub fn code(&self) -> &'static str {
         match self {
             Self::NotJson => "not-json",
+            Self::DuplicateKey => "duplicate-key",
             Self::NotCbor => "not-cbor",
             Self::NotPem => "not-pem",
             Self::TooLarge { .. } => "too-large",

@@ -231,19 +231,32 @@ impl Verifier {
         self.clock.now()
     }
 
-    /// Verifies a QR text now (by the verifier's clock).
+    /// Verifies a QR text now (by the verifier's clock). A clock reading before
+    /// [`EARLIEST_PLAUSIBLE_TIME`] has not been set, and the result is
+    /// `Undecidable(`[`ClockNotSet`](UndecidableReason::ClockNotSet)`)`.
     pub fn verify(&self, qr: &str) -> Verification {
-        self.verify_at(qr, self.clock.now())
+        self.verify_with_value_sets(qr, None).0
     }
 
-    /// Verifies a QR text as of `now` (Unix seconds).
-    pub fn verify_at(&self, qr: &str, now: i64) -> Verification {
-        self.verify_with_value_sets(qr, now).0
+    /// Verifies a QR text as of `at` (Unix seconds), an instant the caller chose (a replay, a
+    /// question about a date): it is taken as given, never reported as an unset clock. Before
+    /// 2020 no certificate had been issued, so one is then `Invalid(NotYetValid)`.
+    pub fn verify_at(&self, qr: &str, at: i64) -> Verification {
+        self.verify_with_value_sets(qr, Some(at)).0
     }
 
-    /// [`verify_at`](Self::verify_at), with the value sets the verification used: display names
-    /// taken from them match its value-set check even when another thread replaces the sets.
-    pub fn verify_with_value_sets(&self, qr: &str, now: i64) -> (Verification, Arc<ValueSets>) {
+    /// [`verify_at`](Self::verify_at) with `Some(at)`, [`verify`](Self::verify) with `None`,
+    /// with the value sets the verification used: display names taken from them match its
+    /// value-set check even when another thread replaces the sets.
+    pub fn verify_with_value_sets(
+        &self,
+        qr: &str,
+        at: Option<i64>,
+    ) -> (Verification, Arc<ValueSets>) {
+        let (now, clock) = match at {
+            Some(at) => (at, TimeSource::Given),
+            None => (self.clock.now(), TimeSource::DeviceClock),
+        };
         let trust = self.trust_list();
         let rules = self.rules();
         let value_sets = self.value_sets();
@@ -252,8 +265,20 @@ impl Verifier {
             rules: rules.as_deref(),
             value_sets: &value_sets,
         };
-        (verify(qr, now, trust.as_deref(), &policy), value_sets)
+        (
+            verify(qr, now, clock, trust.as_deref(), &policy),
+            value_sets,
+        )
     }
+}
+
+/// Where the time of a verification came from.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum TimeSource {
+    /// The verifier's clock: a reading before 2020 means it was never set.
+    DeviceClock,
+    /// The caller's instant, taken as given.
+    Given,
 }
 
 /// The bundled value sets, shared (no copy of them is made).
@@ -264,7 +289,13 @@ fn bundled_value_sets() -> Arc<ValueSets> {
 /// The verification procedure. Every check whose inputs are available runs, so the result
 /// explains everything that is wrong; the outcome names the most fundamental failure. The
 /// content checks (schema, value sets, rules) run on a certificate that passes all the others.
-fn verify(qr: &str, now: i64, trust: Option<&TrustList>, policy: &Policy<'_>) -> Verification {
+fn verify(
+    qr: &str,
+    now: i64,
+    clock: TimeSource,
+    trust: Option<&TrustList>,
+    policy: &Policy<'_>,
+) -> Verification {
     let settings = policy.settings;
     let freshness = trust.map(|trust| settings.trust_list_status(trust, now));
     let mut deviations = Vec::new();
@@ -305,9 +336,11 @@ fn verify(qr: &str, now: i64, trust: Option<&TrustList>, policy: &Policy<'_>) ->
     }
 
     let mut outcome = match (&signer, &certificate) {
-        _ if now < EARLIEST_PLAUSIBLE_TIME => Outcome::Undecidable {
-            reason: UndecidableReason::ClockNotSet,
-        },
+        _ if clock == TimeSource::DeviceClock && now < EARLIEST_PLAUSIBLE_TIME => {
+            Outcome::Undecidable {
+                reason: UndecidableReason::ClockNotSet,
+            }
+        }
         (None, _) => Outcome::Undecidable {
             reason: UndecidableReason::NoTrustList,
         },

@@ -116,9 +116,14 @@ fn evaluate_rules(
         kid: kid.as_deref(),
         value_sets: policy.value_sets,
     };
-    rules
+    let mut result = rules
         .evaluate(&dcc.to_json(), &context, &settings.language)
-        .into_owned()
+        .into_owned();
+    result.arrival_country_has_rules = settings
+        .arrival_country
+        .as_deref()
+        .is_some_and(|country| rules.has_acceptance_rules(country));
+    result
 }
 
 fn entry_country(entries: &Entries) -> Option<&str> {

@@ -238,11 +238,13 @@ impl Serialize for ValueSetViolation {
     }
 }
 
-/// `{"failed", "failed_ids", "open", "open_ids", "passed"}`: the counts and the identifiers of
-/// the rules that failed or could not be evaluated.
+/// `{"arrival_country_has_rules", "failed", "failed_ids", "open", "open_ids", "passed"}`: the
+/// counts and the identifiers of the rules that failed or could not be evaluated, and whether
+/// the country of arrival had any acceptance rule.
 impl Serialize for RulesResult {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = serializer.serialize_struct("RulesResult", 5)?;
+        let mut object = serializer.serialize_struct("RulesResult", 6)?;
+        object.serialize_field("arrival_country_has_rules", &self.arrival_country_has_rules)?;
         object.serialize_field("failed", &self.failed)?;
         object.serialize_field("failed_ids", &identifiers(self.failed_rules()))?;
         object.serialize_field("open", &self.open)?;

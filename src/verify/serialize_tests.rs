@@ -75,6 +75,7 @@ fn full_verification() -> Verification {
                 verdict("VR-DE-0002", RuleOutcome::Failed),
                 verdict("VR-DE-0003", RuleOutcome::Open(OpenReason::NotABoolean)),
             ],
+            arrival_country_has_rules: true,
         }),
         deviations: vec![crate::Deviation::TextKid],
     }
@@ -104,6 +105,7 @@ fn a_full_verification_serialises_to_the_documented_fields() {
         "outcome": "invalid",
         "reason": "rules-failed",
         "rules": {
+            "arrival_country_has_rules": true,
             "failed": 1,
             "failed_ids": ["VR-DE-0002"],
             "open": 1,

@@ -195,9 +195,11 @@ fn undecidable_without_trust_list_or_clock() {
         fresh.verify(qr.clone(), Some(AT)).outcome,
         Outcome::Undecidable { ref code, .. } if code == "no-trust-list"
     ));
+    // An explicit time is taken as given, never as an unset device clock (issue 10, item
+    // 19): in 1970 the certificate was not yet issued.
     assert!(matches!(
         verifier().verify(qr, Some(0)).outcome,
-        Outcome::Undecidable { ref code, .. } if code == "clock-not-set"
+        Outcome::Invalid { ref code, .. } if code == "not-yet-valid"
     ));
 }
 
@@ -798,4 +800,36 @@ fn display_names_come_from_the_value_sets_in_force() {
         vaccination_names(&cert).product.as_deref(),
         Some("Comirnaty")
     );
+}
+
+/// Issue 10, item 15: an arrival country without acceptance rules is said in the result, and
+/// an empty one is misuse.
+#[test]
+fn an_arrival_country_without_acceptance_rules_is_reported() {
+    let verifier = arriving_in_germany();
+    let v = verifier.verify(sample("vn-vaccination-es256"), Some(AT));
+    assert!(v.rules.unwrap().arrival_country_has_rules);
+    let deu = Verifier::new(Settings {
+        arrival_country: Some("DEU".into()),
+        ..settings()
+    })
+    .unwrap();
+    deu.load_unsigned_trust_list(samples(), None).unwrap();
+    deu.load_rules(DE_EU_RULES.to_vec()).unwrap();
+    let v = deu.verify(sample("vn-vaccination-es256"), Some(AT));
+    let rules = v.rules.unwrap();
+    assert!(!rules.arrival_country_has_rules);
+    assert!(rules.verdicts.is_empty());
+    for empty in ["", "  "] {
+        let error = Verifier::new(Settings {
+            arrival_country: Some(empty.into()),
+            ..settings()
+        })
+        .map(|_| ())
+        .unwrap_err();
+        assert!(
+            matches!(error, VerifierError::InvalidArgument { .. }),
+            "{error:?}"
+        );
+    }
 }

@@ -14,12 +14,41 @@ fn b64(bytes: &[u8]) -> String {
     base64::engine::general_purpose::STANDARD.encode(bytes)
 }
 
+/// Text for a terminal: control characters (C0, DEL, C1: newlines, carriage returns, ANSI
+/// escapes), line and paragraph separators and bidirectional overrides are written as `\u{..}`
+/// escapes, so certificate or list text can neither break the one-line-per-input contract nor
+/// paint a fake verdict. Everything else, `Nguyễn` included, stays as it is.
+pub fn escape_controls(text: &str) -> String {
+    let needs_escape = |c: char| {
+        c.is_control()
+            || matches!(c, '\u{2028}' | '\u{2029}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}')
+    };
+    if !text.contains(needs_escape) {
+        return text.to_owned();
+    }
+    let mut escaped = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if needs_escape(c) {
+            escaped.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+        } else {
+            escaped.push(c);
+        }
+    }
+    escaped
+}
+
 /// One line: the verdict and why, what the certificate is, who signed it, which rules failed.
+/// Always exactly one line: every piece of certificate or rule text in it is escaped
+/// ([`escape_controls`]).
 pub fn verification_summary(
     v: &Verification,
     value_sets: &ValueSets,
     show_personal_data: bool,
 ) -> String {
+    escape_controls(&summary(v, value_sets, show_personal_data))
+}
+
+fn summary(v: &Verification, value_sets: &ValueSets, show_personal_data: bool) -> String {
     let mut line = match &v.outcome {
         Outcome::Valid => "valid".to_owned(),
         Outcome::Invalid { reason } => format!("invalid ({}): {reason}", reason.code()),
@@ -222,6 +251,9 @@ fn rules_summary(rules: &RulesResult) -> String {
         " | rules: {} passed, {} failed, {} open",
         rules.passed, rules.failed, rules.open
     );
+    if !rules.arrival_country_has_rules {
+        text += " (warning: no acceptance rules for the country of arrival)";
+    }
     if rules.failed > 0 {
         text += &format!(" | failed: {}", listed(&mut rules.failed_rules()));
     }

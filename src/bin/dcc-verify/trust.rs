@@ -17,7 +17,10 @@ use dcc_verify::{
 };
 use serde_json::{json, Value};
 
+use crate::input::{print, read_file, warn, MAX_ANCHOR_FILE_BYTES};
+use crate::output::escape_controls;
 use crate::UsageError;
+use dcc_verify::limits::{MAX_LIST_SIGNATURE_BYTES, MAX_TRUST_LIST_BYTES};
 
 /// The anchors file this tool keeps next to a cache.
 const ANCHORS_FILE: &str = "anchors.pem";
@@ -42,15 +45,16 @@ impl FormatArg {
     }
 }
 
+/// A trust-list file, read no further than the largest list accepted.
 fn read(path: &Path) -> Result<Vec<u8>, UsageError> {
-    std::fs::read(path).map_err(|e| UsageError(format!("cannot read {}: {e}", path.display())))
+    read_file(path, MAX_TRUST_LIST_BYTES)
 }
 
 /// The PEM text of the anchor files named on the command line.
 fn anchor_pem(paths: &[PathBuf]) -> Result<Vec<u8>, UsageError> {
     let mut pem = Vec::new();
     for path in paths {
-        pem.extend(read(path)?);
+        pem.extend(read_file(path, MAX_ANCHOR_FILE_BYTES)?);
         pem.push(b'\n');
     }
     Ok(pem)
@@ -66,9 +70,10 @@ pub fn anchors(paths: &[PathBuf], cache: Option<&Path>) -> Result<Anchors, Usage
         return parse_anchors(&anchor_pem(paths)?, "--anchor");
     }
     match cache.map(|dir| dir.join(ANCHORS_FILE)) {
-        Some(remembered) if remembered.exists() => {
-            parse_anchors(&read(&remembered)?, &remembered.display().to_string())
-        }
+        Some(remembered) if remembered.exists() => parse_anchors(
+            &read_file(&remembered, MAX_ANCHOR_FILE_BYTES)?,
+            &remembered.display().to_string(),
+        ),
         _ => Ok(Anchors::new()),
     }
 }
@@ -99,7 +104,7 @@ pub fn list_from_file(
                     "{shown} is Austrian list content: pass --signature FILE"
                 ))
             })?;
-            let signature = read(signature)?;
+            let signature = read_file(signature, MAX_LIST_SIGNATURE_BYTES)?;
             let list = SignedList::At {
                 content: &bytes,
                 signature: &signature,
@@ -154,7 +159,11 @@ pub fn import(args: Import) -> Result<ExitCode, UsageError> {
         ));
     }
     let bytes = read(&args.file)?;
-    let signature = args.signature.as_deref().map(read).transpose()?;
+    let signature = args
+        .signature
+        .as_deref()
+        .map(|path| read_file(path, MAX_LIST_SIGNATURE_BYTES))
+        .transpose()?;
     let store = TrustStore::open(&args.cache, anchors);
     let options = UpdateOptions {
         fetched_at: args.fetched_at,
@@ -176,15 +185,15 @@ pub fn import(args: Import) -> Result<ExitCode, UsageError> {
     let report = match result {
         Ok(report) => report,
         Err(e) => {
-            eprintln!("dcc-verify: not imported ({}): {e}", e.code());
+            warn(&format!("dcc-verify: not imported ({}): {e}", e.code()));
             if let UpdateError::Rollback { in_force, offered } = e {
-                eprintln!(
+                warn(&format!(
                     "  in force: {}; offered: {} (--force to accept it)",
                     instant_or_none(in_force),
                     instant_or_none(offered)
-                );
+                ));
             }
-            eprintln!("  the list in force is unchanged");
+            warn("  the list in force is unchanged");
             return Ok(ExitCode::from(1));
         }
     };
@@ -198,9 +207,9 @@ pub fn import(args: Import) -> Result<ExitCode, UsageError> {
         .ok_or_else(|| UsageError("the imported list is not in force".into()))?;
     let issuers = list.countries().len();
     if args.json {
-        println!("{}", import_json(&report, list.provenance(), issuers));
+        print(&import_json(&report, list.provenance(), issuers).to_string())?;
     } else {
-        print!("{}", import_summary(&report, list.provenance(), issuers));
+        print(import_summary(&report, list.provenance(), issuers).trim_end())?;
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -268,9 +277,12 @@ pub fn info(cache: &Path, anchor_paths: &[PathBuf], json: bool) -> Result<ExitCo
             .load_error()
             .map_or_else(|| "no list".to_owned(), ToString::to_string);
         if json {
-            println!("{}", json!({ "trust_list": null, "error": why }));
+            print(&json!({ "trust_list": null, "error": why }).to_string())?;
         } else {
-            println!("no usable trust list in {}: {why}", cache.display());
+            print(&format!(
+                "no usable trust list in {}: {why}",
+                cache.display()
+            ))?;
         }
         return Ok(ExitCode::from(1));
     };
@@ -295,10 +307,10 @@ pub fn info(cache: &Path, anchor_paths: &[PathBuf], json: bool) -> Result<ExitCo
             "certificates": list.len(),
             "issuers": issuers,
         });
-        println!("{value}");
+        print(&value.to_string())?;
     } else {
-        println!("source: {}", source(provenance));
-        println!(
+        print(&format!("source: {}", source(provenance)))?;
+        print(&format!(
             "fetched: {}, age {}{}",
             instant_or_none(provenance.fetched_at),
             age.map_or_else(|| "unknown".to_owned(), human_age),
@@ -307,15 +319,22 @@ pub fn info(cache: &Path, anchor_paths: &[PathBuf], json: bool) -> Result<ExitCo
             } else {
                 ""
             }
-        );
-        println!("list time: {}", instant_or_none(provenance.list_time));
-        println!(
+        ))?;
+        print(&format!(
+            "list time: {}",
+            instant_or_none(provenance.list_time)
+        ))?;
+        print(&format!(
             "certificates: {} from {} issuers",
             list.len(),
             countries.len()
-        );
+        ))?;
         for (country, count) in &countries {
-            println!("  {} {count}", country_name(country));
+            // Countries come from the list's entries (an unsigned list's, perhaps): escaped.
+            print(&format!(
+                "  {} {count}",
+                escape_controls(&country_name(country))
+            ))?;
         }
     }
     Ok(ExitCode::SUCCESS)
