@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 use std::io::Write;
 
 use base64::Engine;
+use dcc_verify::crypto::Backend;
 use dcc_verify::{
     base45, cose::CoseSign1, decode, inflate, parse_instant, prefix, CheckStatus, Dsc, Verifier,
 };
@@ -35,21 +36,22 @@ fn eu_conformance_corpus() {
     let mut gate = corpus::Gate::new(&FLAGS);
     for case in &cases {
         gate.count_case(case);
-        let answers = answer(&case.json);
+        let answers = answer(&case.name, &case.json);
         for flag in FLAGS {
             if let Some(&answer) = answers.get(flag) {
                 gate.check(case, flag, answer, String::new);
             }
         }
     }
+    let backends: Vec<_> = Backend::ALL.iter().map(|b| b.name()).collect();
     gate.finish(&format!(
-        "EU DCC conformance corpus, signature backend {}",
-        dcc_verify::crypto::BACKEND
+        "EU DCC conformance corpus, signature backends {}",
+        backends.join(", ")
     ));
 }
 
 /// What our verifier answers for each flag of one case (absent: the case lacks the input).
-fn answer(case: &Value) -> BTreeMap<&'static str, bool> {
+fn answer(name: &str, case: &Value) -> BTreeMap<&'static str, bool> {
     let mut answers = BTreeMap::new();
     let text = |key: &str| case.get(key).and_then(Value::as_str);
     let hex = |key: &str| text(key).map(hex_decode);
@@ -91,7 +93,19 @@ fn answer(case: &Value) -> BTreeMap<&'static str, bool> {
         };
         answers.insert("DECODE", decoded.is_some() && matches_cbor);
 
-        let verification = verifier(case).verify_at(&qr_from_cose(cose), validation_clock(case));
+        // Every signature backend in the build must answer alike.
+        let qr = qr_from_cose(cose);
+        let mut verifications = Backend::ALL.iter().map(|&backend| {
+            let verifier = verifier(case).with_backend(backend);
+            (backend, verifier.verify_at(&qr, validation_clock(case)))
+        });
+        let (first_backend, verification) = verifications.next().unwrap();
+        for (backend, other) in verifications {
+            assert_eq!(
+                other, verification,
+                "{name}: {backend:?} and {first_backend:?} disagree"
+            );
+        }
         answers.insert(
             "VERIFY",
             verification.checks.signature == CheckStatus::Passed,

@@ -21,6 +21,7 @@ pub use result::{
 
 use std::sync::Arc;
 
+use crate::crypto::Backend;
 use crate::decode::{self, HealthCertificate};
 use crate::deviation::Deviation;
 use crate::payload::Kind;
@@ -119,6 +120,7 @@ pub struct Verifier {
     rules: Slot<RuleSet>,
     /// `None`: the bundled value sets.
     value_sets: Slot<ValueSets>,
+    backend: Backend,
 }
 
 impl std::fmt::Debug for Verifier {
@@ -148,7 +150,20 @@ impl Verifier {
             trust: TrustSlot::default(),
             rules: Slot::default(),
             value_sets: Slot::default(),
+            backend: Backend::DEFAULT,
         }
+    }
+
+    /// Verifies signatures on `backend` instead of [`Backend::DEFAULT`] (every backend gives
+    /// the same answers; this is for comparing them).
+    pub fn with_backend(mut self, backend: Backend) -> Self {
+        self.backend = backend;
+        self
+    }
+
+    /// The signature backend in use.
+    pub fn backend(&self) -> Backend {
+        self.backend
     }
 
     /// Uses `clock` instead of the system clock.
@@ -265,10 +280,8 @@ impl Verifier {
             rules: rules.as_deref(),
             value_sets: &value_sets,
         };
-        (
-            verify(qr, now, clock, trust.as_deref(), &policy),
-            value_sets,
-        )
+        let verification = verify(qr, now, clock, trust.as_deref(), &policy, self.backend);
+        (verification, value_sets)
     }
 }
 
@@ -295,6 +308,7 @@ fn verify(
     clock: TimeSource,
     trust: Option<&TrustList>,
     policy: &Policy<'_>,
+    backend: Backend,
 ) -> Verification {
     let settings = policy.settings;
     let freshness = trust.map(|trust| settings.trust_list_status(trust, now));
@@ -309,7 +323,7 @@ fn verify(
         }
     };
     let certificate = decode::certificate_noting(&cose, &mut deviations);
-    let signer = trust.map(|trust| signature::verify(&cose, trust));
+    let signer = trust.map(|trust| signature::verify(&cose, trust, backend));
 
     let mut checks = Checks::default();
     if let Some(signer) = &signer {
@@ -387,6 +401,8 @@ fn verify(
             country: dsc.country().map(str::to_owned),
             not_before: dsc.not_before(),
             not_after: dsc.not_after(),
+            participant: dsc.listing().map(|l| l.participant.clone()),
+            domain: dsc.listing().map(|l| l.domain.clone()),
         }),
         checks,
         trust_list: freshness.map(|(status, _)| status),

@@ -253,6 +253,12 @@ pub struct Signer {
     /// DSC validity, Unix seconds.
     pub not_before: i64,
     pub not_after: i64,
+    /// The participant that lists the DSC in a WHO trust list (ISO alpha-3 or a test code);
+    /// `None` for other lists.
+    pub participant: Option<String>,
+    /// The trust domain the DSC is listed under in a WHO trust list (`DCC`, `PH4H`, ...). Shown,
+    /// never used to refuse a payload kind (WHO's own ICVP samples are signed by PH4H keys).
+    pub domain: Option<String>,
 }
 
 /// The status of one check.

@@ -171,11 +171,13 @@ impl Serialize for Checks {
 /// `{"country", "kid", "not_after", "not_before"}`: the kid in base64, validity in Unix seconds.
 impl Serialize for Signer {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = serializer.serialize_struct("Signer", 4)?;
+        let mut object = serializer.serialize_struct("Signer", 6)?;
         object.serialize_field("country", &self.country)?;
+        object.serialize_field("domain", &self.domain)?;
         object.serialize_field("kid", &self.kid)?;
         object.serialize_field("not_after", &self.not_after)?;
         object.serialize_field("not_before", &self.not_before)?;
+        object.serialize_field("participant", &self.participant)?;
         object.end()
     }
 }

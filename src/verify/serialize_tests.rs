@@ -36,6 +36,8 @@ fn full_verification() -> Verification {
             country: Some("VN".to_owned()),
             not_before: 1,
             not_after: 2,
+            participant: Some("VNM".to_owned()),
+            domain: Some("DCC".to_owned()),
         }),
         checks: Checks {
             signature: CheckStatus::Passed,
@@ -184,6 +186,6 @@ fn the_parts_serialise_on_their_own() {
     let signer = full_verification().signer.unwrap();
     assert_eq!(
         serde_json::to_value(&signer).unwrap(),
-        serde_json::json!({"country": "VN", "kid": "AQIDBAUGBwg=", "not_after": 2, "not_before": 1})
+        serde_json::json!({"country": "VN", "domain": "DCC", "kid": "AQIDBAUGBwg=", "not_after": 2, "not_before": 1, "participant": "VNM"})
     );
 }

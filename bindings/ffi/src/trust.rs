@@ -68,6 +68,8 @@ pub enum TrustListFormat {
     Json,
     /// Unsigned PEM bundle.
     Pem,
+    /// WHO GDHCN DID trust list (v2), signed.
+    Who,
 }
 
 impl From<trust::ListFormat> for TrustListFormat {
@@ -77,6 +79,7 @@ impl From<trust::ListFormat> for TrustListFormat {
             trust::ListFormat::At => Self::At,
             trust::ListFormat::Json => Self::Json,
             trust::ListFormat::Pem => Self::Pem,
+            trust::ListFormat::Who => Self::Who,
         }
     }
 }
@@ -249,6 +252,8 @@ pub enum SkipReason {
     KidMismatch,
     /// The same certificate listed twice; the first is kept.
     Duplicate,
+    /// A key no HCERT signature uses (P-384 or brainpool in a WHO list).
+    UnsupportedKey,
 }
 
 impl From<trust::SkipReason> for SkipReason {
@@ -262,6 +267,7 @@ impl From<trust::SkipReason> for SkipReason {
             trust::SkipReason::Certificate(_) => Self::NotACertificate,
             trust::SkipReason::KidMismatch => Self::KidMismatch,
             trust::SkipReason::Duplicate => Self::Duplicate,
+            trust::SkipReason::UnsupportedKey(_) => Self::UnsupportedKey,
         }
     }
 }

@@ -16,6 +16,8 @@
 mod input;
 mod output;
 mod rules;
+#[cfg(feature = "server")]
+mod serve;
 mod trust;
 
 use std::io::Write;
@@ -75,6 +77,18 @@ enum Command {
     /// Business rules.
     #[command(subcommand)]
     Rules(RulesCommand),
+    /// Serve verification over HTTP: POST /v1/verify, GET /healthz, GET /metrics. Takes the
+    /// trust list and checks `verify` takes; with --cache, follows `trust import` without a
+    /// restart. Stops on SIGTERM or SIGINT after answering the requests in flight.
+    #[cfg(feature = "server")]
+    Serve {
+        #[command(flatten)]
+        source: ListSource,
+        #[command(flatten)]
+        content: ContentChecks,
+        #[command(flatten)]
+        options: serve::Options,
+    },
 }
 
 /// What `verify` checks in a genuine certificate's content.
@@ -125,16 +139,16 @@ struct ListSource {
     /// Use the trust list cached in DIR (see `trust import`).
     #[arg(long, value_name = "DIR", conflicts_with = "trust_list")]
     cache: Option<PathBuf>,
-    /// Trust list file, format detected: a German signed list, Austrian content (with
-    /// --signature), or unsigned JSON/PEM (taken because you named it; results say unsigned).
+    /// Trust list file, format detected: a German signed list, a WHO GDHCN DID list, Austrian
+    /// content (with --signature), or unsigned JSON/PEM (taken because you named it; results say unsigned).
     /// Default: the bundled sample list (TEST keys; verifies testdata/samples only).
     #[arg(long, value_name = "FILE")]
     trust_list: Option<PathBuf>,
     /// The Austrian list's signature file, with --trust-list.
     #[arg(long, value_name = "FILE", requires = "trust_list")]
     signature: Option<PathBuf>,
-    /// Public key (PEM) trusted to sign lists; repeat for several. With --cache, defaults to
-    /// the anchors remembered at import.
+    /// Public key trusted to sign lists (PEM, or a signer DID document or JWK); repeat for
+    /// several. With --cache, defaults to the anchors remembered at import.
     #[arg(long, value_name = "KEY.pem")]
     anchor: Vec<PathBuf>,
 }
@@ -149,8 +163,8 @@ enum TrustCommand {
         cache: PathBuf,
         #[arg(long, value_enum)]
         format: trust::FormatArg,
-        /// Public key (PEM) trusted to sign lists; repeat for several (e.g. old and new key
-        /// during a rotation). Remembered in DIR/anchors.pem.
+        /// Public key trusted to sign lists (PEM, or a signer DID document or JWK); repeat for
+        /// several (e.g. old and new key during a rotation). Remembered in DIR/anchors.pem.
         #[arg(long, value_name = "KEY.pem")]
         anchor: Vec<PathBuf>,
         /// The Austrian list's signature file (--format at).
@@ -227,6 +241,12 @@ fn main() -> ExitCode {
             json,
         }) => trust::info(&cache, &anchor, json),
         Command::Rules(RulesCommand::Eval { rule, data }) => rules::eval(&rule, &data),
+        #[cfg(feature = "server")]
+        Command::Serve {
+            source,
+            content,
+            options,
+        } => serve::run(source, content, options),
     };
     match result {
         Ok(code) => code,
