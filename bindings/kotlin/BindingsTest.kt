@@ -618,6 +618,36 @@ fun main() {
         v.close()
     }
 
+    test("every kind has its content case") {
+        val who = File(repo, "testdata/who-hcert")
+        val v = Verifier(Settings())
+        v.loadUnsignedTrustList(UnsignedTrustList.Pem(File(who, "dsc.pem").readBytes()), null)
+        val at = 1_782_864_000L // 2026-07-01T00:00:00Z
+        fun verify(name: String) = v.verify(File(who, "qr/$name.txt").readText().trim(), at)
+
+        val icvp = verify("who-itb-track2-icvp-XCL-2026")
+        expect(Outcome.Valid, icvp.outcome, "ICVP outcome")
+        val cert = icvp.certificate!!
+        expect(CertificateKind.ICVP to null, cert.kind to cert.expiresAt, "kind, no exp")
+        val vaccination = (cert.content as CertificateContent.Icvp).icvp.vaccinations.single()
+        expect("Yellow Fever" to "2025-09-26", vaccination.vaccineType to vaccination.validFrom, "PreQual product, vls")
+        check(vaccination.displayName.startsWith("yellow fever vaccination ("), vaccination.displayName)
+
+        val linked = verify("who-itb-track1-vhl-XJ-2026")
+        expect(listOf("text-kid", "text-claim-keys", "iat-milliseconds", "link-exp-milliseconds"), linked.deviations, "deviations")
+        val link = (linked.certificate!!.content as CertificateContent.HealthLink).link
+        expect("lacpass.create.cl:8182" to true, link.host to link.needsPasscode, "host, passcode")
+        check(link.key.startsWith("ePhmJ1"), "the key for the app")
+        for (shown in listOf(linked.toString(), link.toString(), linked.certificate.toString())) {
+            check(!shown.contains("ePhmJ1"), "link key printed: $shown")
+        }
+        val meow = verify("who-itb-track3-meow-XCL-2026").certificate!!
+        val overview = (meow.content as CertificateContent.MedicationOverview).overview
+        expect("318956006", overview.medications.single().code, "medication")
+        check(!meow.toString().contains("González"), "name printed")
+        v.close()
+    }
+
     test("printed results carry no personal data") {
         val rules = arrivingInGermany() // so that results hold rule verdicts too
         for (name in listOf("vn-vaccination-es256", "vn-test-es256", "vn-recovery-es256")) {

@@ -491,6 +491,43 @@ class Bindings(unittest.TestCase):
         self.assertEqual(v.outcome, dcc.Outcome.VALID())
         self.assertEqual((v.schema.version, v.schema.violations, v.schema.value_set_violations), ("1.3.0", [], []))
 
+    def test_every_kind_has_its_content_case(self):
+        who = REPO / "testdata" / "who-hcert"
+        verifier = dcc.Verifier(dcc.Settings())
+        verifier.load_unsigned_trust_list(dcc.UnsignedTrustList.PEM((who / "dsc.pem").read_bytes()))
+        at = 1_782_864_000  # 2026-07-01T00:00:00Z
+
+        def verify(name):
+            return verifier.verify((who / "qr" / f"{name}.txt").read_text().strip(), at)
+
+        icvp_v = verify("who-itb-track2-icvp-XCL-2026")
+        self.assertEqual(icvp_v.outcome, dcc.Outcome.VALID())
+        cert = icvp_v.certificate
+        self.assertEqual((cert.kind, cert.expires_at), (dcc.CertificateKind.ICVP, None))
+        self.assertEqual(icvp_v.checks.certificate_validity, dcc.CheckStatus.PASSED)
+        self.assertTrue(cert.content.is_icvp())
+        [vaccination] = cert.content.icvp.vaccinations
+        self.assertEqual((vaccination.vaccine_type, vaccination.valid_from), ("Yellow Fever", "2025-09-26"))
+        self.assertTrue(vaccination.display_name.startswith("yellow fever vaccination ("))
+
+        link_v = verify("who-itb-track1-vhl-XJ-2026")
+        self.assertEqual(link_v.deviations, ["text-kid", "text-claim-keys", "iat-milliseconds", "link-exp-milliseconds"])
+        link = link_v.certificate.content.link
+        self.assertEqual((link.host, link.needs_passcode, link.expires_at), ("lacpass.create.cl:8182", True, 1_783_723_963))
+        self.assertTrue(link.key.startswith("ePhmJ1"))
+        for shown in [str(link_v), repr(link_v), str(link), repr(link_v.certificate)]:
+            self.assertNotIn("ePhmJ1", shown)
+
+        meow = verify("who-itb-track3-meow-XCL-2026").certificate
+        self.assertEqual(meow.kind, dcc.CertificateKind.MEDICATION_OVERVIEW)
+        self.assertEqual(meow.content.overview.medications[0].code, "318956006")
+        self.assertNotIn("González", str(meow))
+
+        strict = dcc.Verifier(dcc.Settings(schema_policy=dcc.SchemaPolicy.STRICT))
+        strict.load_unsigned_trust_list(dcc.UnsignedTrustList.PEM((who / "dsc.pem").read_bytes()))
+        refused = strict.verify((who / "qr" / "who-itb-track1-vhl-XJ-2026.txt").read_text().strip(), at)
+        self.assertEqual(refused.outcome.reason, dcc.InvalidReason.DEVIATIONS())
+
     def test_display_names_name_the_codes(self):
         cert = self.verifier.verify(sample("vn-vaccination-es256"), AT).certificate.content.dcc
         self.assertTrue(cert.display_names.is_vaccination())
