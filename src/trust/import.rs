@@ -241,6 +241,7 @@ impl Importer {
             format: Some(format),
             anchor,
             list_time: list_time.or(self.report.newest_entry),
+            issued_at: None,
             fetched_at: None,
         };
         (self.list, self.report)

@@ -121,15 +121,16 @@ struct ListSource {
     #[arg(long, value_name = "DIR", conflicts_with = "trust_list")]
     cache: Option<PathBuf>,
     /// Trust list file, format detected: a German signed list, Austrian content (with
-    /// --signature), or unsigned JSON/PEM (taken because you named it; results say unsigned).
+    /// --signature), or unsigned JSON/PEM (taken because you named it, unless --anchor or
+    /// --signature asks for a signed list; results say unsigned).
     /// Default: the bundled sample list (TEST keys; verifies testdata/samples only).
     #[arg(long, value_name = "FILE")]
     trust_list: Option<PathBuf>,
     /// The Austrian list's signature file, with --trust-list.
     #[arg(long, value_name = "FILE", requires = "trust_list")]
     signature: Option<PathBuf>,
-    /// Public key (PEM) trusted to sign lists; repeat for several. With --cache, defaults to
-    /// the anchors remembered at import.
+    /// Public key (PEM) trusted to sign lists; repeat for several. The list must then be
+    /// signed. With --cache, defaults to the anchors remembered at import.
     #[arg(long, value_name = "KEY.pem")]
     anchor: Vec<PathBuf>,
 }
@@ -151,10 +152,11 @@ enum TrustCommand {
         /// The Austrian list's signature file (--format at).
         #[arg(long, value_name = "FILE")]
         signature: Option<PathBuf>,
-        /// Accept an unsigned list (--format json or pem) from a source you trust.
+        /// Accept an unsigned list (--format json or pem) from a source you trust (not into a
+        /// cache that has anchors).
         #[arg(long)]
         unsigned: bool,
-        /// Accept a list older than the one in force.
+        /// Accept a list older than the one in force, or one it replaced.
         #[arg(long)]
         force: bool,
         /// When the list was fetched (RFC 3339); default now.
@@ -292,6 +294,9 @@ fn verify(
 ) -> Result<ExitCode, UsageError> {
     let at = parse_at(at, "--at")?;
     let verifier = verifier(source, content, at.unwrap_or_else(|| SystemClock.now()))?;
+    // The bundled sample list (TEST keys) is unsigned too; the warning is for lists the user
+    // gave.
+    let user_list = source.cache.is_some() || source.trust_list.is_some();
     let value_sets = verifier.value_sets();
 
     let inputs: Box<dyn Iterator<Item = Result<String, UsageError>>> = if qr.is_empty() {
@@ -317,7 +322,12 @@ fn verify(
         let line = if json {
             output::verification_json(&verification).to_string()
         } else {
-            output::verification_summary(&verification, &value_sets, show_personal_data)
+            let mut line =
+                output::verification_summary(&verification, &value_sets, show_personal_data);
+            if user_list && verification.trust_list.is_some_and(|t| !t.signed) {
+                line += " | warning: trust list is unsigned";
+            }
+            line
         };
         writeln!(stdout, "{line}").map_err(|e| UsageError(format!("writing output: {e}")))?;
     }
