@@ -1,7 +1,7 @@
 //! Where a trust list came from: its format, the anchor that signed it (if any), its own times
 //! (what anti-rollback compares) and when it was fetched (what freshness counts from).
 
-use super::{AnchorId, ListFormat};
+use super::{AnchorId, Environment, ListFormat};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Provenance {
@@ -9,9 +9,9 @@ pub struct Provenance {
     pub format: Option<ListFormat>,
     /// The anchor whose key verified the list's signature; `None` when the list was unsigned.
     pub anchor: Option<AnchorId>,
-    /// The list's own time, Unix seconds: the Austrian list's `nbf`, else the newest entry
-    /// timestamp (German and gateway-style JSON lists). Compared by anti-rollback when the
-    /// list has no signed issue time.
+    /// The list's own time, Unix seconds: the Austrian list's `nbf`, a WHO list's
+    /// `proof.created`, else the newest entry timestamp (German and gateway-style JSON lists).
+    /// Compared by anti-rollback when the list has no signed issue time.
     pub list_time: Option<i64>,
     /// When the list was issued, Unix seconds, as its signature attests (the Austrian
     /// signature's `iat`, else its `nbf`; the WHO proof's `created`); `None` for formats whose
@@ -20,6 +20,8 @@ pub struct Provenance {
     pub issued_at: Option<i64>,
     /// When the list was fetched, Unix seconds, as recorded by the store or the caller.
     pub fetched_at: Option<i64>,
+    /// The GDHCN environment of a WHO list (production, acceptance, development).
+    pub environment: Option<Environment>,
 }
 
 impl Provenance {
