@@ -276,11 +276,14 @@ fn forged_german_list(dir: &Path) -> PathBuf {
     let real = real_de_list();
     let newline = real.iter().position(|&b| b == b'\n').unwrap();
     let mut document: Value = serde_json::from_slice(&real[newline + 1..]).unwrap();
-    document["certificates"].as_array_mut().unwrap().push(json_entry(
-        &sample_der("dsc-vn-es256"),
-        "VN",
-        "2023-12-01T00:00:00Z",
-    ));
+    document["certificates"]
+        .as_array_mut()
+        .unwrap()
+        .push(json_entry(
+            &sample_der("dsc-vn-es256"),
+            "VN",
+            "2023-12-01T00:00:00Z",
+        ));
     write(dir, "forged.json", document.to_string().as_bytes())
 }
 
@@ -293,7 +296,14 @@ fn verify_with_an_anchor_refuses_an_unsigned_list_file() {
     let key = format!("{MANIFEST}/testdata/trustlists/de-dsc-list-signing-key.pem");
     let qr = sample_qr("vn-vaccination-es256");
     let output = run(&[
-        "verify", "--trust-list", path(&forged), "--anchor", &key, "--at", AT_SAMPLE_TIME, &qr,
+        "verify",
+        "--trust-list",
+        path(&forged),
+        "--anchor",
+        &key,
+        "--at",
+        AT_SAMPLE_TIME,
+        &qr,
     ]);
     assert_eq!(output.status.code(), Some(2), "{output:?}");
     assert_eq!(stdout(&output), "");
@@ -309,7 +319,14 @@ fn verify_with_an_anchor_refuses_an_unsigned_list_file() {
     let german = format!("{MANIFEST}/testdata/trustlists/de-dsc-list.signed");
     for list in [path(&forged), &pem, &german] {
         let output = run(&[
-            "verify", "--trust-list", list, "--signature", path(&signature), "--anchor", &key, &qr,
+            "verify",
+            "--trust-list",
+            list,
+            "--signature",
+            path(&signature),
+            "--anchor",
+            &key,
+            &qr,
         ]);
         assert_eq!(output.status.code(), Some(2), "{list}: {output:?}");
     }
@@ -322,11 +339,22 @@ fn verify_says_when_a_list_is_unsigned() {
     let dir = scratch_dir("cli-says-unsigned");
     let forged = forged_german_list(&dir);
     let qr = sample_qr("vn-vaccination-es256");
-    let output = run(&["verify", "--trust-list", path(&forged), "--at", AT_SAMPLE_TIME, &qr]);
+    let output = run(&[
+        "verify",
+        "--trust-list",
+        path(&forged),
+        "--at",
+        AT_SAMPLE_TIME,
+        &qr,
+    ]);
     assert!(output.status.success(), "{output:?}");
     let line = stdout(&output);
     assert!(line.starts_with("valid | "), "{line}");
-    assert!(line.trim_end().ends_with(" | warning: trust list is unsigned"), "{line}");
+    assert!(
+        line.trim_end()
+            .ends_with(" | warning: trust list is unsigned"),
+        "{line}"
+    );
     assert_eq!(line.lines().count(), 1);
     // A signed list says nothing of the kind.
     let key = TestKey::new();
@@ -337,8 +365,14 @@ fn verify_says_when_a_list_is_unsigned() {
         &de_list(&key, &sample_entries(&["dsc-vn-es256"], AT_SAMPLE_TIME)),
     );
     let output = run(&[
-        "verify", "--trust-list", path(&signed), "--anchor", path(&anchor), "--at",
-        AT_SAMPLE_TIME, &qr,
+        "verify",
+        "--trust-list",
+        path(&signed),
+        "--anchor",
+        path(&anchor),
+        "--at",
+        AT_SAMPLE_TIME,
+        &qr,
     ]);
     assert!(output.status.success(), "{output:?}");
     assert!(!stdout(&output).contains("unsigned"), "{}", stdout(&output));
@@ -355,16 +389,33 @@ fn a_cache_with_anchors_takes_signed_lists_only() {
     let list = write(
         &dir,
         "list.signed",
-        &de_list(&key, &sample_entries(&["dsc-vn-ps256"], "2026-01-01T00:00:00Z")),
+        &de_list(
+            &key,
+            &sample_entries(&["dsc-vn-ps256"], "2026-01-01T00:00:00Z"),
+        ),
     );
     let imported = run(&[
-        "trust", "import", "--cache", path(&cache), "--format", "de", "--anchor",
-        path(&anchor), path(&list),
+        "trust",
+        "import",
+        "--cache",
+        path(&cache),
+        "--format",
+        "de",
+        "--anchor",
+        path(&anchor),
+        path(&list),
     ]);
     assert!(imported.status.success(), "{imported:?}");
     let json = format!("{MANIFEST}/testdata/samples/trust-list.json");
     let unsigned = run(&[
-        "trust", "import", "--cache", path(&cache), "--format", "json", "--unsigned", &json,
+        "trust",
+        "import",
+        "--cache",
+        path(&cache),
+        "--format",
+        "json",
+        "--unsigned",
+        &json,
     ]);
     assert_eq!(unsigned.status.code(), Some(2), "{unsigned:?}");
     assert!(String::from_utf8_lossy(&unsigned.stderr).contains("takes signed lists only"));
@@ -372,13 +423,25 @@ fn a_cache_with_anchors_takes_signed_lists_only() {
     // Planted: the unsigned sample list's cache file, copied over the signed one.
     let elsewhere = dir.join("unsigned-cache");
     let unsigned = run(&[
-        "trust", "import", "--cache", path(&elsewhere), "--format", "json", "--unsigned", &json,
+        "trust",
+        "import",
+        "--cache",
+        path(&elsewhere),
+        "--format",
+        "json",
+        "--unsigned",
+        &json,
     ]);
     assert!(unsigned.status.success(), "{unsigned:?}");
     let cache_file = dcc_verify::TrustStore::CACHE_FILE;
     std::fs::copy(elsewhere.join(cache_file), cache.join(cache_file)).unwrap();
     let output = run(&[
-        "verify", "--cache", path(&cache), "--at", AT_SAMPLE_TIME, "--json",
+        "verify",
+        "--cache",
+        path(&cache),
+        "--at",
+        AT_SAMPLE_TIME,
+        "--json",
         &sample_qr("vn-vaccination-es256"),
     ]);
     assert_eq!(json_line(&output)["reason"], "no-trust-list", "{output:?}");
@@ -400,17 +463,34 @@ fn a_symlink_planted_at_anchors_pem_is_not_followed() {
     let list = write(
         &dir,
         "list.signed",
-        &de_list(&key, &sample_entries(&["dsc-vn-es256"], "2026-01-01T00:00:00Z")),
+        &de_list(
+            &key,
+            &sample_entries(&["dsc-vn-es256"], "2026-01-01T00:00:00Z"),
+        ),
     );
     let output = run(&[
-        "trust", "import", "--cache", path(&cache), "--format", "de", "--anchor",
-        path(&anchor), path(&list),
+        "trust",
+        "import",
+        "--cache",
+        path(&cache),
+        "--format",
+        "de",
+        "--anchor",
+        path(&anchor),
+        path(&list),
     ]);
     assert!(output.status.success(), "{output:?}");
     assert_eq!(std::fs::read(&victim).unwrap(), b"precious");
     let remembered = cache.join("anchors.pem");
-    assert!(!remembered.symlink_metadata().unwrap().file_type().is_symlink());
-    assert_eq!(std::fs::read_to_string(&remembered).unwrap().trim(), key.pem().trim());
+    assert!(!remembered
+        .symlink_metadata()
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert_eq!(
+        std::fs::read_to_string(&remembered).unwrap().trim(),
+        key.pem().trim()
+    );
 }
 
 /// Issue 10 item 4: an anchors file that cannot be written means nothing was imported (before
@@ -427,11 +507,21 @@ fn an_anchors_file_that_cannot_be_written_means_nothing_was_imported() {
     let list = write(
         &dir,
         "list.signed",
-        &de_list(&key, &sample_entries(&["dsc-vn-es256"], "2026-01-01T00:00:00Z")),
+        &de_list(
+            &key,
+            &sample_entries(&["dsc-vn-es256"], "2026-01-01T00:00:00Z"),
+        ),
     );
     let output = run(&[
-        "trust", "import", "--cache", path(&cache), "--format", "de", "--anchor",
-        path(&anchor), path(&list),
+        "trust",
+        "import",
+        "--cache",
+        path(&cache),
+        "--format",
+        "de",
+        "--anchor",
+        path(&anchor),
+        path(&list),
     ]);
     assert_eq!(output.status.code(), Some(2), "{output:?}");
     assert!(String::from_utf8_lossy(&output.stderr).contains("nothing was imported"));
@@ -452,18 +542,31 @@ fn an_import_killed_at_any_step_leaves_a_usable_cache() {
         let old_list = write(
             &dir,
             "old.signed",
-            &de_list(&old_key, &sample_entries(&["dsc-vn-es256"], "2026-01-01T00:00:00Z")),
+            &de_list(
+                &old_key,
+                &sample_entries(&["dsc-vn-es256"], "2026-01-01T00:00:00Z"),
+            ),
         );
         let new_list = write(
             &dir,
             "new.signed",
-            &de_list(&new_key, &sample_entries(&["dsc-vn-es256"], "2026-02-01T00:00:00Z")),
+            &de_list(
+                &new_key,
+                &sample_entries(&["dsc-vn-es256"], "2026-02-01T00:00:00Z"),
+            ),
         );
         let import = |anchor: &Path, list: &Path, kill_at: Option<&str>| {
             let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_dcc-verify"));
             command.args([
-                "trust", "import", "--cache", path(&cache), "--format", "de", "--anchor",
-                path(anchor), path(list),
+                "trust",
+                "import",
+                "--cache",
+                path(&cache),
+                "--format",
+                "de",
+                "--anchor",
+                path(anchor),
+                path(list),
             ]);
             if let Some(step) = kill_at {
                 command.env("DCC_VERIFY_TEST_KILL_AT", step);
@@ -475,7 +578,12 @@ fn an_import_killed_at_any_step_leaves_a_usable_cache() {
         assert!(!killed.status.success(), "{step}: not killed: {killed:?}");
 
         let verify = run(&[
-            "verify", "--cache", path(&cache), "--at", AT_SAMPLE_TIME, "--json",
+            "verify",
+            "--cache",
+            path(&cache),
+            "--at",
+            AT_SAMPLE_TIME,
+            "--json",
             &sample_qr("vn-vaccination-es256"),
         ]);
         let result = json_line(&verify);
@@ -483,13 +591,22 @@ fn an_import_killed_at_any_step_leaves_a_usable_cache() {
         assert_eq!(result["trust_list"]["signed"], true);
         let info = run(&["trust", "info", "--cache", path(&cache), "--json"]);
         assert!(info.status.success(), "{step}: {info:?}");
-        let expected = if step == "imported" { "2026-02-01T00:00:00Z" } else { "2026-01-01T00:00:00Z" };
+        let expected = if step == "imported" {
+            "2026-02-01T00:00:00Z"
+        } else {
+            "2026-01-01T00:00:00Z"
+        };
         assert_eq!(json_line(&info)["list_time"], expected, "{step}");
 
         // The import again, to the end: the new key alone is remembered.
-        assert!(import(&new_anchor, &new_list, None).status.success(), "{step}");
+        assert!(
+            import(&new_anchor, &new_list, None).status.success(),
+            "{step}"
+        );
         assert_eq!(
-            std::fs::read_to_string(cache.join("anchors.pem")).unwrap().trim(),
+            std::fs::read_to_string(cache.join("anchors.pem"))
+                .unwrap()
+                .trim(),
             new_key.pem().trim()
         );
     }
@@ -506,20 +623,33 @@ fn concurrent_imports_in_two_processes_end_with_the_newest_list() {
     let older = write(
         &dir,
         "older.signed",
-        &de_list(&key, &sample_entries(&["dsc-vn-es256"], "2026-01-01T00:00:00Z")),
+        &de_list(
+            &key,
+            &sample_entries(&["dsc-vn-es256"], "2026-01-01T00:00:00Z"),
+        ),
     );
     let newer = write(
         &dir,
         "newer.signed",
-        &de_list(&key, &sample_entries(&["dsc-vn-ps256"], "2026-02-01T00:00:00Z")),
+        &de_list(
+            &key,
+            &sample_entries(&["dsc-vn-ps256"], "2026-02-01T00:00:00Z"),
+        ),
     );
     for round in 0..6 {
         let cache = dir.join(format!("cache-{round}"));
         let spawn = |list: &Path| {
             std::process::Command::new(env!("CARGO_BIN_EXE_dcc-verify"))
                 .args([
-                    "trust", "import", "--cache", path(&cache), "--format", "de", "--anchor",
-                    path(&anchor), path(list),
+                    "trust",
+                    "import",
+                    "--cache",
+                    path(&cache),
+                    "--format",
+                    "de",
+                    "--anchor",
+                    path(&anchor),
+                    path(list),
                 ])
                 .stdout(std::process::Stdio::null())
                 .stderr(std::process::Stdio::piped())

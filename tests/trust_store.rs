@@ -278,8 +278,12 @@ fn concurrent_updates_from_two_stores_end_with_the_newest_list() {
     let newest = dcc_verify::parse_instant("2026-01-09T00:00:00Z");
     let (first, second) = (open(&dir, key.anchors()), open(&dir, key.anchors()));
     std::thread::scope(|scope| {
-        for (store, reversed) in [(&first, false), (&first, true), (&second, false), (&second, true)]
-        {
+        for (store, reversed) in [
+            (&first, false),
+            (&first, true),
+            (&second, false),
+            (&second, true),
+        ] {
             let lists = &lists;
             scope.spawn(move || {
                 let mut order: Vec<&Vec<u8>> = lists.iter().collect();
@@ -297,7 +301,10 @@ fn concurrent_updates_from_two_stores_end_with_the_newest_list() {
     });
     let reopened = open(&dir, key.anchors());
     assert_eq!(reopened.load_error(), None);
-    assert_eq!(reopened.trust_list().unwrap().provenance().list_time, newest);
+    assert_eq!(
+        reopened.trust_list().unwrap().provenance().list_time,
+        newest
+    );
     // The last thing each store did was take the newest list or be refused for it (and then
     // serve what was on disk): either way, the newest list.
     for store in [&first, &second] {
@@ -312,8 +319,14 @@ fn concurrent_updates_from_two_stores_end_with_the_newest_list() {
 fn a_store_compares_with_the_list_another_store_put_on_disk() {
     let dir = scratch_dir("store-other-writer");
     let key = TestKey::new();
-    let january = de_list(&key, &sample_entries(&["dsc-vn-es256"], "2026-01-01T00:00:00Z"));
-    let february = de_list(&key, &sample_entries(&["dsc-vn-ps256"], "2026-02-01T00:00:00Z"));
+    let january = de_list(
+        &key,
+        &sample_entries(&["dsc-vn-es256"], "2026-01-01T00:00:00Z"),
+    );
+    let february = de_list(
+        &key,
+        &sample_entries(&["dsc-vn-ps256"], "2026-02-01T00:00:00Z"),
+    );
     let (first, second) = (open(&dir, key.anchors()), open(&dir, key.anchors()));
     second
         .update(SignedList::De(&february), UpdateOptions::default())
@@ -732,7 +745,14 @@ fn austrian_lists_are_ordered_by_their_signed_issue_time() {
             UpdateOptions::default(),
         )
     };
-    update(&at_pair_with_iat(&key, &both, now - day, exp, now - 2 * day)).unwrap();
+    update(&at_pair_with_iat(
+        &key,
+        &both,
+        now - day,
+        exp,
+        now - 2 * day,
+    ))
+    .unwrap();
     assert_eq!(
         store.trust_list().unwrap().provenance().issued_at,
         Some(now - 2 * day)
@@ -742,7 +762,14 @@ fn austrian_lists_are_ordered_by_their_signed_issue_time() {
     assert_eq!(store.trust_list().unwrap().len(), 1);
     // Signed between the two, with the latest nbf: refused.
     assert_eq!(
-        update(&at_pair_with_iat(&key, &both, now - 60, exp, now - 2 * day + 1)).unwrap_err(),
+        update(&at_pair_with_iat(
+            &key,
+            &both,
+            now - 60,
+            exp,
+            now - 2 * day + 1
+        ))
+        .unwrap_err(),
         UpdateError::Rollback {
             in_force: Some(now - day),
             offered: Some(now - 2 * day + 1)
@@ -777,7 +804,10 @@ fn austrian_lists_are_ordered_by_their_signed_issue_time() {
 fn temporary_files_are_removed_only_under_the_directory_lock() {
     let dir = scratch_dir("store-temp-files");
     let key = TestKey::new();
-    let list = de_list(&key, &sample_entries(&["dsc-vn-es256"], "2026-01-01T00:00:00Z"));
+    let list = de_list(
+        &key,
+        &sample_entries(&["dsc-vn-es256"], "2026-01-01T00:00:00Z"),
+    );
     let in_progress = dir.join(format!("{}999999.0", TrustStore::TEMP_PREFIX));
     // Another writer: it holds the lock and is writing its temporary file.
     let lock = std::fs::File::open(&dir).unwrap();
@@ -787,7 +817,10 @@ fn temporary_files_are_removed_only_under_the_directory_lock() {
         // Opening reads under a shared lock, so it waits for the writer, and removes nothing.
         let opening = scope.spawn(|| open(&dir, key.anchors()));
         std::thread::sleep(std::time::Duration::from_millis(200));
-        assert!(in_progress.exists(), "removed while its writer held the lock");
+        assert!(
+            in_progress.exists(),
+            "removed while its writer held the lock"
+        );
         assert!(!opening.is_finished(), "read while an update held the lock");
         lock.unlock().unwrap();
         let store = opening.join().unwrap();
@@ -859,8 +892,14 @@ fn a_planted_unsigned_cache_does_not_load_in_a_store_with_anchors() {
 fn a_corrupt_cache_does_not_switch_anti_rollback_off() {
     let dir = scratch_dir("store-corrupt-rollback");
     let key = TestKey::new();
-    let january = de_list(&key, &sample_entries(&["dsc-vn-es256"], "2026-01-01T00:00:00Z"));
-    let february = de_list(&key, &sample_entries(&["dsc-vn-ps256"], "2026-02-01T00:00:00Z"));
+    let january = de_list(
+        &key,
+        &sample_entries(&["dsc-vn-es256"], "2026-01-01T00:00:00Z"),
+    );
+    let february = de_list(
+        &key,
+        &sample_entries(&["dsc-vn-ps256"], "2026-02-01T00:00:00Z"),
+    );
     open(&dir, key.anchors())
         .update(SignedList::De(&february), UpdateOptions::default())
         .unwrap();
@@ -890,8 +929,14 @@ fn a_superseded_cache_put_back_does_not_load() {
     let dir = scratch_dir("store-cache-put-back");
     let key = TestKey::new();
     let store = open(&dir, key.anchors());
-    let january = de_list(&key, &sample_entries(&["dsc-vn-es256"], "2026-01-01T00:00:00Z"));
-    let february = de_list(&key, &sample_entries(&["dsc-vn-ps256"], "2026-02-01T00:00:00Z"));
+    let january = de_list(
+        &key,
+        &sample_entries(&["dsc-vn-es256"], "2026-01-01T00:00:00Z"),
+    );
+    let february = de_list(
+        &key,
+        &sample_entries(&["dsc-vn-ps256"], "2026-02-01T00:00:00Z"),
+    );
     store
         .update(SignedList::De(&january), UpdateOptions::default())
         .unwrap();
@@ -945,7 +990,10 @@ fn a_fetch_time_in_the_future_is_refused() {
     let dir = scratch_dir("store-future-fetch");
     let key = TestKey::new();
     let store = open(&dir, key.anchors());
-    let list = de_list(&key, &sample_entries(&["dsc-vn-es256"], "2026-01-01T00:00:00Z"));
+    let list = de_list(
+        &key,
+        &sample_entries(&["dsc-vn-es256"], "2026-01-01T00:00:00Z"),
+    );
     let at = |fetched_at| UpdateOptions {
         fetched_at: Some(fetched_at),
         force: false,
@@ -971,7 +1019,10 @@ fn a_fetch_time_in_the_future_is_refused() {
 #[test]
 fn a_negative_age_is_unknown_and_stale() {
     let key = TestKey::new();
-    let list = de_list(&key, &sample_entries(&["dsc-vn-es256"], "2026-01-01T00:00:00Z"));
+    let list = de_list(
+        &key,
+        &sample_entries(&["dsc-vn-es256"], "2026-01-01T00:00:00Z"),
+    );
     let (trust, _) =
         dcc_verify::TrustList::from_signed(SignedList::De(&list), &key.anchors(), sample_time())
             .unwrap();

@@ -38,10 +38,17 @@ fn symlinks_planted_at_the_cache_history_or_temporary_paths_are_never_followed()
     plant(TrustStore::CACHE_FILE.to_owned());
     plant(TrustStore::HISTORY_FILE.to_owned());
     for n in 0..4 {
-        plant(format!("{}{}.{n}", TrustStore::TEMP_PREFIX, std::process::id()));
+        plant(format!(
+            "{}{}.{n}",
+            TrustStore::TEMP_PREFIX,
+            std::process::id()
+        ));
     }
 
-    let list = de_list(&key, &sample_entries(&["dsc-vn-es256"], "2026-01-01T00:00:00Z"));
+    let list = de_list(
+        &key,
+        &sample_entries(&["dsc-vn-es256"], "2026-01-01T00:00:00Z"),
+    );
     store
         .update(SignedList::De(&list), UpdateOptions::default())
         .unwrap();

@@ -546,7 +546,10 @@ fn load_checked(
 /// What anti-rollback knows a list by: SHA-256 (hex) over each part's length and bytes, so
 /// that moving bytes between the Austrian content and signature is another list.
 fn list_digest(parts: &[&[u8]]) -> String {
-    let lengths: Vec<[u8; 8]> = parts.iter().map(|p| (p.len() as u64).to_be_bytes()).collect();
+    let lengths: Vec<[u8; 8]> = parts
+        .iter()
+        .map(|p| (p.len() as u64).to_be_bytes())
+        .collect();
     let framed: Vec<&[u8]> = lengths
         .iter()
         .zip(parts)

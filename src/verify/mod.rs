@@ -106,9 +106,9 @@ impl Settings {
             age_seconds: age,
             stale: unknown_age || age.is_some_and(|age| age > self.stale_after),
         };
-        let expired = self.refuse_after.is_some_and(|limit| {
-            unknown_age || age.is_some_and(|age| age > limit)
-        });
+        let expired = self
+            .refuse_after
+            .is_some_and(|limit| unknown_age || age.is_some_and(|age| age > limit));
         (status, expired)
     }
 

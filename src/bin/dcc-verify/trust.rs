@@ -181,7 +181,9 @@ pub fn import(args: Import) -> Result<ExitCode, UsageError> {
     } else {
         // Replaced by the --anchor keys; if it cannot be read, it cannot be kept either.
         self::anchors(&[], Some(&args.cache)).unwrap_or_else(|UsageError(why)| {
-            warn(&format!("dcc-verify: warning: replacing unusable anchors ({why})"));
+            warn(&format!(
+                "dcc-verify: warning: replacing unusable anchors ({why})"
+            ));
             Anchors::new()
         })
     };
@@ -219,7 +221,8 @@ pub fn import(args: Import) -> Result<ExitCode, UsageError> {
     // yet; the old and the new keys are remembered together; the list goes in; and only then
     // are the new keys remembered alone.
     let (remembered_pem, anchors_pem) = (remembered.to_pem(), anchors.to_pem());
-    let new_pem = (!args.anchors.is_empty() && anchors_pem != remembered_pem).then_some(anchors_pem);
+    let new_pem =
+        (!args.anchors.is_empty() && anchors_pem != remembered_pem).then_some(anchors_pem);
     if let (Some(new_pem), Some(list)) = (&new_pem, signed) {
         if let Err(e) = TrustList::from_signed(list, &anchors, SystemClock.now()) {
             return Ok(not_imported(&UpdateError::Rejected(e)));
@@ -512,7 +515,10 @@ pub fn info(cache: &Path, anchor_paths: &[PathBuf], json: bool) -> Result<ExitCo
         }
         if !domains.is_empty() {
             // Domains and participants come from the list's entries: escaped.
-            print(&escape_controls(&format!("domains: {}", counts_line(&domains))))?;
+            print(&escape_controls(&format!(
+                "domains: {}",
+                counts_line(&domains)
+            )))?;
             print(&escape_controls(&format!(
                 "participants: {}",
                 counts_line(&participants)
