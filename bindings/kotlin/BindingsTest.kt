@@ -427,7 +427,7 @@ fun main() {
         try {
             val directory = File(tmp, "trust").path
             val cacheFile = File(directory, "trust-list.cache")
-            val first = Verifier.openCache(directory, listOf(germanKey))
+            val first = Verifier.openCache(directory, listOf(germanKey), allowUnsigned = true)
             expect(CacheLoadError.Missing, first.cacheLoadError(), "empty cache")
             expect(null, first.trustListInfo(), "no list")
             expect("no-trust-list", code(first.verify(valid, AT).outcome), "before any update")
@@ -445,7 +445,7 @@ fun main() {
             expect(Outcome.Valid, first.verify(valid, AT).outcome, "the list in force stays")
             check(cacheFile.readBytes().contentEquals(onDisk), "the cache file is unchanged")
 
-            val second = Verifier.openCache(directory, listOf(germanKey)) // the app's next start
+            val second = Verifier.openCache(directory, listOf(germanKey), allowUnsigned = true) // the app's next start
             expect(null, second.cacheLoadError(), "loaded")
             expect(8L, second.trustListInfo()?.certificateCount, "list loaded at start-up")
             expect(Outcome.Valid, second.verify(valid, AT).outcome, "verifies at start-up")
@@ -666,7 +666,7 @@ fun main() {
     test("4 threads verify while another updates the cache") {
         val tmp = Files.createTempDirectory("dcc-verify-threads").toFile()
         try {
-            val shared = Verifier.openCache(tmp.path, listOf(germanKey))
+            val shared = Verifier.openCache(tmp.path, listOf(germanKey), allowUnsigned = true)
             shared.updateCacheUnsigned(samples())
             val valid = sample("vn-vaccination-es256")
             val pool = Executors.newFixedThreadPool(5)
@@ -699,7 +699,7 @@ fun main() {
             // Each verification sees one list, whole: the samples' (valid) or the German one.
             expect(emptySet<String>(), seen.toSet() - setOf("valid", "unknown-signer"), "other answers")
             expect(Outcome.Valid, shared.verify(valid, AT).outcome, "after the last update (sample list)")
-            expect(8L, Verifier.openCache(tmp.path, listOf(germanKey)).trustListInfo()?.certificateCount, "on disk")
+            expect(8L, Verifier.openCache(tmp.path, listOf(germanKey), allowUnsigned = true).trustListInfo()?.certificateCount, "on disk")
             shared.close()
         } finally {
             tmp.deleteRecursively()

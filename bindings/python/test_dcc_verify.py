@@ -346,7 +346,7 @@ class Bindings(unittest.TestCase):
         valid = sample("vn-vaccination-es256")
         with tempfile.TemporaryDirectory() as tmp:
             directory = str(Path(tmp) / "trust")
-            first = dcc.Verifier.open_cache(directory, [GERMAN_KEY])
+            first = dcc.Verifier.open_cache(directory, [GERMAN_KEY], allow_unsigned=True)
             self.assertEqual(first.cache_load_error(), dcc.CacheLoadError.MISSING())
             self.assertIsNone(first.trust_list_info())
             self.assertEqual(first.verify(valid, AT).outcome.code, "no-trust-list")
@@ -366,7 +366,9 @@ class Bindings(unittest.TestCase):
             self.assertEqual(first.verify(valid, AT).outcome, dcc.Outcome.VALID())
             self.assertEqual((Path(directory) / "trust-list.cache").read_bytes(), on_disk)
 
-            second = dcc.Verifier.open_cache(directory, [GERMAN_KEY])  # the next start of the app
+            signed_only = dcc.Verifier.open_cache(directory, [GERMAN_KEY])  # unsigned lists not allowed
+            self.assertEqual(signed_only.cache_load_error(), dcc.CacheLoadError.UNSIGNED_NOT_ALLOWED())
+            second = dcc.Verifier.open_cache(directory, [GERMAN_KEY], allow_unsigned=True)  # the next start of the app
             self.assertIsNone(second.cache_load_error())
             self.assertEqual(second.trust_list_info().certificate_count, 8)
             self.assertEqual(second.verify(valid, AT).outcome, dcc.Outcome.VALID())
@@ -573,7 +575,7 @@ class Bindings(unittest.TestCase):
         valid = sample("vn-vaccination-es256")
         seen, errors = [], []
         with tempfile.TemporaryDirectory() as tmp:
-            shared = dcc.Verifier.open_cache(tmp, [GERMAN_KEY])
+            shared = dcc.Verifier.open_cache(tmp, [GERMAN_KEY], allow_unsigned=True)
             shared.update_cache_unsigned(samples_list())
 
             def verify():
@@ -611,7 +613,7 @@ class Bindings(unittest.TestCase):
             # Each verification sees one list, whole: the samples' (valid) or the German one.
             self.assertLessEqual(set(seen), {"valid", "unknown-signer"})
             self.assertEqual(shared.verify(valid, AT).outcome, dcc.Outcome.VALID())  # the last update
-            self.assertEqual(dcc.Verifier.open_cache(tmp, [GERMAN_KEY]).trust_list_info().certificate_count, 8)
+            self.assertEqual(dcc.Verifier.open_cache(tmp, [GERMAN_KEY], allow_unsigned=True).trust_list_info().certificate_count, 8)
 
 
 if __name__ == "__main__":

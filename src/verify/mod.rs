@@ -93,14 +93,23 @@ impl Settings {
     /// `refuse_after`.
     fn trust_list_status(&self, trust: &TrustList, now: i64) -> (TrustListStatus, bool) {
         let provenance = trust.provenance();
-        let age = provenance.age_at(now);
+        let age = match provenance.fetched_at {
+            // Fetched a little after `now` by this clock: clock difference, not age.
+            Some(fetched) if fetched > now && fetched - now <= self.clock_skew => Some(0),
+            _ => provenance.age_at(now),
+        };
+        // A fetch time further in the future gives no age at all: the list counts as stale,
+        // and as expired where an age limit applies, rather than as fresh forever.
+        let unknown_age = provenance.fetched_at.is_some() && age.is_none();
         let status = TrustListStatus {
             format: provenance.format,
             signed: provenance.is_signed(),
             age_seconds: age,
-            stale: age.is_some_and(|age| age > self.stale_after),
+            stale: unknown_age || age.is_some_and(|age| age > self.stale_after),
         };
-        let expired = matches!((age, self.refuse_after), (Some(age), Some(limit)) if age > limit);
+        let expired = self
+            .refuse_after
+            .is_some_and(|limit| unknown_age || age.is_some_and(|age| age > limit));
         (status, expired)
     }
 

@@ -146,7 +146,8 @@ struct ListSource {
     #[arg(long, value_name = "DIR", conflicts_with = "trust_list")]
     cache: Option<PathBuf>,
     /// Trust list file, format detected: a German signed list, a WHO GDHCN DID list, Austrian
-    /// content (with --signature), or unsigned JSON/PEM (taken because you named it; results say unsigned).
+    /// content (with --signature), or unsigned JSON/PEM (taken because you named it, unless
+    /// --anchor or --signature asks for a signed list; results say unsigned).
     /// Default: the bundled sample list (TEST keys; verifies testdata/samples only).
     #[arg(long, value_name = "FILE")]
     trust_list: Option<PathBuf>,
@@ -154,7 +155,8 @@ struct ListSource {
     #[arg(long, value_name = "FILE", requires = "trust_list")]
     signature: Option<PathBuf>,
     /// Public key trusted to sign lists (PEM, or a signer DID document or JWK); repeat for
-    /// several. With --cache, defaults to the anchors remembered at import.
+    /// several. The list must then be signed. With --cache, defaults to the anchors
+    /// remembered at import.
     #[arg(long, value_name = "KEY.pem")]
     anchor: Vec<PathBuf>,
 }
@@ -176,10 +178,11 @@ enum TrustCommand {
         /// The Austrian list's signature file (--format at).
         #[arg(long, value_name = "FILE")]
         signature: Option<PathBuf>,
-        /// Accept an unsigned list (--format json or pem) from a source you trust.
+        /// Accept an unsigned list (--format json or pem) from a source you trust (not into a
+        /// cache that has anchors).
         #[arg(long)]
         unsigned: bool,
-        /// Accept a list older than the one in force.
+        /// Accept a list older than the one in force, or one it replaced.
         #[arg(long)]
         force: bool,
         /// When the list was fetched (RFC 3339, a date or @UNIX_SECONDS); default now.
@@ -375,6 +378,9 @@ fn verify(
 ) -> Result<ExitCode, UsageError> {
     let at = parse_at(at, "--at")?;
     let verifier = verifier(source, content, at.unwrap_or_else(|| SystemClock.now()))?;
+    // The bundled sample list (TEST keys) is unsigned too; the warning is for lists the user
+    // gave.
+    let user_list = source.cache.is_some() || source.trust_list.is_some();
     let value_sets = verifier.value_sets();
 
     let mut stdout = std::io::stdout().lock();
@@ -388,7 +394,12 @@ fn verify(
             }
             value.to_string()
         } else {
-            output::verification_summary(verification, &value_sets, show_personal_data)
+            let mut line =
+                output::verification_summary(verification, &value_sets, show_personal_data);
+            if user_list && verification.trust_list.is_some_and(|t| !t.signed) {
+                line += " | warning: trust list is unsigned";
+            }
+            line
         };
         writeln!(stdout, "{text}").map_err(|e| UsageError(format!("writing output: {e}")))
     };

@@ -466,7 +466,7 @@ final class DccVerifyTests: XCTestCase {
         let directory = tmp.appendingPathComponent("trust").path
         let cacheFile = URL(fileURLWithPath: directory).appendingPathComponent("trust-list.cache")
 
-        let first = try Verifier.openCache(directory: directory, anchors: [germanKey()])
+        let first = try Verifier.openCache(directory: directory, anchors: [germanKey()], allowUnsigned: true)
         XCTAssertEqual(first.cacheLoadError(), .missing)
         XCTAssertNil(first.trustListInfo())
         XCTAssertEqual(code(first.verify(qr: valid, at: at).outcome), "no-trust-list")
@@ -486,7 +486,7 @@ final class DccVerifyTests: XCTestCase {
         XCTAssertEqual(first.verify(qr: valid, at: at).outcome, .valid)
         XCTAssertEqual(try Data(contentsOf: cacheFile), onDisk)
 
-        let second = try Verifier.openCache(directory: directory, anchors: [germanKey()]) // the next start
+        let second = try Verifier.openCache(directory: directory, anchors: [germanKey()], allowUnsigned: true) // the next start
         XCTAssertNil(second.cacheLoadError())
         XCTAssertEqual(second.trustListInfo()?.certificateCount, 8)
         XCTAssertEqual(second.verify(qr: valid, at: at).outcome, .valid)
@@ -718,7 +718,7 @@ final class DccVerifyTests: XCTestCase {
     func testFourThreadsVerifyWhileAnotherUpdatesTheCache() throws {
         let tmp = FileManager.default.temporaryDirectory.appendingPathComponent(UUID().uuidString)
         defer { try? FileManager.default.removeItem(at: tmp) }
-        let shared = try Verifier.openCache(directory: tmp.path, anchors: [germanKey()])
+        let shared = try Verifier.openCache(directory: tmp.path, anchors: [germanKey()], allowUnsigned: true)
         _ = try shared.updateCacheUnsigned(list: samples())
         let valid = try sample("vn-vaccination-es256")
         let (signed, unsigned) = (try german(), try samples())
@@ -761,7 +761,7 @@ final class DccVerifyTests: XCTestCase {
         XCTAssertTrue(Set(seen).isSubset(of: ["valid", "unknown-signer"]), "\(Set(seen))")
         XCTAssertEqual(shared.verify(qr: valid, at: at).outcome, .valid)
         XCTAssertEqual(
-            try Verifier.openCache(directory: tmp.path, anchors: [germanKey()]).trustListInfo()?.certificateCount, 8
+            try Verifier.openCache(directory: tmp.path, anchors: [germanKey()], allowUnsigned: true).trustListInfo()?.certificateCount, 8
         )
     }
 }
