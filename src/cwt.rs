@@ -35,6 +35,7 @@ impl std::fmt::Display for Claim {
 
 /// Why the COSE payload is not a CWT carrying an EU DCC.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
 pub enum CwtError {
     #[error("CWT: {0}")]
     Cbor(#[from] CborError),

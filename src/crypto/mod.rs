@@ -64,6 +64,7 @@ pub enum Scheme {
 
 /// Why a key cannot be used.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Error)]
+#[non_exhaustive]
 pub enum KeyError {
     #[error("unsupported public key algorithm or curve")]
     Unsupported,
@@ -75,6 +76,7 @@ pub enum KeyError {
 
 /// Why a signature does not verify.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Error)]
+#[non_exhaustive]
 pub enum SignatureError {
     /// The scheme does not fit the key (ECDSA with an RSA key or the reverse).
     #[error("signature scheme does not match the key type")]

@@ -25,6 +25,7 @@ pub type Extra = BTreeMap<String, serde_json::Value>;
 
 /// Why the DCC inside the CWT does not fit the DCC model. Paths name fields, never values.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
 pub enum PayloadError {
     #[error("DCC payload: {0}")]
     Cbor(#[from] CborError),
