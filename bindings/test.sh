@@ -6,13 +6,16 @@
 #   2. generates the bindings from the shipped library with the pinned uniffi-bindgen
 #      (uniffi-bindgen/, a project of its own);
 #   3. Python: builds the wheel with maturin (bindings/python/pyproject.toml), installs it into a
-#      fresh venv and runs bindings/python/test_dcc_verify.py against the installed package;
-#      then test_panic.py against the test-only library;
+#      fresh venv and runs bindings/python/test_dcc_verify.py and the Python example of
+#      docs/bindings.md against the installed package; then test_panic.py against the test-only
+#      library;
 #   4. Kotlin: builds dcc-verify-<version>.jar (bindings/kotlin/build-jar.sh: the compiled
-#      bindings and the library at JNA's resource path), runs BindingsTest.kt against it with no
-#      -Djna.library.path, then PanicTest.kt against the test-only library;
+#      bindings and the library at JNA's resource path), runs BindingsTest.kt and the Kotlin
+#      example of docs/bindings.md against it with no -Djna.library.path, then PanicTest.kt
+#      against the test-only library;
 #   5. Swift (no compiler on Linux): the checked-in bindings/swift/generated must equal a fresh
-#      generation; the generated Swift, the XCTest file and the root Package.swift must parse
+#      generation; the generated Swift, the XCTest file, the Swift example of docs/bindings.md
+#      and the root Package.swift must parse
 #      (tree-sitter-swift); the C header must compile (gcc) and declare only functions the
 #      library exports.
 # Installs what it needs when missing (maturin from PyPI and tree-sitter into venvs under
@@ -122,6 +125,15 @@ else
 fi
 count "$OUT/python/result.txt"
 
+step "python: the example of docs/bindings.md, against the installed package"
+"$ROOT/scripts/check-docs" --extract python >"$OUT/python/docs_example.py"
+if (cd "$ROOT" && "$OUT/python-venv/bin/python" -P "$OUT/python/docs_example.py"); then
+    echo "docs-python: 1 passed, 0 failed" | tee "$OUT/python/docs-result.txt"
+else
+    echo "docs-python: 0 passed, 1 failed" | tee "$OUT/python/docs-result.txt"
+fi
+count "$OUT/python/docs-result.txt"
+
 step "python: a panic forced through the bindings (test-only library)"
 mkdir -p "$PANIC_LIB_DIR/python"
 cp "$OUT/generated/python/dcc_verify.py" "$PANIC_LIB_DIR/libdcc_verify.so" "$PANIC_LIB_DIR/python/"
@@ -135,9 +147,12 @@ step "kotlin: build the jar, test against it"
     || { as_root apt-get update && as_root apt-get install -y libjna-java; }
 jar=$("$ROOT/bindings/kotlin/build-jar.sh" "$LIB" "$OUT/generated/kotlin")
 echo "built $jar ($(stat -c %s "$jar") bytes)"
-kotlin_sources=("$ROOT/bindings/kotlin/BindingsTest.kt" "$ROOT/bindings/kotlin/PanicTest.kt")
-tests_jar=$OUT/kotlin/tests.jar
 mkdir -p "$OUT/kotlin"
+# The Kotlin example of docs/bindings.md, a program of its own (class DocsExampleKt).
+"$ROOT/scripts/check-docs" --extract kotlin >"$OUT/kotlin/DocsExample.kt"
+kotlin_sources=("$ROOT/bindings/kotlin/BindingsTest.kt" "$ROOT/bindings/kotlin/PanicTest.kt"
+    "$OUT/kotlin/DocsExample.kt")
+tests_jar=$OUT/kotlin/tests.jar
 # kotlinc takes ~25 s: recompile only when the tests or the bindings' classes changed.
 sha256sum "${kotlin_sources[@]}" "$OUT/jvm/classes.sha256" >"$OUT/kotlin/sources.sha256.new"
 if [[ -f "$tests_jar" ]] && cmp -s "$OUT/kotlin/sources.sha256.new" "$OUT/kotlin/sources.sha256"; then
@@ -151,6 +166,11 @@ if [[ -f "$tests_jar" ]]; then
     # No -Djna.library.path: JNA finds the library inside the jar.
     java -Ddcc.repo="$ROOT" -cp "$tests_jar:$jar:$JNA:$KOTLIN_STDLIB" \
         eu.dcc.verify.test.BindingsTestKt | tee "$OUT/kotlin/result.txt" || true
+    if (cd "$ROOT" && java -cp "$tests_jar:$jar:$JNA:$KOTLIN_STDLIB" DocsExampleKt); then
+        echo "docs-kotlin: 1 passed, 0 failed" | tee "$OUT/kotlin/docs-result.txt"
+    else
+        echo "docs-kotlin: 0 passed, 1 failed" | tee "$OUT/kotlin/docs-result.txt"
+    fi
     # jna.library.path is searched before the jar: the test-only library wins.
     java -Djna.library.path="$PANIC_LIB_DIR" -Ddcc.repo="$ROOT" \
         -cp "$tests_jar:$jar:$JNA:$KOTLIN_STDLIB" eu.dcc.verify.panictest.PanicTestKt \
@@ -158,8 +178,10 @@ if [[ -f "$tests_jar" ]]; then
 else
     echo "kotlin: 0 passed, 1 failed (does not compile)" | tee "$OUT/kotlin/result.txt"
     echo "kotlin-panic: 0 passed, 1 failed (does not compile)" | tee "$OUT/kotlin/panic-result.txt"
+    echo "docs-kotlin: 0 passed, 1 failed (does not compile)" | tee "$OUT/kotlin/docs-result.txt"
 fi
 count "$OUT/kotlin/result.txt"
+count "$OUT/kotlin/docs-result.txt"
 count "$OUT/kotlin/panic-result.txt"
 
 step "swift (checks only: no Swift compiler here)"
@@ -187,9 +209,11 @@ if ! cmp -s "$ROOT/bindings/swift/requirements.txt" "$VENV/requirements.txt"; th
     "$VENV/bin/pip" install -q -r "$ROOT/bindings/swift/requirements.txt"
     cp "$ROOT/bindings/swift/requirements.txt" "$VENV/requirements.txt"
 fi
-check "generated Swift, XCTest file and the root Package.swift parse (tree-sitter-swift)" \
+"$ROOT/scripts/check-docs" --extract swift >"$OUT/DocsExample.swift"
+check "generated Swift, XCTest file, docs/bindings.md's example and Package.swift parse (tree-sitter-swift)" \
     "$VENV/bin/python" "$ROOT/bindings/swift/check_syntax.py" "$OUT/generated/swift/DccVerify.swift" \
-    "$ROOT/bindings/swift/Tests/DccVerifyTests/DccVerifyTests.swift" "$ROOT/Package.swift"
+    "$ROOT/bindings/swift/Tests/DccVerifyTests/DccVerifyTests.swift" "$OUT/DocsExample.swift" \
+    "$ROOT/Package.swift"
 header_compiles() {
     # GCC does not know clang's nullability qualifiers, which only annotate.
     echo '#include "DccVerifyFFI.h"' | gcc -fsyntax-only -std=c11 -Wall -Wextra -Werror \
