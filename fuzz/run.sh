@@ -18,6 +18,7 @@ all_targets=(
   inflate
   cose
   cwt
+  health_link
   payload
   dsc
   trust_list_unsigned_json

@@ -250,6 +250,21 @@ def main():
         add("cose", cose)
         add("cwt", cose_payload(cose))
         add("verify_signed_cwt", cose_payload(cose))
+    # Every HCERT kind of the WHO GDHCN (ICVP, health links, medication overview, DDCC demos).
+    for path in sorted((ROOT / "testdata/who-hcert/qr").glob("*.txt")):
+        qr = path.read_text().strip()
+        add("verify", qr)
+        try:
+            cose = zlib.decompress(base45_decode(qr[4:] if qr.startswith("HC1:") else qr))
+        except (ValueError, zlib.error):
+            continue
+        add("cose", cose)
+        add("cwt", cose_payload(cose))
+        add("verify_signed_cwt", cose_payload(cose))
+    for link in ["shlink:/eyJ1cmwiOiJodHRwczovL2guZXhhbXBsZS9tIiwia2V5IjoiayIsImV4cCI6MTkwMDAwMDAwMCwiZmxhZyI6IlAifQ",
+                 "vhlink:/eyJ1cmwiOiJ1Iiwia2V5IjoiayIsImV4cCI6bnVsbH0",
+                 "https://viewer.example/#shlink://eyJ1cmwiOiJ1Iiwia2V5IjoiayJ9"]:
+        add("health_link", link)
     for path in sorted((samples / "pki").glob("*.crt.der")):
         add("dsc", path.read_bytes())
         certificates.append(("VN", path.read_bytes()))

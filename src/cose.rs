@@ -1,10 +1,12 @@
 //! Stage 4: the COSE_Sign1 message (RFC 9052) that carries the signed CWT.
 
+use base64::Engine;
 use ciborium::Value;
 use coset::{AsCborValue, RegisteredLabelWithPrivate};
 use thiserror::Error;
 
 use crate::cbor::{self, CborError};
+use crate::deviation::Deviation;
 
 /// CBOR tag of a COSE_Sign1 message.
 const TAG_COSE_SIGN1: u64 = 18;
@@ -89,19 +91,46 @@ pub struct CoseSign1 {
     kid: Option<Vec<u8>>,
     payload: Vec<u8>,
     signature: Vec<u8>,
+    /// [`Deviation::TextKid`] when the kid was read from a text string.
+    deviations: Vec<Deviation>,
 }
 
 impl CoseSign1 {
     /// Parses a COSE_Sign1 message: tagged 18, untagged, or tag 61 wrapping tag 18.
     pub fn parse(bytes: &[u8]) -> Result<Self, CoseError> {
-        let value = untag(cbor::decode(bytes)?)?;
-        let sign1 = coset::CoseSign1::from_cbor_value(value).map_err(|e| match e {
-            coset::CoseError::DuplicateMapKey => CoseError::Cbor(CborError::DuplicateKey),
-            _ => CoseError::NotSign1,
-        })?;
-        // coset keeps the bstr content of the protected header it parsed.
-        let protected_raw = sign1.protected.original_data.ok_or(CoseError::NotSign1)?;
-        let protected = &sign1.protected.header;
+        let mut value = untag(cbor::decode(bytes)?)?;
+        // The protected header is a CBOR map inside a byte string. coset would decode it with
+        // ciborium, outside any item limit (a 756-character QR could cost 2 MB of values), so
+        // it is taken out here, decoded with the same bounded decoder as the message, and an
+        // empty byte string (an empty header) left for coset in its place.
+        let protected_raw = match &mut value {
+            Value::Array(parts) => match parts.first_mut() {
+                Some(Value::Bytes(raw)) => std::mem::take(raw),
+                _ => return Err(CoseError::NotSign1),
+            },
+            _ => return Err(CoseError::NotSign1),
+        };
+        let mut text_kid = false;
+        let protected = if protected_raw.is_empty() {
+            coset::Header::default()
+        } else {
+            let mut header = cbor::decode(&protected_raw)?;
+            if let Some(rewritten) = kid_as_bytes(&header)? {
+                header = rewritten;
+                text_kid = true;
+            }
+            coset::Header::from_cbor_value(header).map_err(coset_error)?
+        };
+        if let Value::Array(parts) = &mut value {
+            if let Some(unprotected) = parts.get_mut(1) {
+                if let Some(rewritten) = kid_as_bytes(unprotected)? {
+                    *unprotected = rewritten;
+                    text_kid = true;
+                }
+            }
+        }
+        let sign1 = coset::CoseSign1::from_cbor_value(value).map_err(coset_error)?;
+        let protected = &protected;
         let unprotected = &sign1.unprotected;
         let algorithm = match (&protected.alg, &unprotected.alg) {
             (Some(alg), _) => Some((Algorithm::from_header(alg), AlgorithmSource::Protected)),
@@ -120,7 +149,17 @@ impl CoseSign1 {
             kid,
             payload: sign1.payload.ok_or(CoseError::DetachedPayload)?,
             signature: sign1.signature,
+            deviations: if text_kid {
+                vec![Deviation::TextKid]
+            } else {
+                Vec::new()
+            },
         })
+    }
+
+    /// The departures from the specification read in the headers.
+    pub fn deviations(&self) -> &[Deviation] {
+        &self.deviations
     }
 
     /// The signature algorithm and where it was found; `None` when no header names one.
@@ -161,6 +200,13 @@ impl CoseSign1 {
     }
 }
 
+fn coset_error(error: coset::CoseError) -> CoseError {
+    match error {
+        coset::CoseError::DuplicateMapKey => CoseError::Cbor(CborError::DuplicateKey),
+        _ => CoseError::NotSign1,
+    }
+}
+
 /// Removes the accepted tags: 18, 61 around 18, or none.
 fn untag(value: Value) -> Result<Value, CoseError> {
     match value {
@@ -173,6 +219,36 @@ fn untag(value: Value) -> Result<Value, CoseError> {
         Value::Tag(other, _) => Err(CoseError::UnexpectedTag(other)),
         untagged => Ok(untagged),
     }
+}
+
+/// A kid written as a text string (WHO test-bed health links: the base64 of the kid) is read as
+/// the bytes it encodes; the protected header's bytes stay as signed. A text kid that is not
+/// base64 has no unambiguous reading: the message is refused.
+/// The header with its text kid (label 4) as bytes; `None` when it has none.
+fn kid_as_bytes(header: &Value) -> Result<Option<Value>, CoseError> {
+    const LABEL_KID: i64 = 4;
+    let Value::Map(entries) = header else {
+        return Ok(None);
+    };
+    let is_text_kid = |(label, value): &(Value, Value)| {
+        label.as_integer().map(i128::from) == Some(i128::from(LABEL_KID)) && value.is_text()
+    };
+    if !entries.iter().any(is_text_kid) {
+        return Ok(None);
+    }
+    let mut rewritten = Vec::with_capacity(entries.len());
+    for entry in entries {
+        if is_text_kid(entry) {
+            let text = entry.1.as_text().unwrap_or_default();
+            let kid = base64::engine::general_purpose::STANDARD
+                .decode(text)
+                .map_err(|_| CoseError::NotSign1)?;
+            rewritten.push((entry.0.clone(), Value::Bytes(kid)));
+        } else {
+            rewritten.push(entry.clone());
+        }
+    }
+    Ok(Some(Value::Map(rewritten)))
 }
 
 /// Appends a CBOR head (major type and length).
@@ -305,6 +381,34 @@ mod tests {
         assert_eq!(
             CoseSign1::parse(&m),
             Err(CoseError::Cbor(CborError::DuplicateKey))
+        );
+    }
+
+    /// Issue 10, item 18: the protected header was decoded by coset (ciborium) outside the
+    /// item limit; a header of thousands of one-byte items was accepted and built in full.
+    #[test]
+    fn protected_header_is_decoded_within_the_item_limit() {
+        // protected {1: -7, 100: [0, 0, ... MAX_CBOR_ITEMS zeros]}
+        let header = |zeros: usize| {
+            let mut h = vec![0xa2, 0x01, 0x26, 0x18, 0x64, 0x9a];
+            h.extend((zeros as u32).to_be_bytes());
+            h.resize(h.len() + zeros, 0x00);
+            h
+        };
+        let message = |protected: &[u8]| {
+            let mut m = vec![0xd2, 0x84, 0x5a];
+            m.extend((protected.len() as u32).to_be_bytes());
+            m.extend(protected);
+            m.extend([0xa0, 0x41, 0xa0, 0x40]);
+            m
+        };
+        // Map, two labels, alg value, array head: 5 items besides the zeros.
+        let fits = header(crate::limits::MAX_CBOR_ITEMS - 5);
+        assert!(CoseSign1::parse(&message(&fits)).is_ok());
+        let flood = header(crate::limits::MAX_CBOR_ITEMS);
+        assert_eq!(
+            CoseSign1::parse(&message(&flood)),
+            Err(CoseError::Cbor(CborError::TooManyItems))
         );
     }
 

@@ -51,11 +51,31 @@ fn the_real_german_list_verifies_and_imports_every_entry() {
     // testdata/trustlists/SOURCE.md: 829 DSCs from 77 issuers.
     assert_eq!((entries.len(), countries.len()), (829, 77));
 
-    // All 829 have a matching kid and a certificate that parses: none is skipped.
-    assert_eq!(report.skipped, vec![]);
-    assert_eq!((report.taken, list.len()), (829, 829));
+    // All 829 have a matching kid and a certificate that parses; two are listed as DSCs but
+    // are the Georgian and San Marino CSCAs (basicConstraints cA=TRUE, pathlen 0): they are
+    // skipped as not-dsc (issue 10, item 8), the other 827 taken.
+    let skipped: Vec<_> = report
+        .skipped
+        .iter()
+        .map(|s| (s.index, s.listed_kid.as_deref(), s.reason.code()))
+        .collect();
+    assert_eq!(
+        skipped,
+        vec![
+            (750, Some("lh7tBDCiAic="), "not-dsc"),
+            (771, Some("FXw1biwrLtQ="), "not-dsc")
+        ]
+    );
+    assert_eq!(
+        (
+            entries[750]["country"].as_str(),
+            entries[771]["country"].as_str()
+        ),
+        (Some("GE"), Some("SM"))
+    );
+    assert_eq!((report.taken, list.len()), (827, 827));
     assert_eq!(list.certificate_errors(), vec![]);
-    assert_eq!(list.iter().count(), 829);
+    assert_eq!(list.iter().count(), 827);
     assert_eq!(list.countries().len(), 77);
     assert_eq!(report.newest_entry, newest);
 
@@ -426,4 +446,95 @@ fn every_format_refuses_a_document_past_the_size_limit() {
         ),
         Ok((list, _)) if list.is_empty()
     ));
+}
+
+/// Issue 10, item 8: certificate authorities and certificates whose keyUsage excludes
+/// digitalSignature were taken as signers from PEM and JSON lists.
+#[test]
+fn signer_type_cas_and_keys_without_digital_signature_are_skipped_as_not_dsc() {
+    let names = [
+        "ca-with-digital-signature",
+        "key-encipherment-only",
+        "dsc-with-both-extensions",
+    ];
+    let read = |name: &str, ext: &str| {
+        std::fs::read(format!("{MANIFEST}/testdata/signer-types/{name}.crt.{ext}")).unwrap()
+    };
+    // The sample CSCA itself (cA=TRUE, keyUsage keyCertSign and cRLSign only).
+    let csca_pem =
+        std::fs::read(format!("{MANIFEST}/testdata/samples/pki/csca-vn.crt.pem")).unwrap();
+    let mut pem: Vec<u8> = names.iter().flat_map(|name| read(name, "pem")).collect();
+    pem.extend(&csca_pem);
+    let mut json_entries: Vec<serde_json::Value> = names
+        .iter()
+        .map(|name| serde_json::json!({"rawData": b64(&read(name, "der")), "certificateType": "DSC"}))
+        .collect();
+    json_entries.push(serde_json::json!({"rawData": b64(&sample_der("dsc-vn-es256"))}));
+    let json = serde_json::json!({ "certificates": json_entries }).to_string();
+    let pem_skips = vec![
+        (0, SkipReason::NotDsc),
+        (1, SkipReason::NotDsc),
+        (3, SkipReason::NotDsc),
+    ];
+    let json_skips = vec![(0, SkipReason::NotDsc), (1, SkipReason::NotDsc)];
+    for (list, expected, taken) in [
+        (UnsignedList::Pem(&pem), pem_skips, 1),
+        (UnsignedList::Json(json.as_bytes()), json_skips, 2),
+    ] {
+        let (trust, report) = TrustList::from_unsigned(list).unwrap();
+        let skipped: Vec<_> = report
+            .skipped
+            .iter()
+            .map(|s| (s.index, s.reason.clone()))
+            .collect();
+        assert_eq!(skipped, expected, "{:?}", list.format());
+        assert_eq!((report.taken, trust.len()), (taken, taken));
+        assert_eq!(report.skipped[0].reason.code(), "not-dsc");
+    }
+}
+
+/// Issue 10, item 10: a JSON list with a key twice was read one way here (the first
+/// `certificates`, the last `rawData`) and possibly another way by the signer's tools.
+#[test]
+fn duplicate_json_keys_refuse_signed_and_unsigned_lists() {
+    let key = TestKey::new();
+    let entry =
+        |name: &str| json_entry(&sample_der(name), "VN", "2024-01-01T00:00:00Z").to_string();
+    let genuine = entry("dsc-vn-es256");
+    let planted = entry("dsc-vn-unlisted");
+    let raw = |name: &str| b64(&sample_der(name));
+    let documents = [
+        // The array twice: which list is the signed one?
+        format!(r#"{{"certificates":[{genuine}],"certificates":[{planted}]}}"#),
+        // One entry's certificate twice.
+        format!(
+            r#"{{"certificates":[{{"rawData":"{}","rawData":"{}"}}]}}"#,
+            raw("dsc-vn-es256"),
+            raw("dsc-vn-unlisted")
+        ),
+        // In a part the reader skips.
+        format!(r#"{{"certificates":[{genuine}],"meta":{{"a":1,"a":2}}}}"#),
+        format!(
+            r#"[{{"rawData":"{}","extra":[{{"b":1,"\u0062":2}}]}}]"#,
+            raw("dsc-vn-es256")
+        ),
+    ];
+    for document in &documents {
+        let mut signed = b64(&key.sign(document.as_bytes())).into_bytes();
+        signed.push(b'\n');
+        signed.extend_from_slice(document.as_bytes());
+        if document.starts_with('{') {
+            let error =
+                TrustList::from_signed(SignedList::De(&signed), &key.anchors(), sample_time())
+                    .unwrap_err();
+            assert_eq!(error, TrustListError::DuplicateKey, "{document}");
+            assert_eq!(error.code(), "duplicate-key");
+        }
+        let error = TrustList::from_unsigned(UnsignedList::Json(document.as_bytes())).unwrap_err();
+        assert_eq!(error, TrustListError::DuplicateKey, "{document}");
+    }
+    // The same documents with the duplicates renamed are read.
+    let fine = format!(r#"{{"certificates":[{genuine}],"meta":{{"a":1,"b":2}}}}"#);
+    let (list, _) = TrustList::from_unsigned(UnsignedList::Json(fine.as_bytes())).unwrap();
+    assert_eq!(list.len(), 1);
 }

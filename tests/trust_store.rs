@@ -69,14 +69,14 @@ fn the_real_german_list_survives_a_restart_and_is_verified_again() {
             },
         )
         .unwrap();
-    assert_eq!(report.taken, 829);
+    assert_eq!(report.taken, 827);
     let in_force = store.trust_list().unwrap();
     assert_eq!(in_force.provenance().fetched_at, Some(fetched_at));
 
     let reopened = open(&dir, real_de_anchors());
     assert_eq!(reopened.load_error(), None);
     let loaded = reopened.trust_list().unwrap();
-    assert_eq!(loaded.len(), 829);
+    assert_eq!(loaded.len(), 827);
     assert_eq!(loaded.provenance(), in_force.provenance());
 
     // Start-up checks the signature again, with the anchors configured then: after an app
@@ -123,7 +123,7 @@ fn a_refused_update_leaves_the_previous_list_in_force_in_memory_and_on_disk() {
     assert_eq!(temp_files(&dir), Vec::<String>::new());
     assert_eq!(
         open(&dir, real_de_anchors()).trust_list().unwrap().len(),
-        829
+        827
     );
 }
 

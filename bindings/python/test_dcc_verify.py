@@ -107,8 +107,12 @@ class Bindings(unittest.TestCase):
         v = self.verifier.verify(sample("vn-vaccination-es256"), AT)
         self.assertEqual(v.kid, "6+Dmto+Hqng=")
         self.assertEqual(v.algorithm, dcc.SignatureAlgorithm.ES256())
-        cert = v.certificate
-        self.assertEqual((cert.issuer, cert.issued_at, cert.expires_at), ("VN", 1_772_323_200, 2_087_942_400))
+        whole = v.certificate
+        self.assertEqual((whole.issuer, whole.issued_at, whole.expires_at), ("VN", 1_772_323_200, 2_087_942_400))
+        self.assertEqual(whole.kind, dcc.CertificateKind.EU_DCC)
+        self.assertTrue(whole.content.is_eu_dcc())
+        self.assertEqual(v.deviations, [])
+        cert = whole.content.dcc
         self.assertEqual(cert.certificate_type, dcc.CertificateType.VACCINATION)
         self.assertEqual(cert.name.family_name, "Nguyễn")
         self.assertEqual(cert.name.given_name_standardised, "THI<MINH<KHAI")
@@ -118,13 +122,13 @@ class Bindings(unittest.TestCase):
         [entry] = cert.entries.entries
         self.assertEqual((entry.dose_number, entry.total_doses, entry.medicinal_product), (2, 2, "EU/1/20/1528"))
         expected = json.loads((SAMPLES / "vn-vaccination-es256.json").read_text())
-        self.assertEqual(json.loads(cert.payload_json), expected)
+        self.assertEqual(json.loads(whole.payload_json), expected)
 
     def test_partial_dates_of_birth_keep_their_precision(self):
-        test = self.verifier.verify(sample("vn-test-es256"), AT).certificate
+        test = self.verifier.verify(sample("vn-test-es256"), AT).certificate.content.dcc
         self.assertEqual((test.date_of_birth.year, test.date_of_birth.month, test.date_of_birth.day), (1990, 7, None))
         self.assertTrue(test.entries.is_test())
-        recovery = self.verifier.verify(sample("vn-recovery-es256"), AT).certificate
+        recovery = self.verifier.verify(sample("vn-recovery-es256"), AT).certificate.content.dcc
         self.assertEqual((recovery.date_of_birth.year, recovery.date_of_birth.month), (1979, None))
         self.assertEqual(recovery.entries.entries[0].valid_until, "2026-08-13")
 
@@ -149,7 +153,7 @@ class Bindings(unittest.TestCase):
         self.assertEqual(self.invalid(v).reason, dcc.InvalidReason.SIGNATURE_INVALID())
         self.assertEqual(v.checks.signature, dcc.CheckStatus.FAILED)
         self.assertIsNone(v.signer)
-        self.assertEqual(v.certificate.name.family_name_standardised, "NGUYEM")
+        self.assertEqual(v.certificate.content.dcc.name.family_name_standardised, "NGUYEM")
 
     def test_expired_depends_on_the_time_given(self):
         qr = sample("vn-vaccination-expired")  # iat 2021-10-01, exp 2022-10-01
@@ -195,15 +199,17 @@ class Bindings(unittest.TestCase):
         self.assertIsNone(fresh.trust_list_info())
         decoded = fresh.decode(sample("vn-vaccination-tampered"))
         self.assertTrue(decoded.is_decoded())
-        self.assertEqual(decoded.certificate.name.family_name_standardised, "NGUYEM")
+        self.assertEqual(decoded.certificate.content.dcc.name.family_name_standardised, "NGUYEM")
         self.assertEqual(decoded.kid, "6+Dmto+Hqng=")
         outcome = fresh.verify(sample("vn-vaccination-es256"), AT).outcome
         self.assertTrue(outcome.is_undecidable())
         self.assertEqual((outcome.reason, outcome.code), (dcc.UndecidableReason.NO_TRUST_LIST, "no-trust-list"))
 
-    def test_a_clock_never_set_makes_the_answer_undecidable(self):
+    def test_an_explicit_time_before_2020_is_not_an_unset_clock(self):
+        # Issue 10, item 19: only the device clock can be "not set"; a time the app passes is
+        # taken as given (in 1970 the certificate was not yet issued).
         outcome = self.verifier.verify(sample("vn-vaccination-es256"), 0).outcome
-        self.assertEqual((outcome.reason, outcome.code), (dcc.UndecidableReason.CLOCK_NOT_SET, "clock-not-set"))
+        self.assertEqual((outcome.is_invalid(), outcome.code), (True, "not-yet-valid"))
 
     def test_verify_without_a_time_uses_the_device_clock(self):
         now = int(time.time())
@@ -256,14 +262,14 @@ class Bindings(unittest.TestCase):
     def test_the_real_german_list_imports_signed_and_test_keys_are_unknown_to_it(self):
         german = dcc.Verifier()
         report = german.load_trust_list(german_list(), [GERMAN_KEY])
-        self.assertEqual((report.taken, report.skipped), (829, []))
+        self.assertEqual((report.taken, [s.reason for s in report.skipped]), (827, [dcc.SkipReason.NOT_DSC] * 2))  # two CSCAs listed as DSCs (GE, SM)
         info = german.trust_list_info()
-        self.assertEqual(info.certificate_count, 829)
+        self.assertEqual(info.certificate_count, 827)
         self.assertEqual((info.status.format, info.status.signed, info.status.stale), (dcc.TrustListFormat.DE, True, False))
         self.assertEqual(len(info.anchor), 16)
         self.assertEqual(info.list_time, report.newest_entry)
         issuers = {i.country: i.certificate_count for i in info.issuers}
-        self.assertEqual(sum(issuers.values()), 829)
+        self.assertEqual(sum(issuers.values()), 827)
         self.assertGreaterEqual(issuers.get("VN", 0), 1)
         v = german.verify(sample("vn-vaccination-es256"), AT)
         self.assertEqual(self.invalid(v).reason, dcc.InvalidReason.UNKNOWN_SIGNER())
@@ -316,7 +322,7 @@ class Bindings(unittest.TestCase):
             self.assertIsNone(first.trust_list_info())
             self.assertEqual(first.verify(valid, AT).outcome.code, "no-trust-list")
 
-            self.assertEqual(first.update_cache(german_list()).taken, 829)
+            self.assertEqual(first.update_cache(german_list()).taken, 827)
             self.assertEqual(code_of(first.verify(valid, AT).outcome), "unknown-signer")
             self.assertEqual(first.update_cache_unsigned(samples_list()).taken, 8)  # newer entries
             self.assertEqual(first.verify(valid, AT).outcome, dcc.Outcome.VALID())
@@ -336,10 +342,10 @@ class Bindings(unittest.TestCase):
             self.assertEqual(second.trust_list_info().certificate_count, 8)
             self.assertEqual(second.verify(valid, AT).outcome, dcc.Outcome.VALID())
 
-            self.assertEqual(first.update_cache(german_list(), force=True).taken, 829)
+            self.assertEqual(first.update_cache(german_list(), force=True).taken, 827)
             third = dcc.Verifier.open_cache(directory, [GERMAN_KEY])
             self.assertEqual(third.trust_list_info().status.signed, True)
-            self.assertEqual(third.trust_list_info().certificate_count, 829)
+            self.assertEqual(third.trust_list_info().certificate_count, 827)
             untrusting = dcc.Verifier.open_cache(directory, [])  # the key is no longer an anchor
             self.assertIsNone(untrusting.trust_list_info())
             problem = untrusting.cache_load_error()
@@ -351,13 +357,25 @@ class Bindings(unittest.TestCase):
         for name in ["vn-vaccination-es256", "vn-test-es256", "vn-recovery-es256"]:
             v = verifier.verify(sample(name), AT)
             self.assertIsNotNone(v.rules, name)
-            cert = v.certificate
+            whole = v.certificate
+            cert = whole.content.dcc
             secrets = [cert.name.family_name, cert.name.family_name_standardised, cert.name.given_name,
                        cert.date_of_birth.text, "URN:UVCI"]
-            for shown in [str(v), repr(v), str(cert), repr(cert), str(cert.name), repr(cert.date_of_birth),
+            for shown in [str(v), repr(v), str(whole), repr(whole), str(cert), repr(cert), str(cert.name), repr(cert.date_of_birth),
                           str(cert.entries), str(v.rules), str(v.schema), str(cert.display_names)]:
                 for secret in secrets:
                     self.assertNotIn(secret, shown, name)
+
+    def test_an_arrival_country_without_acceptance_rules_is_reported(self):
+        # Issue 10, item 15: "DEU" has no acceptance rules; the result says so, and "" is misuse.
+        self.assertTrue(arriving_in_germany().verify(sample("vn-vaccination-es256"), AT).rules.arrival_country_has_rules)
+        deu = dcc.Verifier(dcc.Settings(arrival_country="DEU"))
+        deu.load_unsigned_trust_list(samples_list())
+        deu.load_rules(DE_EU_RULES)
+        rules = deu.verify(sample("vn-vaccination-es256"), AT).rules
+        self.assertEqual((rules.arrival_country_has_rules, rules.verdicts), (False, []))
+        with self.assertRaises(dcc.VerifierError.InvalidArgument):
+            dcc.Verifier(dcc.Settings(arrival_country=""))
 
     def test_rules_judge_a_genuine_certificate(self):
         verifier = arriving_in_germany()
@@ -445,19 +463,19 @@ class Bindings(unittest.TestCase):
         self.assertEqual((v.schema.version, v.schema.violations, v.schema.value_set_violations), ("1.3.0", [], []))
 
     def test_display_names_name_the_codes(self):
-        cert = self.verifier.verify(sample("vn-vaccination-es256"), AT).certificate
+        cert = self.verifier.verify(sample("vn-vaccination-es256"), AT).certificate.content.dcc
         self.assertTrue(cert.display_names.is_vaccination())
         [names] = cert.display_names.entries
         self.assertEqual(
             (names.disease, names.vaccine, names.product, names.manufacturer, names.country),
             ("COVID-19", "covid-19 vaccines (deprecated)", "Comirnaty", "Biontech Manufacturing GmbH", "Viet Nam"),
         )
-        [names] = self.verifier.verify(sample("vn-test-es256"), AT).certificate.display_names.entries
+        [names] = self.verifier.verify(sample("vn-test-es256"), AT).certificate.content.dcc.display_names.entries
         self.assertEqual(
             (names.disease, names.test_type, names.result, names.device, names.country),
             ("COVID-19", "Rapid immunoassay", "Not detected", "Abbott Rapid Diagnostics, Panbio COVID-19 Ag Rapid Test", "Viet Nam"),
         )
-        recovery = dcc.Verifier().decode(sample("vn-recovery-es256")).certificate.display_names
+        recovery = dcc.Verifier().decode(sample("vn-recovery-es256")).certificate.content.dcc.display_names
         self.assertEqual(recovery, dcc.DisplayNames.RECOVERY([dcc.RecoveryNames(disease="COVID-19", country="Viet Nam")]))
 
     def test_loaded_value_sets_change_the_display_names(self):
@@ -470,19 +488,19 @@ class Bindings(unittest.TestCase):
         }
         verifier.load_value_sets(json.dumps(newer).encode())
         v = verifier.verify(qr, AT)
-        [names] = v.certificate.display_names.entries
+        [names] = v.certificate.content.dcc.display_names.entries
         self.assertEqual((names.product, names.country), ("Comirnaty (BioNTech)", "Viet Nam"))  # the rest stays bundled
         self.assertEqual(v.schema.value_set_violations, [])
-        self.assertEqual(verifier.decode(qr).certificate.display_names, v.certificate.display_names)
+        self.assertEqual(verifier.decode(qr).certificate.content.dcc.display_names, v.certificate.content.dcc.display_names)
         # The compressed form has codes only: no names.
         verifier.load_value_sets(b'{"country-2-codes": ["VN"]}')
-        [names] = verifier.verify(qr, AT).certificate.display_names.entries
+        [names] = verifier.verify(qr, AT).certificate.content.dcc.display_names.entries
         self.assertEqual((names.product, names.country), ("Comirnaty", None))
         for document, code in [(b'"text"', "not-value-sets"), (b"{", "not-json"), (b"\xff", "not-json")]:
             with self.assertRaises(dcc.VerifierError.ValueSetsRefused) as raised:
                 verifier.load_value_sets(document)
             self.assertEqual(raised.exception.code, code)
-        [names] = verifier.verify(qr, AT).certificate.display_names.entries
+        [names] = verifier.verify(qr, AT).certificate.content.dcc.display_names.entries
         self.assertEqual(names.country, None)  # the sets in force stay
 
     def test_four_threads_verify_while_another_updates_the_cache(self):
@@ -522,7 +540,7 @@ class Bindings(unittest.TestCase):
             for t in verifiers + [updater]:
                 t.join(120)
             self.assertEqual(errors, [])
-            self.assertLessEqual(set(updates), {829, 8})
+            self.assertLessEqual(set(updates), {827, 8})
             self.assertEqual(len(seen), 1000)
             # Each verification sees one list, whole: the samples' (valid) or the German one.
             self.assertLessEqual(set(seen), {"valid", "unknown-signer"})

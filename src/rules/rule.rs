@@ -142,9 +142,9 @@ impl Rule {
         })
     }
 
-    /// Parses a rule from JSON text.
+    /// Parses a rule from JSON text (a duplicate key in any object is an error).
     pub fn from_slice(json: &[u8]) -> Result<Rule, RuleError> {
-        Rule::from_json(&serde_json::from_slice(json)?)
+        Rule::from_json(&crate::strict_json::from_slice(json)?)
     }
 
     /// The compiled logic, or why there is none.

@@ -13,6 +13,7 @@ use x509_parser::prelude::{FromDer, X509CertificateParser};
 use x509_parser::public_key::RSAPublicKey;
 use x509_parser::x509::SubjectPublicKeyInfo;
 
+use super::formats::who::Listing;
 use crate::crypto::{Curve, KeyError, PublicKey};
 use crate::payload::CertificateType;
 
@@ -81,8 +82,25 @@ impl KeyUsage {
         }
     }
 
+    /// Every DCC type refused: what a malformed extended key usage reads as.
+    pub const NONE: Self = Self {
+        test: false,
+        vaccination: false,
+        recovery: false,
+    };
+
     pub fn is_restricted(&self) -> bool {
         *self != Self::ANY
+    }
+
+    /// From the DER value of an extended key usage extension. A value that is not exactly a
+    /// `SEQUENCE OF OBJECT IDENTIFIER` (trailing bytes, an indefinite length, a SET, an element
+    /// of another type) allows no type: a restriction we cannot read must not read as none.
+    fn from_eku(value: &[u8]) -> Self {
+        match eku_oids(value) {
+            Some(oids) => Self::from_eku_oids(oids.into_iter()),
+            None => Self::NONE,
+        }
     }
 
     /// From the OIDs of an extended key usage extension. Two OID arcs are in use:
@@ -93,11 +111,7 @@ impl KeyUsage {
         const ISSUER_ARC: &[u8] = &[
             0x2b, 0x06, 0x01, 0x04, 0x01, 0x00, 0x8e, 0x37, 0x8f, 0x65, 0x01,
         ];
-        let mut usage = Self {
-            test: false,
-            vaccination: false,
-            recovery: false,
-        };
+        let mut usage = Self::NONE;
         for oid in oids {
             let last = [SPEC_ARC, ISSUER_ARC]
                 .iter()
@@ -112,13 +126,7 @@ impl KeyUsage {
                 _ => {}
             }
         }
-        if usage
-            == (Self {
-                test: false,
-                vaccination: false,
-                recovery: false,
-            })
-        {
+        if usage == Self::NONE {
             Self::ANY
         } else {
             usage
@@ -148,6 +156,7 @@ pub struct Dsc {
     /// "unknown signer").
     key: Result<PublicKey, KeyError>,
     der: Vec<u8>,
+    listing: Option<Listing>,
 }
 
 impl Dsc {
@@ -175,9 +184,7 @@ impl Dsc {
             .extensions()
             .iter()
             .find(|ext| ext.oid == OID_X509_EXT_EXTENDED_KEY_USAGE)
-            .map_or(KeyUsage::ANY, |ext| {
-                KeyUsage::from_eku_oids(eku_oids(ext.value))
-            });
+            .map_or(KeyUsage::ANY, |ext| KeyUsage::from_eku(ext.value));
         Ok(Self {
             kid: Kid::of_certificate(der),
             country,
@@ -186,7 +193,19 @@ impl Dsc {
             key_usage,
             key: public_key(&tbs.subject_pki),
             der: der.to_vec(),
+            listing: None,
         })
+    }
+
+    /// The DSC with where its list places it.
+    pub(crate) fn with_listing(mut self, listing: Option<Listing>) -> Self {
+        self.listing = listing;
+        self
+    }
+
+    /// Where the trust list places this DSC: participant and trust domain (WHO lists only).
+    pub fn listing(&self) -> Option<&Listing> {
+        self.listing.as_ref()
     }
 
     pub fn kid(&self) -> Kid {
@@ -244,21 +263,105 @@ fn public_key(spki: &SubjectPublicKeyInfo<'_>) -> Result<PublicKey, KeyError> {
     }
 }
 
-/// The OIDs (content octets) of an extended key usage value, `SEQUENCE OF OBJECT IDENTIFIER`.
-/// Anything unreadable yields no OIDs, which means no restriction; an empty sequence too.
-fn eku_oids(value: &[u8]) -> impl Iterator<Item = &[u8]> {
-    let content = match der_tlv(value) {
-        Some((0x30, content, [])) => content,
-        _ => &[],
+/// The OIDs (content octets) of an extended key usage value, `SEQUENCE OF OBJECT IDENTIFIER`;
+/// `None` unless the value is exactly that (an empty sequence is, and holds no OIDs).
+fn eku_oids(value: &[u8]) -> Option<Vec<&[u8]>> {
+    let (0x30, mut rest, []) = der_tlv(value)? else {
+        return None;
     };
-    let mut rest = content;
-    std::iter::from_fn(move || loop {
-        let (tag, oid, next) = der_tlv(rest)?;
+    let mut oids = Vec::new();
+    while !rest.is_empty() {
+        let (0x06, oid, next) = der_tlv(rest)? else {
+            return None;
+        };
+        oids.push(oid);
         rest = next;
-        if tag == 0x06 {
-            return Some(oid);
+    }
+    Some(oids)
+}
+
+/// Why a listed certificate is not a document signer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum NotASigner {
+    /// basicConstraints says cA=TRUE: a certificate authority (a CSCA), which signs
+    /// certificates, not health certificates.
+    CertificateAuthority,
+    /// keyUsage is present and excludes digitalSignature.
+    NoDigitalSignature,
+    /// The certificate's fields, or one of those two extensions, are not well-formed DER,
+    /// so neither can be ruled out.
+    Unreadable,
+}
+
+/// Checks that a certificate (already framed, see [`check_framing`]) may sign health
+/// certificates: it is no CA (basicConstraints cA=TRUE), and a keyUsage, when present, allows
+/// digitalSignature. Walks only the TBS fields and the two extensions, as cheap as the
+/// framing check, so an import still defers the full parse to first use.
+pub(crate) fn check_signer(der: &[u8]) -> Result<(), NotASigner> {
+    const BASIC_CONSTRAINTS: &[u8] = &[0x55, 0x1d, 0x13]; // 2.5.29.19
+    const KEY_USAGE: &[u8] = &[0x55, 0x1d, 0x0f]; // 2.5.29.15
+    let unreadable = NotASigner::Unreadable;
+    let (_, certificate, _) = der_tlv(der).ok_or(unreadable)?;
+    let (_, tbs, _) = der_tlv(certificate).ok_or(unreadable)?;
+    // TBSCertificate: [0] version?, serial, signature, issuer, validity, subject, spki,
+    // [1] issuerUniqueID?, [2] subjectUniqueID?, [3] extensions?
+    let mut rest = tbs;
+    let mut extensions = None;
+    while !rest.is_empty() {
+        let (tag, content, next) = der_tlv(rest).ok_or(unreadable)?;
+        if tag == 0xa3 {
+            extensions = Some(content);
         }
-    })
+        rest = next;
+    }
+    let Some(extensions) = extensions else {
+        return Ok(());
+    };
+    let (0x30, mut rest, []) = der_tlv(extensions).ok_or(unreadable)? else {
+        return Err(unreadable);
+    };
+    while !rest.is_empty() {
+        let (0x30, extension, next) = der_tlv(rest).ok_or(unreadable)? else {
+            return Err(unreadable);
+        };
+        rest = next;
+        let (0x06, oid, after_oid) = der_tlv(extension).ok_or(unreadable)? else {
+            return Err(unreadable);
+        };
+        if oid != BASIC_CONSTRAINTS && oid != KEY_USAGE {
+            continue;
+        }
+        // critical BOOLEAN DEFAULT FALSE, then the value in an OCTET STRING.
+        let value = match der_tlv(after_oid).ok_or(unreadable)? {
+            (0x01, _, after_critical) => der_tlv(after_critical).ok_or(unreadable)?,
+            other => other,
+        };
+        let (0x04, value, []) = value else {
+            return Err(unreadable);
+        };
+        if oid == BASIC_CONSTRAINTS {
+            // SEQUENCE { cA BOOLEAN DEFAULT FALSE, pathLenConstraint INTEGER OPTIONAL }
+            let (0x30, constraints, []) = der_tlv(value).ok_or(unreadable)? else {
+                return Err(unreadable);
+            };
+            if let Some((0x01, ca, _)) = der_tlv(constraints) {
+                if ca.iter().any(|&b| b != 0) {
+                    return Err(NotASigner::CertificateAuthority);
+                }
+            }
+        } else {
+            // BIT STRING: unused-bit count, then the bits; digitalSignature is bit 0, the
+            // first byte's most significant bit.
+            let (0x03, bits, []) = der_tlv(value).ok_or(unreadable)? else {
+                return Err(unreadable);
+            };
+            let first = bits.get(1).copied().unwrap_or(0);
+            if first & 0x80 == 0 {
+                return Err(NotASigner::NoDigitalSignature);
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Checks, without parsing it, that `der` is framed as an X.509 certificate: one SEQUENCE, with
@@ -284,6 +387,73 @@ pub(crate) fn check_framing(der: &[u8]) -> Result<(), DscError> {
     } else {
         Err(DscError::NotX509)
     }
+}
+
+/// The kind of key a certificate holds, read from its SubjectPublicKeyInfo without parsing the
+/// rest (an import checks it on every entry of a WHO list).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum KeyAlgorithm {
+    P256,
+    P384,
+    Brainpool,
+    OtherCurve,
+    Rsa,
+    Other,
+}
+
+impl KeyAlgorithm {
+    /// True for the keys HCERT signatures use (ES256 on P-256, PS256 on RSA).
+    pub(crate) fn usable(&self) -> bool {
+        matches!(self, Self::P256 | Self::Rsa)
+    }
+
+    pub(crate) fn name(&self) -> &'static str {
+        match self {
+            Self::P256 => "EC P-256",
+            Self::P384 => "EC P-384",
+            Self::Brainpool => "EC brainpool",
+            Self::OtherCurve => "EC on another curve",
+            Self::Rsa => "RSA",
+            Self::Other => "not an EC or RSA key",
+        }
+    }
+}
+
+/// The key algorithm of a DER certificate; `None` when its structure cannot be walked.
+pub(crate) fn key_algorithm(der: &[u8]) -> Option<KeyAlgorithm> {
+    const EC_PUBLIC_KEY: &[u8] = &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01];
+    const P256: &[u8] = &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07];
+    const P384: &[u8] = &[0x2b, 0x81, 0x04, 0x00, 0x22];
+    const BRAINPOOL_ARC: &[u8] = &[0x2b, 0x24, 0x03, 0x03, 0x02, 0x08, 0x01, 0x01];
+    const RSA_ARC: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01];
+    let (_, certificate, _) = der_tlv(der).filter(|(tag, _, _)| *tag == 0x30)?;
+    let (_, tbs, _) = der_tlv(certificate).filter(|(tag, _, _)| *tag == 0x30)?;
+    let mut rest = tbs;
+    if rest.first() == Some(&0xa0) {
+        rest = der_tlv(rest)?.2; // version
+    }
+    // serial, signature algorithm, issuer, validity, subject
+    for _ in 0..5 {
+        rest = der_tlv(rest)?.2;
+    }
+    let (_, spki, _) = der_tlv(rest).filter(|(tag, _, _)| *tag == 0x30)?;
+    let (_, algorithm, _) = der_tlv(spki).filter(|(tag, _, _)| *tag == 0x30)?;
+    let (_, oid, parameters) = der_tlv(algorithm).filter(|(tag, _, _)| *tag == 0x06)?;
+    Some(if oid == EC_PUBLIC_KEY {
+        match der_tlv(parameters) {
+            Some((0x06, curve, _)) if curve == P256 => KeyAlgorithm::P256,
+            Some((0x06, curve, _)) if curve == P384 => KeyAlgorithm::P384,
+            Some((0x06, curve, _)) if curve.starts_with(BRAINPOOL_ARC) => KeyAlgorithm::Brainpool,
+            _ => KeyAlgorithm::OtherCurve,
+        }
+    } else if oid
+        .strip_prefix(RSA_ARC)
+        .is_some_and(|last| last == [1] || last == [10])
+    {
+        KeyAlgorithm::Rsa
+    } else {
+        KeyAlgorithm::Other
+    })
 }
 
 /// Splits one DER TLV off `input`: (tag, content, rest).
@@ -321,7 +491,7 @@ mod tests {
             0x01, 0x01, 0x06, 0x0b, 0x2b, 0x06, 0x01, 0x04, 0x01, 0x8e, 0x37, 0x8f, 0x65, 0x01,
             0x03, 0x06, 0x08, 0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x01,
         ];
-        let usage = KeyUsage::from_eku_oids(eku_oids(&eku));
+        let usage = KeyUsage::from_eku(&eku);
         assert_eq!(
             usage,
             KeyUsage {
@@ -334,23 +504,80 @@ mod tests {
     }
 
     #[test]
-    fn no_dcc_oid_or_an_empty_or_broken_eku_means_any_type() {
+    fn no_dcc_oid_or_an_empty_eku_means_any_type() {
         let server_auth_only = [
             0x30, 0x0a, 0x06, 0x08, 0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x01,
         ];
+        for eku in [&server_auth_only[..], &[0x30, 0x00]] {
+            assert_eq!(KeyUsage::from_eku(eku), KeyUsage::ANY, "{eku:x?}");
+        }
+    }
+
+    /// Issue 10, item 9: a malformed EKU used to read as "no restriction".
+    #[test]
+    fn malformed_eku_allows_no_type() {
+        // SEQUENCE { 1.3.6.1.4.1.1847.2021.1.1 } (test only), then broken variants of it.
+        let test_only = [
+            0x30, 0x0d, 0x06, 0x0b, 0x2b, 0x06, 0x01, 0x04, 0x01, 0x8e, 0x37, 0x8f, 0x65, 0x01,
+            0x01,
+        ];
+        assert!(!KeyUsage::from_eku(&test_only).allows(CertificateType::Vaccination));
+        let mut trailing = test_only.to_vec();
+        trailing.push(0x00);
+        let mut indefinite = test_only.to_vec();
+        indefinite[1] = 0x80;
+        indefinite.extend([0x00, 0x00]);
+        let mut set = test_only.to_vec();
+        set[0] = 0x31;
+        let mut not_an_oid = test_only.to_vec();
+        not_an_oid[2] = 0x04;
         for eku in [
-            &server_auth_only[..],
-            &[0x30, 0x00],
+            &trailing[..],
+            &indefinite,
+            &set,
+            &not_an_oid,
+            &test_only[..test_only.len() - 1],
             &[],
             &[0x30, 0x05, 0x06],
             &[0x04, 0x00],
         ] {
-            assert_eq!(
-                KeyUsage::from_eku_oids(eku_oids(eku)),
-                KeyUsage::ANY,
-                "{eku:x?}"
-            );
+            assert_eq!(KeyUsage::from_eku(eku), KeyUsage::NONE, "{eku:x?}");
         }
+    }
+
+    #[test]
+    fn signer_check_reads_basic_constraints_and_key_usage() {
+        let pki = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata");
+        let read = |path: &str| std::fs::read(format!("{pki}/{path}.crt.der")).unwrap();
+        assert_eq!(check_signer(&read("samples/pki/dsc-vn-es256")), Ok(()));
+        assert_eq!(
+            check_signer(&read("signer-types/dsc-with-both-extensions")),
+            Ok(())
+        );
+        assert_eq!(
+            check_signer(&read("samples/pki/csca-vn")),
+            Err(NotASigner::CertificateAuthority)
+        );
+        assert_eq!(
+            check_signer(&read("signer-types/ca-with-digital-signature")),
+            Err(NotASigner::CertificateAuthority)
+        );
+        assert_eq!(
+            check_signer(&read("signer-types/key-encipherment-only")),
+            Err(NotASigner::NoDigitalSignature)
+        );
+        // A keyUsage BIT STRING cut short (no bits at all) cannot allow digitalSignature.
+        let der = read("samples/pki/dsc-vn-es256");
+        let key_usage = [0x06, 0x03, 0x55, 0x1d, 0x0f, 0x01, 0x01, 0xff, 0x04, 0x04];
+        let at = der
+            .windows(key_usage.len())
+            .position(|w| w == key_usage)
+            .unwrap();
+        let mut truncated = der.clone();
+        // OCTET STRING { BIT STRING { 07 80 } } becomes { BIT STRING { 07 } } + a padding byte
+        // that breaks the OCTET STRING's framing: unreadable, so refused.
+        truncated[at + key_usage.len() + 1] = 0x01;
+        assert!(check_signer(&truncated).is_err());
     }
 
     #[test]

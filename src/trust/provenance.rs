@@ -1,7 +1,7 @@
 //! Where a trust list came from: its format, the anchor that signed it (if any), its own time
 //! (what anti-rollback compares) and when it was fetched (what freshness counts from).
 
-use super::{AnchorId, ListFormat};
+use super::{AnchorId, Environment, ListFormat};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Provenance {
@@ -9,12 +9,17 @@ pub struct Provenance {
     pub format: Option<ListFormat>,
     /// The anchor whose key verified the list's signature; `None` when the list was unsigned.
     pub anchor: Option<AnchorId>,
-    /// The list's own time, Unix seconds: the Austrian list's `nbf`, else the newest entry
+    /// The list's own time, Unix seconds: the Austrian list's `nbf`, a WHO list's `proof.created`, else the newest entry
     /// timestamp (German and gateway-style JSON lists). A list never replaces one with a later
     /// time unless forced.
     pub list_time: Option<i64>,
     /// When the list was fetched, Unix seconds, as recorded by the store or the caller.
     pub fetched_at: Option<i64>,
+    /// When the list's signer issued it, Unix seconds, from a signed field (a WHO list's
+    /// `proof.created`); `None` for formats that sign no issue time.
+    pub issued_at: Option<i64>,
+    /// The GDHCN environment of a WHO list (production, acceptance, development).
+    pub environment: Option<Environment>,
 }
 
 impl Provenance {

@@ -169,7 +169,7 @@ impl TrustStore {
         let (trust, report) =
             TrustList::from_signed(list, &self.anchors, now).map_err(UpdateError::Rejected)?;
         let parts = match list {
-            SignedList::De(bytes) => vec![bytes],
+            SignedList::De(bytes) | SignedList::Who(bytes) => vec![bytes],
             SignedList::At { content, signature } => vec![content, signature],
         };
         self.commit(trust, list.format(), &parts, options, now)?;

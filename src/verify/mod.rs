@@ -21,7 +21,10 @@ pub use result::{
 
 use std::sync::Arc;
 
+use crate::crypto::Backend;
 use crate::decode::{self, HealthCertificate};
+use crate::deviation::Deviation;
+use crate::payload::Kind;
 use crate::rules::RuleSet;
 use crate::trust::{Dsc, TrustList, TrustSlot, TrustStore};
 use crate::valuesets::ValueSets;
@@ -118,6 +121,7 @@ pub struct Verifier {
     rules: Slot<RuleSet>,
     /// `None`: the bundled value sets.
     value_sets: Slot<ValueSets>,
+    backend: Backend,
 }
 
 impl std::fmt::Debug for Verifier {
@@ -147,7 +151,20 @@ impl Verifier {
             trust: TrustSlot::default(),
             rules: Slot::default(),
             value_sets: Slot::default(),
+            backend: Backend::DEFAULT,
         }
+    }
+
+    /// Verifies signatures on `backend` instead of [`Backend::DEFAULT`] (every backend gives
+    /// the same answers; this is for comparing them).
+    pub fn with_backend(mut self, backend: Backend) -> Self {
+        self.backend = backend;
+        self
+    }
+
+    /// The signature backend in use.
+    pub fn backend(&self) -> Backend {
+        self.backend
     }
 
     /// Uses `clock` instead of the system clock.
@@ -230,19 +247,32 @@ impl Verifier {
         self.clock.now()
     }
 
-    /// Verifies a QR text now (by the verifier's clock).
+    /// Verifies a QR text now (by the verifier's clock). A clock reading before
+    /// [`EARLIEST_PLAUSIBLE_TIME`] has not been set, and the result is
+    /// `Undecidable(`[`ClockNotSet`](UndecidableReason::ClockNotSet)`)`.
     pub fn verify(&self, qr: &str) -> Verification {
-        self.verify_at(qr, self.clock.now())
+        self.verify_with_value_sets(qr, None).0
     }
 
-    /// Verifies a QR text as of `now` (Unix seconds).
-    pub fn verify_at(&self, qr: &str, now: i64) -> Verification {
-        self.verify_with_value_sets(qr, now).0
+    /// Verifies a QR text as of `at` (Unix seconds), an instant the caller chose (a replay, a
+    /// question about a date): it is taken as given, never reported as an unset clock. Before
+    /// 2020 no certificate had been issued, so one is then `Invalid(NotYetValid)`.
+    pub fn verify_at(&self, qr: &str, at: i64) -> Verification {
+        self.verify_with_value_sets(qr, Some(at)).0
     }
 
-    /// [`verify_at`](Self::verify_at), with the value sets the verification used: display names
-    /// taken from them match its value-set check even when another thread replaces the sets.
-    pub fn verify_with_value_sets(&self, qr: &str, now: i64) -> (Verification, Arc<ValueSets>) {
+    /// [`verify_at`](Self::verify_at) with `Some(at)`, [`verify`](Self::verify) with `None`,
+    /// with the value sets the verification used: display names taken from them match its
+    /// value-set check even when another thread replaces the sets.
+    pub fn verify_with_value_sets(
+        &self,
+        qr: &str,
+        at: Option<i64>,
+    ) -> (Verification, Arc<ValueSets>) {
+        let (now, clock) = match at {
+            Some(at) => (at, TimeSource::Given),
+            None => (self.clock.now(), TimeSource::DeviceClock),
+        };
         let trust = self.trust_list();
         let rules = self.rules();
         let value_sets = self.value_sets();
@@ -251,8 +281,18 @@ impl Verifier {
             rules: rules.as_deref(),
             value_sets: &value_sets,
         };
-        (verify(qr, now, trust.as_deref(), &policy), value_sets)
+        let verification = verify(qr, now, clock, trust.as_deref(), &policy, self.backend);
+        (verification, value_sets)
     }
+}
+
+/// Where the time of a verification came from.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum TimeSource {
+    /// The verifier's clock: a reading before 2020 means it was never set.
+    DeviceClock,
+    /// The caller's instant, taken as given.
+    Given,
 }
 
 /// The bundled value sets, shared (no copy of them is made).
@@ -263,10 +303,18 @@ fn bundled_value_sets() -> Arc<ValueSets> {
 /// The verification procedure. Every check whose inputs are available runs, so the result
 /// explains everything that is wrong; the outcome names the most fundamental failure. The
 /// content checks (schema, value sets, rules) run on a certificate that passes all the others.
-fn verify(qr: &str, now: i64, trust: Option<&TrustList>, policy: &Policy<'_>) -> Verification {
+fn verify(
+    qr: &str,
+    now: i64,
+    clock: TimeSource,
+    trust: Option<&TrustList>,
+    policy: &Policy<'_>,
+    backend: Backend,
+) -> Verification {
     let settings = policy.settings;
     let freshness = trust.map(|trust| settings.trust_list_status(trust, now));
-    let cose = match decode::cose(qr) {
+    let mut deviations = Vec::new();
+    let cose = match decode::cose_noting(qr, &mut deviations) {
         Ok(cose) => cose,
         Err(e) => {
             return Verification {
@@ -275,26 +323,39 @@ fn verify(qr: &str, now: i64, trust: Option<&TrustList>, policy: &Policy<'_>) ->
             }
         }
     };
-    let certificate = decode::certificate(&cose);
-    let signer = trust.map(|trust| signature::verify(&cose, trust));
+    let certificate = decode::certificate_noting(&cose, &mut deviations);
+    let signer = trust.map(|trust| signature::verify(&cose, trust, backend));
 
     let mut checks = Checks::default();
     if let Some(signer) = &signer {
         checks.signature = CheckStatus::from_bool(signer.is_ok());
     }
     if let Ok(cert) = &certificate {
-        checks.issued_at =
-            CheckStatus::from_bool(cert.issued_at <= now.saturating_add(settings.clock_skew));
-        checks.expiry = CheckStatus::from_bool(now <= cert.expires_at);
+        if let Some(iat) = cert.issued_at {
+            checks.issued_at =
+                CheckStatus::from_bool(iat <= now.saturating_add(settings.clock_skew));
+        }
+        // Without exp (an ICVP: lifelong; the CWT stage refuses it for other kinds) there is no
+        // signature expiry to check.
+        if let Some(exp) = cert.expires_at {
+            checks.expiry = CheckStatus::from_bool(now <= exp);
+        }
+        if let Some((from, until)) = cert.content.validity() {
+            checks.certificate_validity = CheckStatus::from_bool(
+                from.is_none_or(|from| from <= now) && until.is_none_or(|until| now <= until),
+            );
+        }
         if let Some(Ok(dsc)) = &signer {
             signer_checks(&mut checks, cert, dsc);
         }
     }
 
     let mut outcome = match (&signer, &certificate) {
-        _ if now < EARLIEST_PLAUSIBLE_TIME => Outcome::Undecidable {
-            reason: UndecidableReason::ClockNotSet,
-        },
+        _ if clock == TimeSource::DeviceClock && now < EARLIEST_PLAUSIBLE_TIME => {
+            Outcome::Undecidable {
+                reason: UndecidableReason::ClockNotSet,
+            }
+        }
         (None, _) => Outcome::Undecidable {
             reason: UndecidableReason::NoTrustList,
         },
@@ -307,11 +368,25 @@ fn verify(qr: &str, now: i64, trust: Option<&TrustList>, policy: &Policy<'_>) ->
         (Some(Ok(_)), Err(e)) => Outcome::Invalid {
             reason: InvalidReason::Malformed(e.clone()),
         },
-        (Some(Ok(_)), Ok(cert)) => first_failure(&checks, cert)
+        (Some(Ok(_)), Ok(cert)) => first_failure(&checks, cert, &deviations, settings, now)
             .map_or(Outcome::Valid, |reason| Outcome::Invalid { reason }),
     };
+    if outcome == Outcome::Valid
+        && certificate
+            .as_ref()
+            .is_ok_and(|cert| cert.kind() == Kind::Unknown)
+    {
+        // Genuine, but this library cannot say what it attests: a newer one may.
+        outcome = Outcome::Undecidable {
+            reason: UndecidableReason::UnknownKind,
+        };
+    }
+    // The schema, value sets and business rules are the EU DCC's.
     let content = match (&outcome, &certificate) {
-        (Outcome::Valid, Ok(cert)) => PayloadChecks::run(cert, cose.kid(), now, policy),
+        (Outcome::Valid, Ok(cert)) => cert
+            .dcc()
+            .map(|dcc| PayloadChecks::run(cert, dcc, cose.kid(), now, policy))
+            .unwrap_or_default(),
         _ => PayloadChecks::default(),
     };
     if outcome == Outcome::Valid {
@@ -327,20 +402,27 @@ fn verify(qr: &str, now: i64, trust: Option<&TrustList>, policy: &Policy<'_>) ->
             country: dsc.country().map(str::to_owned),
             not_before: dsc.not_before(),
             not_after: dsc.not_after(),
+            participant: dsc.listing().map(|l| l.participant.clone()),
+            domain: dsc.listing().map(|l| l.domain.clone()),
         }),
         checks,
         trust_list: freshness.map(|(status, _)| status),
         schema: content.schema,
         rules: content.rules,
+        deviations,
     }
 }
 
 /// The checks that need the verified DSC.
 fn signer_checks(checks: &mut Checks, cert: &HealthCertificate, dsc: &Dsc) {
-    checks.signer_validity = CheckStatus::from_bool(
-        dsc.not_before() <= cert.issued_at && cert.issued_at <= dsc.not_after(),
-    );
-    checks.key_usage = CheckStatus::from_bool(dsc.key_usage().allows(cert.dcc.certificate_type()));
+    if let Some(iat) = cert.issued_at {
+        checks.signer_validity =
+            CheckStatus::from_bool(dsc.not_before() <= iat && iat <= dsc.not_after());
+    }
+    // The EKU certificate-type restriction is the EU DCC's (v, t, r); other kinds have none.
+    if let Some(dcc) = cert.dcc() {
+        checks.key_usage = CheckStatus::from_bool(dsc.key_usage().allows(dcc.certificate_type()));
+    }
     checks.issuer_country = match (&cert.issuer, dsc.country()) {
         (Some(iss), Some(country)) => CheckStatus::from_bool(iss.eq_ignore_ascii_case(country)),
         _ => CheckStatus::NotChecked,
@@ -348,16 +430,33 @@ fn signer_checks(checks: &mut Checks, cert: &HealthCertificate, dsc: &Dsc) {
 }
 
 /// The first failed check, in order of how fundamental it is.
-fn first_failure(checks: &Checks, cert: &HealthCertificate) -> Option<InvalidReason> {
+fn first_failure(
+    checks: &Checks,
+    cert: &HealthCertificate,
+    deviations: &[Deviation],
+    settings: &Settings,
+    now: i64,
+) -> Option<InvalidReason> {
     let failed = |status: CheckStatus| status == CheckStatus::Failed;
-    if failed(checks.signer_validity) {
+    if cert.kind() == Kind::LegacyDdcc {
+        Some(InvalidReason::LegacyFormat)
+    } else if settings.schema == SchemaPolicy::Strict && !deviations.is_empty() {
+        Some(InvalidReason::Deviations)
+    } else if failed(checks.signer_validity) {
         Some(InvalidReason::SignerNotValid)
-    } else if failed(checks.key_usage) {
-        Some(InvalidReason::KeyUsage(cert.dcc.certificate_type()))
+    } else if let (true, Some(dcc)) = (failed(checks.key_usage), cert.dcc()) {
+        Some(InvalidReason::KeyUsage(dcc.certificate_type()))
     } else if failed(checks.issued_at) {
         Some(InvalidReason::NotYetValid)
     } else if failed(checks.expiry) {
         Some(InvalidReason::Expired)
+    } else if failed(checks.certificate_validity) {
+        let (from, _) = cert.content.validity().unwrap_or_default();
+        Some(if from.is_some_and(|from| from > now) {
+            InvalidReason::CertificateNotYetValid
+        } else {
+            InvalidReason::CertificateExpired
+        })
     } else {
         None
     }
@@ -375,6 +474,7 @@ impl Verification {
             trust_list: None,
             schema: None,
             rules: None,
+            deviations: Vec::new(),
         }
     }
 }

@@ -62,7 +62,9 @@ pub struct Settings {
     #[uniffi(default = None)]
     pub refuse_after_seconds: Option<i64>,
     /// The country of arrival (ISO 3166 alpha-2, e.g. "DE"), whose acceptance rules apply once
-    /// rules are loaded. Without one, only the issuing countries' invalidation rules apply.
+    /// rules are loaded. Without one, only the issuing countries' invalidation rules apply. An
+    /// empty one is an `InvalidArgument`; one the loaded rules have no acceptance rule for is
+    /// reported in every result (`RulesResult.arrival_country_has_rules`).
     #[uniffi(default = None)]
     pub arrival_country: Option<String>,
     /// The region within the country of arrival, for rules that distinguish regions.
@@ -102,7 +104,14 @@ impl TryFrom<Settings> for dcc::Settings {
                 .refuse_after_seconds
                 .map(|limit| not_negative(limit, "refuse_after_seconds"))
                 .transpose()?,
-            arrival_country: settings.arrival_country,
+            arrival_country: match settings.arrival_country {
+                Some(country) if country.trim().is_empty() => {
+                    return Err(VerifierError::InvalidArgument {
+                        detail: "arrival_country must not be empty (null for none)".to_owned(),
+                    })
+                }
+                country => country,
+            },
             region: settings.region,
             language: settings.language,
             schema: settings.schema_policy.map_or(defaults.schema, Into::into),
@@ -351,12 +360,12 @@ impl Verifier {
         Ok(())
     }
 
-    /// Verifies a QR text as of `at` (Unix seconds), or now by the device clock.
+    /// Verifies a QR text as of `at` (Unix seconds), or now by the device clock. Only a device
+    /// clock reading before 2020 is `Undecidable(ClockNotSet)`; an `at` is taken as given.
     #[uniffi::method(default(at = None))]
     pub fn verify(&self, qr: String, at: Option<i64>) -> Verification {
         let verify = || {
             panic_for_test(qr.as_bytes());
-            let at = at.unwrap_or_else(|| self.core.now());
             let (verification, value_sets) = self.core.verify_with_value_sets(&qr, at);
             Verification::new(verification, &value_sets)
         };

@@ -68,6 +68,8 @@ pub enum TrustListFormat {
     Json,
     /// Unsigned PEM bundle.
     Pem,
+    /// WHO GDHCN DID trust list, signed.
+    Who,
 }
 
 impl From<trust::ListFormat> for TrustListFormat {
@@ -77,6 +79,7 @@ impl From<trust::ListFormat> for TrustListFormat {
             trust::ListFormat::At => Self::At,
             trust::ListFormat::Json => Self::Json,
             trust::ListFormat::Pem => Self::Pem,
+            trust::ListFormat::Who => Self::Who,
         }
     }
 }
@@ -236,7 +239,8 @@ pub enum SkipReason {
     NotAnEntry,
     /// `rawData` is missing or not base64.
     NotBase64,
-    /// A certificate type other than DSC (e.g. a CSCA).
+    /// Not a document signer: a certificate type other than DSC (e.g. a CSCA), a certificate
+    /// authority (basicConstraints cA=TRUE), or a key usage without digitalSignature.
     NotDsc,
     /// A PEM block that is not a certificate.
     NotACertificateBlock,
@@ -248,6 +252,8 @@ pub enum SkipReason {
     KidMismatch,
     /// The same certificate listed twice; the first is kept.
     Duplicate,
+    /// A key of a kind no HCERT signature uses (e.g. P-384 or brainpool in a WHO list).
+    UnsupportedKey,
 }
 
 impl From<trust::SkipReason> for SkipReason {
@@ -261,6 +267,7 @@ impl From<trust::SkipReason> for SkipReason {
             trust::SkipReason::Certificate(_) => Self::NotACertificate,
             trust::SkipReason::KidMismatch => Self::KidMismatch,
             trust::SkipReason::Duplicate => Self::Duplicate,
+            trust::SkipReason::UnsupportedKey(_) => Self::UnsupportedKey,
         }
     }
 }

@@ -7,14 +7,20 @@
     clippy::expect_used,
     clippy::panic,
     clippy::indexing_slicing,
-    clippy::unreachable
+    clippy::unreachable,
+    // One writer discipline: input::print and input::warn, which never panic.
+    clippy::print_stdout,
+    clippy::print_stderr
 )]
 
+mod input;
 mod output;
 mod rules;
+#[cfg(feature = "server")]
+mod serve;
 mod trust;
 
-use std::io::{BufRead, Write};
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -47,8 +53,9 @@ enum Command {
         source: ListSource,
         #[command(flatten)]
         content: ContentChecks,
-        /// Verify as of this instant (RFC 3339) instead of now.
-        #[arg(long, value_name = "RFC3339")]
+        /// Verify as of this instant instead of now: RFC 3339 (2026-06-01T12:00:00Z), a date
+        /// (2026-06-01, midnight UTC) or @UNIX_SECONDS.
+        #[arg(long, value_name = "INSTANT")]
         at: Option<String>,
         /// One JSON object per input line.
         #[arg(long)]
@@ -70,6 +77,18 @@ enum Command {
     /// Business rules.
     #[command(subcommand)]
     Rules(RulesCommand),
+    /// Serve verification over HTTP: POST /v1/verify, GET /healthz, GET /metrics. Takes the
+    /// trust list and checks `verify` takes; with --cache, follows `trust import` without a
+    /// restart. Stops on SIGTERM or SIGINT after answering the requests in flight.
+    #[cfg(feature = "server")]
+    Serve {
+        #[command(flatten)]
+        source: ListSource,
+        #[command(flatten)]
+        content: ContentChecks,
+        #[command(flatten)]
+        options: serve::Options,
+    },
 }
 
 /// What `verify` checks in a genuine certificate's content.
@@ -120,16 +139,16 @@ struct ListSource {
     /// Use the trust list cached in DIR (see `trust import`).
     #[arg(long, value_name = "DIR", conflicts_with = "trust_list")]
     cache: Option<PathBuf>,
-    /// Trust list file, format detected: a German signed list, Austrian content (with
-    /// --signature), or unsigned JSON/PEM (taken because you named it; results say unsigned).
+    /// Trust list file, format detected: a German signed list, a WHO GDHCN DID list, Austrian
+    /// content (with --signature), or unsigned JSON/PEM (taken because you named it; results say unsigned).
     /// Default: the bundled sample list (TEST keys; verifies testdata/samples only).
     #[arg(long, value_name = "FILE")]
     trust_list: Option<PathBuf>,
     /// The Austrian list's signature file, with --trust-list.
     #[arg(long, value_name = "FILE", requires = "trust_list")]
     signature: Option<PathBuf>,
-    /// Public key (PEM) trusted to sign lists; repeat for several. With --cache, defaults to
-    /// the anchors remembered at import.
+    /// Public key trusted to sign lists (PEM, or a signer DID document or JWK); repeat for
+    /// several. With --cache, defaults to the anchors remembered at import.
     #[arg(long, value_name = "KEY.pem")]
     anchor: Vec<PathBuf>,
 }
@@ -144,8 +163,8 @@ enum TrustCommand {
         cache: PathBuf,
         #[arg(long, value_enum)]
         format: trust::FormatArg,
-        /// Public key (PEM) trusted to sign lists; repeat for several (e.g. old and new key
-        /// during a rotation). Remembered in DIR/anchors.pem.
+        /// Public key trusted to sign lists (PEM, or a signer DID document or JWK); repeat for
+        /// several (e.g. old and new key during a rotation). Remembered in DIR/anchors.pem.
         #[arg(long, value_name = "KEY.pem")]
         anchor: Vec<PathBuf>,
         /// The Austrian list's signature file (--format at).
@@ -157,8 +176,8 @@ enum TrustCommand {
         /// Accept a list older than the one in force.
         #[arg(long)]
         force: bool,
-        /// When the list was fetched (RFC 3339); default now.
-        #[arg(long, value_name = "RFC3339")]
+        /// When the list was fetched (RFC 3339, a date or @UNIX_SECONDS); default now.
+        #[arg(long, value_name = "INSTANT")]
         fetched_at: Option<String>,
         /// Print the report as JSON.
         #[arg(long)]
@@ -222,22 +241,56 @@ fn main() -> ExitCode {
             json,
         }) => trust::info(&cache, &anchor, json),
         Command::Rules(RulesCommand::Eval { rule, data }) => rules::eval(&rule, &data),
+        #[cfg(feature = "server")]
+        Command::Serve {
+            source,
+            content,
+            options,
+        } => serve::run(source, content, options),
     };
     match result {
         Ok(code) => code,
         Err(UsageError(message)) => {
-            eprintln!("dcc-verify: {message}");
+            input::warn(&format!("dcc-verify: {message}"));
             ExitCode::from(2)
         }
     }
 }
 
+/// An instant given on the command line: RFC 3339, a date (midnight UTC) or `@UNIX_SECONDS`.
 fn parse_at(text: Option<String>, flag: &str) -> Result<Option<i64>, UsageError> {
     text.map(|text| {
-        parse_instant(&text)
-            .ok_or_else(|| UsageError(format!("{flag}: not an RFC 3339 instant: {text}")))
+        parse_instant_arg(&text).ok_or_else(|| {
+            UsageError(format!(
+                "{flag}: {:?} is not an instant: write 2026-06-01T12:00:00Z, 2026-06-01 or @1780315200",
+                output::escape_controls(&text)
+            ))
+        })
     })
     .transpose()
+}
+
+fn parse_instant_arg(text: &str) -> Option<i64> {
+    let text = text.trim();
+    if let Some(seconds) = text.strip_prefix('@') {
+        let valid = !seconds.is_empty()
+            && seconds
+                .strip_prefix('-')
+                .unwrap_or(seconds)
+                .bytes()
+                .all(|b| b.is_ascii_digit());
+        // Within what RFC 3339 can write, so that every instant can be shown back.
+        return seconds
+            .parse::<i64>()
+            .ok()
+            .filter(|s| valid && dcc_verify::format_instant(*s).len() == 20);
+    }
+    let is_date = text.len() == 10 && text.bytes().filter(|&b| b == b'-').count() == 2;
+    if is_date {
+        parse_instant(&format!("{text}T00:00:00Z"))
+    } else {
+        parse_instant(text)
+    }
 }
 
 /// A verifier with the trust list `source` names and the content checks `content` asks for.
@@ -255,7 +308,23 @@ fn verifier(
     };
     let mut verifier = Verifier::new(settings);
     if let Some(path) = &content.rules {
-        verifier = verifier.with_rules(rules::rule_set(path)?);
+        let rule_set = rules::rule_set(path)?;
+        if let Some(country) = &content.country {
+            if country.trim().is_empty() {
+                return Err(UsageError(
+                    "--country is empty: give the country of arrival (ISO 3166 alpha-2, e.g. DE)"
+                        .into(),
+                ));
+            }
+            if !rule_set.has_acceptance_rules(country) {
+                input::warn(&format!(
+                    "dcc-verify: warning: {} has no acceptance rules for --country {}: only the issuers' invalidation rules apply (is the country an ISO 3166 alpha-2 code?)",
+                    path.display(),
+                    output::escape_controls(country)
+                ));
+            }
+        }
+        verifier = verifier.with_rules(rule_set);
     }
     if let Some(path) = &content.value_sets {
         verifier = verifier.with_value_sets(rules::value_sets(path)?);
@@ -264,10 +333,10 @@ fn verifier(
     if let Some(dir) = &source.cache {
         let store = TrustStore::open(dir, anchors);
         if let Some(why) = store.load_error() {
-            eprintln!(
+            input::warn(&format!(
                 "dcc-verify: no usable trust list in {}: {why}",
                 dir.display()
-            );
+            ));
         }
         return Ok(verifier.with_store(&store));
     }
@@ -296,11 +365,12 @@ fn verify(
 
     let inputs: Box<dyn Iterator<Item = Result<String, UsageError>>> = if qr.is_empty() {
         Box::new(
-            std::io::stdin()
-                .lock()
-                .lines()
-                .map(|line| line.map_err(|e| UsageError(format!("reading standard input: {e}"))))
-                .filter(|line| !matches!(line, Ok(l) if l.trim().is_empty())),
+            input::bounded_lines(
+                std::io::stdin().lock(),
+                dcc_verify::limits::MAX_QR_TEXT_BYTES,
+            )
+            .map(|line| line.map_err(|e| UsageError(format!("reading standard input: {e}"))))
+            .filter(|line| !matches!(line, Ok(l) if l.trim().is_empty())),
         )
     } else {
         Box::new(qr.into_iter().map(Ok))
@@ -333,13 +403,11 @@ fn decode_command(qr: &str) -> Result<ExitCode, UsageError> {
         Ok(decoded) => {
             let json = serde_json::to_string_pretty(&output::decoded_json(&decoded))
                 .map_err(|e| UsageError(format!("writing output: {e}")))?;
-            // writeln!, not println!: a closed pipe (`| head`) is an error, not a panic.
-            writeln!(std::io::stdout().lock(), "{json}")
-                .map_err(|e| UsageError(format!("writing output: {e}")))?;
+            input::print(&json)?;
             Ok(ExitCode::SUCCESS)
         }
         Err(e) => {
-            eprintln!("dcc-verify: cannot decode ({}): {e}", e.code());
+            input::warn(&format!("dcc-verify: cannot decode ({}): {e}", e.code()));
             Ok(ExitCode::from(1))
         }
     }

@@ -17,10 +17,13 @@ use dcc_verify::{
 };
 use serde_json::{json, Value};
 
+use crate::input::{print, read_file, warn, MAX_ANCHOR_FILE_BYTES};
+use crate::output::escape_controls;
 use crate::UsageError;
+use dcc_verify::limits::{MAX_LIST_SIGNATURE_BYTES, MAX_TRUST_LIST_BYTES};
 
 /// The anchors file this tool keeps next to a cache.
-const ANCHORS_FILE: &str = "anchors.pem";
+pub const ANCHORS_FILE: &str = "anchors.pem";
 
 /// `--format` values of `trust import`.
 #[derive(Clone, Copy, ValueEnum)]
@@ -29,6 +32,7 @@ pub enum FormatArg {
     At,
     Json,
     Pem,
+    Who,
 }
 
 impl FormatArg {
@@ -38,36 +42,37 @@ impl FormatArg {
             Self::At => ListFormat::At,
             Self::Json => ListFormat::Json,
             Self::Pem => ListFormat::Pem,
+            Self::Who => ListFormat::Who,
         }
     }
 }
 
+/// A trust-list file, read no further than the largest list accepted.
 fn read(path: &Path) -> Result<Vec<u8>, UsageError> {
-    std::fs::read(path).map_err(|e| UsageError(format!("cannot read {}: {e}", path.display())))
+    read_file(path, MAX_TRUST_LIST_BYTES)
 }
 
-/// The PEM text of the anchor files named on the command line.
-fn anchor_pem(paths: &[PathBuf]) -> Result<Vec<u8>, UsageError> {
-    let mut pem = Vec::new();
+/// The anchors in the files named with `--anchor`: PEM public keys, or a signer's DID document
+/// or JWK (JSON).
+fn anchor_files(paths: &[PathBuf]) -> Result<Anchors, UsageError> {
+    let mut anchors = Anchors::new();
     for path in paths {
-        pem.extend(read(path)?);
-        pem.push(b'\n');
+        anchors
+            .add_key(&read_file(path, MAX_ANCHOR_FILE_BYTES)?)
+            .map_err(|e| UsageError(format!("--anchor {}: {e}", path.display())))?;
     }
-    Ok(pem)
-}
-
-fn parse_anchors(pem: &[u8], origin: &str) -> Result<Anchors, UsageError> {
-    Anchors::from_pem(pem).map_err(|e| UsageError(format!("{origin}: {e}")))
+    Ok(anchors)
 }
 
 /// The anchors named with `--anchor`, else those remembered in `cache` (none if neither).
 pub fn anchors(paths: &[PathBuf], cache: Option<&Path>) -> Result<Anchors, UsageError> {
     if !paths.is_empty() {
-        return parse_anchors(&anchor_pem(paths)?, "--anchor");
+        return anchor_files(paths);
     }
     match cache.map(|dir| dir.join(ANCHORS_FILE)) {
         Some(remembered) if remembered.exists() => {
-            parse_anchors(&read(&remembered)?, &remembered.display().to_string())
+            Anchors::from_pem(&read_file(&remembered, MAX_ANCHOR_FILE_BYTES)?)
+                .map_err(|e| UsageError(format!("{}: {e}", remembered.display())))
         }
         _ => Ok(Anchors::new()),
     }
@@ -93,13 +98,14 @@ pub fn list_from_file(
     }
     let imported = match format {
         ListFormat::De => TrustList::from_signed(SignedList::De(&bytes), anchors, now),
+        ListFormat::Who => TrustList::from_signed(SignedList::Who(&bytes), anchors, now),
         ListFormat::At => {
             let signature = signature.ok_or_else(|| {
                 UsageError(format!(
                     "{shown} is Austrian list content: pass --signature FILE"
                 ))
             })?;
-            let signature = read(signature)?;
+            let signature = read_file(signature, MAX_LIST_SIGNATURE_BYTES)?;
             let list = SignedList::At {
                 content: &bytes,
                 signature: &signature,
@@ -148,13 +154,18 @@ pub fn import(args: Import) -> Result<ExitCode, UsageError> {
         ));
     }
     let anchors = anchors(&args.anchors, Some(&args.cache))?;
+    let anchors_pem = anchors.to_pem();
     if format.is_signed() && anchors.is_empty() {
         return Err(UsageError(
             "signed lists need --anchor KEY.pem (remembered for this cache afterwards)".into(),
         ));
     }
     let bytes = read(&args.file)?;
-    let signature = args.signature.as_deref().map(read).transpose()?;
+    let signature = args
+        .signature
+        .as_deref()
+        .map(|path| read_file(path, MAX_LIST_SIGNATURE_BYTES))
+        .transpose()?;
     let store = TrustStore::open(&args.cache, anchors);
     let options = UpdateOptions {
         fetched_at: args.fetched_at,
@@ -162,6 +173,7 @@ pub fn import(args: Import) -> Result<ExitCode, UsageError> {
     };
     let result = match (format, &signature) {
         (ListFormat::De, _) => store.update(SignedList::De(&bytes), options),
+        (ListFormat::Who, _) => store.update(SignedList::Who(&bytes), options),
         (ListFormat::At, Some(signature)) => store.update(
             SignedList::At {
                 content: &bytes,
@@ -176,21 +188,21 @@ pub fn import(args: Import) -> Result<ExitCode, UsageError> {
     let report = match result {
         Ok(report) => report,
         Err(e) => {
-            eprintln!("dcc-verify: not imported ({}): {e}", e.code());
+            warn(&format!("dcc-verify: not imported ({}): {e}", e.code()));
             if let UpdateError::Rollback { in_force, offered } = e {
-                eprintln!(
+                warn(&format!(
                     "  in force: {}; offered: {} (--force to accept it)",
                     instant_or_none(in_force),
                     instant_or_none(offered)
-                );
+                ));
             }
-            eprintln!("  the list in force is unchanged");
+            warn("  the list in force is unchanged");
             return Ok(ExitCode::from(1));
         }
     };
     if !args.anchors.is_empty() {
         let path = args.cache.join(ANCHORS_FILE);
-        std::fs::write(&path, anchor_pem(&args.anchors)?)
+        std::fs::write(&path, &anchors_pem)
             .map_err(|e| UsageError(format!("cannot write {}: {e}", path.display())))?;
     }
     let list = store
@@ -198,9 +210,9 @@ pub fn import(args: Import) -> Result<ExitCode, UsageError> {
         .ok_or_else(|| UsageError("the imported list is not in force".into()))?;
     let issuers = list.countries().len();
     if args.json {
-        println!("{}", import_json(&report, list.provenance(), issuers));
+        print(&import_json(&report, list.provenance(), issuers).to_string())?;
     } else {
-        print!("{}", import_summary(&report, list.provenance(), issuers));
+        print(import_summary(&report, list.provenance(), issuers).trim_end())?;
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -224,7 +236,11 @@ fn skip_counts(report: &ImportReport) -> Vec<(&'static str, usize)> {
 }
 
 fn source(provenance: &Provenance) -> String {
-    let format = provenance.format.map_or("built in code", |f| f.code());
+    let format = match (provenance.format, provenance.environment) {
+        (Some(format), Some(environment)) => format!("{} {}", format.code(), environment.code()),
+        (Some(format), None) => format.code().to_owned(),
+        (None, _) => "built in code".to_owned(),
+    };
     match provenance.anchor {
         Some(anchor) => format!("{format} list, signed by anchor {anchor}"),
         None => format!("{format} list, UNSIGNED"),
@@ -238,7 +254,11 @@ fn import_summary(report: &ImportReport, provenance: &Provenance, issuers: usize
         out += &format!("  skipped {count}: {code}\n");
     }
     out += &format!("issuers {issuers}\n");
-    out += &format!("newest entry {}\n", instant_or_none(report.newest_entry));
+    if provenance.issued_at.is_some() {
+        out += &format!("issued {}\n", instant_or_none(provenance.issued_at));
+    } else {
+        out += &format!("newest entry {}\n", instant_or_none(report.newest_entry));
+    }
     out
 }
 
@@ -256,6 +276,9 @@ fn import_json(report: &ImportReport, provenance: &Provenance, issuers: usize) -
         "skipped_by_reason": reasons,
         "issuers": issuers,
         "newest_entry": report.newest_entry.map(format_instant),
+        "list_time": provenance.list_time.map(format_instant),
+        "issued_at": provenance.issued_at.map(format_instant),
+        "environment": provenance.environment.map(|e| e.code()),
         "fetched_at": provenance.fetched_at.map(format_instant),
     })
 }
@@ -268,9 +291,12 @@ pub fn info(cache: &Path, anchor_paths: &[PathBuf], json: bool) -> Result<ExitCo
             .load_error()
             .map_or_else(|| "no list".to_owned(), ToString::to_string);
         if json {
-            println!("{}", json!({ "trust_list": null, "error": why }));
+            print(&json!({ "trust_list": null, "error": why }).to_string())?;
         } else {
-            println!("no usable trust list in {}: {why}", cache.display());
+            print(&format!(
+                "no usable trust list in {}: {why}",
+                cache.display()
+            ))?;
         }
         return Ok(ExitCode::from(1));
     };
@@ -279,6 +305,7 @@ pub fn info(cache: &Path, anchor_paths: &[PathBuf], json: bool) -> Result<ExitCo
     let stale = age.is_some_and(|age| age > Settings::default().stale_after);
     let countries = list.countries();
     let country_name = |c: &Option<String>| c.clone().unwrap_or_else(|| "??".to_owned());
+    let (domains, participants) = (list.domains(), list.participants());
     if json {
         let issuers: serde_json::Map<String, Value> = countries
             .iter()
@@ -292,13 +319,17 @@ pub fn info(cache: &Path, anchor_paths: &[PathBuf], json: bool) -> Result<ExitCo
             "age_seconds": age,
             "stale": stale,
             "list_time": provenance.list_time.map(format_instant),
+            "issued_at": provenance.issued_at.map(format_instant),
+            "environment": provenance.environment.map(|e| e.code()),
             "certificates": list.len(),
             "issuers": issuers,
+            "domains": domains,
+            "participants": participants,
         });
-        println!("{value}");
+        print(&value.to_string())?;
     } else {
-        println!("source: {}", source(provenance));
-        println!(
+        print(&format!("source: {}", source(provenance)))?;
+        print(&format!(
             "fetched: {}, age {}{}",
             instant_or_none(provenance.fetched_at),
             age.map_or_else(|| "unknown".to_owned(), human_age),
@@ -307,18 +338,42 @@ pub fn info(cache: &Path, anchor_paths: &[PathBuf], json: bool) -> Result<ExitCo
             } else {
                 ""
             }
-        );
-        println!("list time: {}", instant_or_none(provenance.list_time));
-        println!(
+        ))?;
+        print(&format!(
+            "list time: {}",
+            instant_or_none(provenance.list_time)
+        ))?;
+        print(&format!(
             "certificates: {} from {} issuers",
             list.len(),
             countries.len()
-        );
+        ))?;
         for (country, count) in &countries {
-            println!("  {} {count}", country_name(country));
+            // Countries come from the list's entries (an unsigned list's, perhaps): escaped.
+            print(&format!(
+                "  {} {count}",
+                escape_controls(&country_name(country))
+            ))?;
+        }
+        if !domains.is_empty() {
+            // Domains and participants come from the list's entries: escaped.
+            print(&escape_controls(&format!("domains: {}", counts_line(&domains))))?;
+            print(&escape_controls(&format!(
+                "participants: {}",
+                counts_line(&participants)
+            )))?;
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `DCC 438, PH4H 3`: codes in order with their counts.
+fn counts_line(counts: &std::collections::BTreeMap<String, usize>) -> String {
+    counts
+        .iter()
+        .map(|(code, n)| format!("{code} {n}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn human_age(seconds: i64) -> String {

@@ -5,7 +5,9 @@ use super::value::{Repr, Truthiness};
 use super::{DateTime, Value};
 
 /// At most this many operations per evaluation: nested `reduce`s over data arrays could
-/// otherwise make a hostile expression run for ages. Real rules take a few dozen.
+/// otherwise make a hostile expression run for ages. Real rules take a few dozen. Every node
+/// evaluated is one step, and so is every pair of values `===` and `in` compare (each array
+/// item, each object field), so the budget bounds the time an evaluation takes.
 pub const STEP_BUDGET: u32 = 1_000_000;
 
 /// Why evaluating a (valid) expression failed on the given data. Evaluation never panics; it
@@ -108,7 +110,8 @@ impl Evaluator {
             Node::StrictEquals(operands) => {
                 let [left, right] = &**operands;
                 let (left, right) = (self.eval(left, scope)?, self.eval(right, scope)?);
-                Ok(Value(Repr::Bool(left.strictly_equals(&right)?)))
+                let equal = left.equals_charged(&right, &mut self.steps_left)?;
+                Ok(Value(Repr::Bool(equal)))
             }
             Node::In(operands) => {
                 let [needle, haystack] = &**operands;
@@ -117,7 +120,7 @@ impl Evaluator {
                     .items()
                     .ok_or(EvalError::NotAnArray { operation: "in" })?;
                 for item in items {
-                    if needle.strictly_equals(&item)? {
+                    if needle.equals_charged(&item, &mut self.steps_left)? {
                         return Ok(Value(Repr::Bool(true)));
                     }
                 }

@@ -364,3 +364,44 @@ fn runaway_evaluation_is_cut_off() {
     }
     assert_eq!(eval(lambda, json!(null)), Err(EvalError::TooComplex));
 }
+
+/// Issue 10, item 17: `in` over a data array inside `reduce` was charged one step per `in`,
+/// however many elements it compared: quadratic work within a linear budget.
+#[test]
+fn step_budget_charges_every_element_in_compares() {
+    let items: Vec<u32> = (0..3000).collect();
+    // Each item looks itself up in the whole array: 4.5 million comparisons in all.
+    let lookup = json!({"if": [
+        {"in": [{"var": "current"}, {"var": "accumulator"}]},
+        {"var": "accumulator"},
+        {"var": "accumulator"}
+    ]});
+    let expr = json!({"reduce": [{"var": "a"}, lookup, {"var": "a"}]});
+    let result = eval(expr, json!({ "a": items })).map(|_| "a value");
+    assert_eq!(result, Err(EvalError::TooComplex));
+}
+
+/// Issue 10, item 17: `===` on objects with many fields compared each field with a scan of
+/// the other object's field names (31 s on a 789 KB data file); now one step per field.
+#[test]
+fn step_budget_charges_every_field_strict_equality_compares() {
+    // 789 KB of data: two objects of 28,000 null fields each, as in the report.
+    let object: serde_json::Map<String, Json> = (0..28_000)
+        .map(|i| (format!("field{i:06}"), Json::Null))
+        .collect();
+    let data = json!({"x": object, "y": object, "a": [0, 1, 2, 3, 4, 5, 6, 7, 8, 9,
+        10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35]});
+    assert!(data.to_string().len() > 780_000);
+    let equal = json!({"===": [{"var": "x"}, {"var": "y"}]});
+    // Once: 28,001 steps, well within the budget, and the answer is still right.
+    assert_eq!(eval(equal, data.clone()), Ok(json!(true)));
+    // 36 times over: more than the budget allows.
+    let again = json!({"if": [
+        {"===": [{"var": "accumulator.x"}, {"var": "accumulator.y"}]},
+        {"var": "accumulator"},
+        {"var": "accumulator"}
+    ]});
+    let expr = json!({"reduce": [{"var": "a"}, again, {"var": ""}]});
+    let result = eval(expr, data).map(|_| "a value");
+    assert_eq!(result, Err(EvalError::TooComplex));
+}

@@ -182,23 +182,61 @@ impl<'a> Value<'a> {
         }
     }
 
-    fn field_names(&self) -> Vec<&str> {
+    /// The fields of an object, in no particular order.
+    fn fields(&self) -> Vec<(&str, Value<'a>)> {
         match &self.0 {
-            Repr::Record(fields) => fields.iter().map(|(name, _)| *name).collect(),
-            Repr::Json(serde_json::Value::Object(fields)) => {
-                fields.keys().map(String::as_str).collect()
-            }
+            Repr::Record(fields) => fields
+                .iter()
+                .map(|(name, value)| (*name, value.clone()))
+                .collect(),
+            Repr::Json(serde_json::Value::Object(fields)) => fields
+                .iter()
+                .map(|(name, value)| (name.as_str(), Value::from_json(value)))
+                .collect(),
             _ => Vec::new(),
+        }
+    }
+
+    /// The object field `key`, or `None` when the object has no such field (a missing field
+    /// and a `null` one differ for equality).
+    fn field_entry(&self, key: &str) -> Option<Value<'a>> {
+        match &self.0 {
+            Repr::Record(fields) => fields
+                .iter()
+                .find(|(name, _)| *name == key)
+                .map(|(_, value)| value.clone()),
+            Repr::Json(serde_json::Value::Object(fields)) => fields.get(key).map(Value::from_json),
+            _ => None,
         }
     }
 
     /// Strict equality (`===`, and membership for `in`) without type coercion: by value for
     /// strings, integers, booleans, `null` and date-times, structurally for arrays and objects.
+    /// Charged against a fresh [`STEP_BUDGET`](super::STEP_BUDGET); an evaluation charges its
+    /// own budget instead.
     pub fn strictly_equals(&self, other: &Value<'_>) -> Result<bool, EvalError> {
-        self.equals_within(other, MAX_COMPARE_DEPTH)
+        let mut steps = super::STEP_BUDGET;
+        self.equals_charged(other, &mut steps)
     }
 
-    fn equals_within(&self, other: &Value<'_>, depth: usize) -> Result<bool, EvalError> {
+    /// Strict equality, one step taken from `steps` for every pair of values compared (every
+    /// array item and object field): comparing large structures costs what it takes, so a
+    /// step budget bounds the time of `===` and `in` as it does every other operation.
+    pub(super) fn equals_charged(
+        &self,
+        other: &Value<'_>,
+        steps: &mut u32,
+    ) -> Result<bool, EvalError> {
+        self.equals_within(other, MAX_COMPARE_DEPTH, steps)
+    }
+
+    fn equals_within(
+        &self,
+        other: &Value<'_>,
+        depth: usize,
+        steps: &mut u32,
+    ) -> Result<bool, EvalError> {
+        *steps = steps.checked_sub(1).ok_or(EvalError::TooComplex)?;
         let depth = depth.checked_sub(1).ok_or(EvalError::NestingTooDeep)?;
         Ok(match (&self.0, &other.0) {
             (Repr::Null, Repr::Null) => true,
@@ -216,7 +254,7 @@ impl<'a> Value<'a> {
                         return Ok(false);
                     }
                     for (x, y) in a.zip(b) {
-                        if !x.equals_within(&y, depth)? {
+                        if !x.equals_within(&y, depth, steps)? {
                             return Ok(false);
                         }
                     }
@@ -225,14 +263,11 @@ impl<'a> Value<'a> {
                     if a != b {
                         return Ok(false);
                     }
-                    for name in self.field_names() {
-                        let theirs = other.field(name);
-                        // A missing field reads as null: tell it apart from a null field.
-                        if theirs.is_null() && !other.field_names().contains(&name) {
-                            return Ok(false);
-                        }
-                        if !self.field(name).equals_within(&theirs, depth)? {
-                            return Ok(false);
+                    // Same number of fields: equal when each of ours is theirs, equal in value.
+                    for (name, ours) in self.fields() {
+                        match other.field_entry(name) {
+                            Some(theirs) if ours.equals_within(&theirs, depth, steps)? => {}
+                            _ => return Ok(false),
                         }
                     }
                     true

@@ -90,23 +90,33 @@ private func nlSchemaViolations() throws -> (qr: String, signer: UnsignedTrustLi
     let certificate = try XCTUnwrap((conformanceCase?["TESTCTX"] as? [String: Any])?["CERTIFICATE"] as? String)
     let pem = "-----BEGIN CERTIFICATE-----\n\(certificate)\n-----END CERTIFICATE-----\n"
     let decoded = try XCTUnwrap(decodedCertificate(try Verifier().decode(qr: qr)))
-    return (qr, .pem(list: Data(pem.utf8)), decoded.issuedAt + 3600)
+    return (qr, .pem(list: Data(pem.utf8)), (decoded.issuedAt ?? 0) + 3600)
 }
 
 /// The certificate of a decoded QR text, or nil.
 private func decodedCertificate(_ outcome: DecodeOutcome) -> HealthCertificate? {
-    if case let .decoded(certificate, _, _) = outcome {
+    if case let .decoded(certificate, _, _, _) = outcome {
         return certificate
     }
     return nil
+}
+
+extension HealthCertificate {
+    /// The EU DCC the certificate holds, or nil.
+    var dcc: EuDcc? {
+        if case let .euDcc(dcc) = content {
+            return dcc
+        }
+        return nil
+    }
 }
 
 /// The vaccination names of a certificate, or a failure.
 private func vaccinationNames(
     _ certificate: HealthCertificate?, file: StaticString = #filePath, line: UInt = #line
 ) -> VaccinationNames? {
-    guard case let .vaccination(entries)? = certificate?.displayNames, entries.count == 1 else {
-        XCTFail("not one vaccination: \(String(describing: certificate?.displayNames))", file: file, line: line)
+    guard case let .vaccination(entries)? = certificate?.dcc?.displayNames, entries.count == 1 else {
+        XCTFail("not one vaccination: \(String(describing: certificate?.dcc?.displayNames))", file: file, line: line)
         return nil
     }
     return entries[0]
@@ -175,10 +185,13 @@ final class DccVerifyTests: XCTestCase {
         let v = try verifierWithSamples().verify(qr: try sample("vn-vaccination-es256"), at: at)
         XCTAssertEqual(v.kid, "6+Dmto+Hqng=")
         XCTAssertEqual(v.algorithm, .es256)
-        let cert = try XCTUnwrap(v.certificate)
-        XCTAssertEqual(cert.issuer, "VN")
-        XCTAssertEqual(cert.issuedAt, 1_772_323_200)
-        XCTAssertEqual(cert.expiresAt, 2_087_942_400)
+        let whole = try XCTUnwrap(v.certificate)
+        XCTAssertEqual(whole.issuer, "VN")
+        XCTAssertEqual(whole.issuedAt, 1_772_323_200)
+        XCTAssertEqual(whole.expiresAt, 2_087_942_400)
+        XCTAssertEqual(whole.kind, .euDcc)
+        XCTAssertEqual(v.deviations, [])
+        let cert = try XCTUnwrap(whole.dcc)
         XCTAssertEqual(cert.certificateType, .vaccination)
         XCTAssertEqual(cert.name.familyName, "Nguyễn")
         XCTAssertEqual(cert.name.givenNameStandardised, "THI<MINH<KHAI")
@@ -193,7 +206,7 @@ final class DccVerifyTests: XCTestCase {
         XCTAssertEqual(entry.doseNumber, 2)
         XCTAssertEqual(entry.totalDoses, 2)
         XCTAssertEqual(entry.medicinalProduct, "EU/1/20/1528")
-        let payload = try JSONSerialization.jsonObject(with: Data(cert.payloadJson.utf8)) as? NSDictionary
+        let payload = try JSONSerialization.jsonObject(with: Data(whole.payloadJson.utf8)) as? NSDictionary
         let expected = try JSONSerialization.jsonObject(
             with: Data(contentsOf: repo.appendingPathComponent("testdata/samples/vn-vaccination-es256.json"))
         ) as? NSDictionary
@@ -242,7 +255,7 @@ final class DccVerifyTests: XCTestCase {
         XCTAssertEqual(invalid(v)?.reason, .signatureInvalid)
         XCTAssertEqual(v.checks.signature, .failed)
         XCTAssertNil(v.signer)
-        XCTAssertEqual(v.certificate?.name.familyNameStandardised, "NGUYEM")
+        XCTAssertEqual(v.certificate?.dcc?.name.familyNameStandardised, "NGUYEM")
     }
 
     func testExpiredDependsOnTheTimeGiven() throws {
@@ -296,17 +309,17 @@ final class DccVerifyTests: XCTestCase {
     func testDecodeNeedsNoTrustListAndVerifyWithoutOneIsUndecidable() throws {
         let fresh = try Verifier()
         XCTAssertNil(fresh.trustListInfo())
-        guard case let .decoded(certificate, kid, _) = fresh.decode(qr: try sample("vn-vaccination-tampered")) else {
+        guard case let .decoded(certificate, kid, _, _) = fresh.decode(qr: try sample("vn-vaccination-tampered")) else {
             return XCTFail("does not decode")
         }
-        XCTAssertEqual(certificate.name.familyNameStandardised, "NGUYEM")
+        XCTAssertEqual(certificate.dcc?.name.familyNameStandardised, "NGUYEM")
         XCTAssertEqual(kid, "6+Dmto+Hqng=")
         XCTAssertEqual(undecidableCode(fresh.verify(qr: try sample("vn-vaccination-es256"), at: at)), "no-trust-list")
     }
 
-    func testAClockNeverSetMakesTheAnswerUndecidable() throws {
+    func testAnExplicitTimeBefore2020IsNotAnUnsetClock() throws {
         let v = try verifierWithSamples().verify(qr: try sample("vn-vaccination-es256"), at: 0)
-        XCTAssertEqual(undecidableCode(v), "clock-not-set")
+        XCTAssertEqual(code(v.outcome), "not-yet-valid")
     }
 
     func testVerifyWithoutATimeUsesTheDeviceClock() throws {
@@ -610,13 +623,13 @@ final class DccVerifyTests: XCTestCase {
             disease: "COVID-19", vaccine: "covid-19 vaccines (deprecated)", product: "Comirnaty",
             manufacturer: "Biontech Manufacturing GmbH", country: "Viet Nam"
         ))
-        let test = verifier.verify(qr: try sample("vn-test-es256"), at: at).certificate?.displayNames
+        let test = verifier.verify(qr: try sample("vn-test-es256"), at: at).certificate?.dcc?.displayNames
         XCTAssertEqual(test, .test(entries: [TestNames(
             disease: "COVID-19", testType: "Rapid immunoassay", result: "Not detected",
             device: "Abbott Rapid Diagnostics, Panbio COVID-19 Ag Rapid Test", country: "Viet Nam"
         )]))
         let recovery = try XCTUnwrap(decodedCertificate(try Verifier().decode(qr: try sample("vn-recovery-es256"))))
-        XCTAssertEqual(recovery.displayNames, .recovery(entries: [RecoveryNames(disease: "COVID-19", country: "Viet Nam")]))
+        XCTAssertEqual(recovery.dcc?.displayNames, .recovery(entries: [RecoveryNames(disease: "COVID-19", country: "Viet Nam")]))
     }
 
     func testLoadedValueSetsChangeTheDisplayNames() throws {
@@ -631,7 +644,7 @@ final class DccVerifyTests: XCTestCase {
         XCTAssertEqual(vaccinationNames(renamed.certificate)?.product, "Comirnaty (BioNTech)")
         XCTAssertEqual(vaccinationNames(renamed.certificate)?.country, "Viet Nam") // the rest stays bundled
         XCTAssertEqual(renamed.schema?.valueSetViolations.count, 0)
-        XCTAssertEqual(decodedCertificate(verifier.decode(qr: qr))?.displayNames, renamed.certificate?.displayNames)
+        XCTAssertEqual(decodedCertificate(verifier.decode(qr: qr))?.dcc?.displayNames, renamed.certificate?.dcc?.displayNames)
         try verifier.loadValueSets(json: Data(#"{"country-2-codes": ["VN"]}"#.utf8)) // codes only, no names
         let compressed = verifier.verify(qr: qr, at: at)
         XCTAssertEqual(vaccinationNames(compressed.certificate)?.product, "Comirnaty") // each load starts from the bundled sets
@@ -651,13 +664,14 @@ final class DccVerifyTests: XCTestCase {
         for name in ["vn-vaccination-es256", "vn-test-es256", "vn-recovery-es256"] {
             let v = verifier.verify(qr: try sample(name), at: at)
             XCTAssertNotNil(v.rules, name)
-            let cert = try XCTUnwrap(v.certificate)
+            let whole = try XCTUnwrap(v.certificate)
+            let cert = try XCTUnwrap(whole.dcc)
             let secrets = [
                 cert.name.familyName, cert.name.familyNameStandardised, cert.name.givenName,
                 cert.dateOfBirth.text, "URN:UVCI",
             ].compactMap { $0 }
             let shown = [
-                String(describing: v), String(reflecting: v), String(describing: cert),
+                String(describing: v), String(reflecting: v), String(describing: whole), String(describing: cert),
                 String(describing: cert.name), String(reflecting: cert.dateOfBirth),
                 String(describing: cert.entries), String(describing: v.rules), String(describing: v.schema),
                 String(describing: cert.displayNames),
