@@ -1,5 +1,6 @@
-// Tests of the generated Kotlin bindings against the real library (bindings/test.sh builds,
-// generates, compiles and runs this). Plain `main`: no Gradle, no JUnit on this machine.
+// Tests of the generated Kotlin bindings against the real library, as the jar ships them
+// (bindings/test.sh builds dcc-verify-<version>.jar, compiles this against it and runs it with
+// no -Djna.library.path). Plain `main`: no Gradle, no JUnit on this machine.
 // Prints "N passed, N failed" and exits 1 on any failure.
 //
 // The Austrian list format is not exercised: there is no real Austrian list in testdata/ (the

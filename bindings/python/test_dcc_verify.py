@@ -1,7 +1,8 @@
 """Tests of the generated Python bindings against the real library.
 
-bindings/test.sh generates `dcc_verify.py` next to the built `libdcc_verify.so` and puts that
-directory on PYTHONPATH. Run directly, this prints "python: N passed, N failed".
+bindings/test.sh builds the wheel (pyproject.toml), installs it into a fresh venv and runs this
+file with that venv's Python, so `dcc_verify` is the installed package. Run directly, this
+prints "python: N passed, N failed".
 
 The Austrian list format is not exercised here: there is no real Austrian list in testdata/
 (the Rust tests cover it with lists signed by generated keys); the binding is the same call.

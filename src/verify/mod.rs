@@ -75,6 +75,7 @@ impl Default for Settings {
 /// Whether the payload is checked against the DCC JSON schema of its version and the value
 /// sets, and what a violation does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub enum SchemaPolicy {
     /// Not checked ([`Verification::schema`] is `None`).
     Off,
