@@ -8,7 +8,7 @@ use dcc_verify::image::{find_codes, FoundCode, ImageError};
 use dcc_verify::limits::MAX_IMAGE_BYTES;
 use serde_json::{json, Value};
 
-use crate::{input, output, Input, Picture, Unreadable, UsageError};
+use crate::{input, output, UsageError};
 
 /// The picture's bytes, read within [`MAX_IMAGE_BYTES`] (`-` is standard input). A file that
 /// cannot be read is a usage error; one that is too large is this picture's result.
@@ -73,21 +73,43 @@ fn label(file: &str, index: usize, count: usize) -> String {
     }
 }
 
+/// One input of `verify --image`: a code read from a picture, or why the picture gave none.
+pub struct PictureInput {
+    pub text: Result<String, ImageError>,
+    /// The file, and which code in it when it holds several (for the summary).
+    pub label: String,
+    /// The `"image"` object of the JSON answer.
+    pub json: Value,
+}
+
+impl PictureInput {
+    /// The answer for a picture that gave no code: its own line, so every file is accounted for.
+    pub fn unreadable_line(&self, json: bool) -> String {
+        let Err(error) = &self.text else {
+            return String::new();
+        };
+        if json {
+            json!({
+                "image": self.json,
+                "error": { "code": error.code(), "message": error.to_string() },
+            })
+            .to_string()
+        } else {
+            format!("{}: unreadable ({}): {error}", self.label, error.code())
+        }
+    }
+}
+
 /// `verify --image`: every code in every picture is an input; a picture without one is an
 /// unreadable input (so the exit status is 1).
-pub fn inputs(files: Vec<String>) -> Box<dyn Iterator<Item = Result<Input, UsageError>>> {
-    Box::new(files.into_iter().flat_map(|file| {
-        let inputs: Vec<Result<Input, UsageError>> = match codes_in(&file) {
+pub fn inputs(files: Vec<String>) -> impl Iterator<Item = Result<PictureInput, UsageError>> {
+    files.into_iter().flat_map(|file| {
+        let inputs: Vec<Result<PictureInput, UsageError>> = match codes_in(&file) {
             Err(usage) => vec![Err(usage)],
-            Ok(Err(error)) => vec![Ok(Input {
-                text: Err(Unreadable {
-                    code: error.code(),
-                    message: error.to_string(),
-                }),
-                picture: Some(Picture {
-                    label: file.clone(),
-                    json: picture_json(&file, None),
-                }),
+            Ok(Err(error)) => vec![Ok(PictureInput {
+                text: Err(error),
+                label: file.clone(),
+                json: picture_json(&file, None),
             })],
             Ok(Ok(codes)) => {
                 let count = codes.len();
@@ -95,19 +117,17 @@ pub fn inputs(files: Vec<String>) -> Box<dyn Iterator<Item = Result<Input, Usage
                     .iter()
                     .enumerate()
                     .map(|(index, code)| {
-                        Ok(Input {
+                        Ok(PictureInput {
                             text: Ok(code.text.clone()),
-                            picture: Some(Picture {
-                                label: label(&file, index, count),
-                                json: picture_json(&file, Some((index, code))),
-                            }),
+                            label: label(&file, index, count),
+                            json: picture_json(&file, Some((index, code))),
                         })
                     })
                     .collect()
             }
         };
         inputs
-    }))
+    })
 }
 
 /// `decode --image FILE`: each code's headers and payload, as `decode` prints them, with where

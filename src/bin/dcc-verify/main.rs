@@ -13,6 +13,7 @@
     clippy::print_stderr
 )]
 
+mod batch;
 #[cfg(feature = "image")]
 mod image;
 mod input;
@@ -28,7 +29,8 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 use dcc_verify::{
-    decode, parse_instant, Clock, Settings, SystemClock, TrustList, TrustStore, Verifier,
+    decode, parse_instant, Clock, Settings, SystemClock, TrustList, TrustStore, Verification,
+    Verifier,
 };
 
 /// The bundled sample trust list (TEST keys only), used when no list is given.
@@ -65,13 +67,17 @@ enum Command {
         /// Include the holder's name and date of birth in the human summary.
         #[arg(long)]
         show_personal_data: bool,
+        /// Threads verifying a batch (default: one per core).
+        #[arg(long, value_name = "N")]
+        jobs: Option<std::num::NonZeroUsize>,
         /// Read the arguments as pictures (PNG or JPEG; `-` is standard input) and verify every
         /// QR or Aztec code in them. A picture without a readable code counts as not valid.
         #[cfg(feature = "image")]
         #[arg(long)]
         image: bool,
         /// QR texts (`HC1:...`), or picture files with --image; without any, one text per line
-        /// from standard input.
+        /// from standard input (blank lines are skipped; with --json each answer carries its
+        /// input line number as `line`).
         qr: Vec<String>,
     },
     /// Decode a QR text without checking its signature; prints headers and payload as JSON.
@@ -154,7 +160,8 @@ struct ListSource {
     #[arg(long, value_name = "DIR", conflicts_with = "trust_list")]
     cache: Option<PathBuf>,
     /// Trust list file, format detected: a German signed list, a WHO GDHCN DID list, Austrian
-    /// content (with --signature), or unsigned JSON/PEM (taken because you named it; results say unsigned).
+    /// content (with --signature), or unsigned JSON/PEM (taken because you named it, unless
+    /// --anchor or --signature asks for a signed list; results say unsigned).
     /// Default: the bundled sample list (TEST keys; verifies testdata/samples only).
     #[arg(long, value_name = "FILE")]
     trust_list: Option<PathBuf>,
@@ -162,7 +169,8 @@ struct ListSource {
     #[arg(long, value_name = "FILE", requires = "trust_list")]
     signature: Option<PathBuf>,
     /// Public key trusted to sign lists (PEM, or a signer DID document or JWK); repeat for
-    /// several. With --cache, defaults to the anchors remembered at import.
+    /// several. The list must then be signed. With --cache, defaults to the anchors
+    /// remembered at import.
     #[arg(long, value_name = "KEY.pem")]
     anchor: Vec<PathBuf>,
 }
@@ -184,10 +192,11 @@ enum TrustCommand {
         /// The Austrian list's signature file (--format at).
         #[arg(long, value_name = "FILE")]
         signature: Option<PathBuf>,
-        /// Accept an unsigned list (--format json or pem) from a source you trust.
+        /// Accept an unsigned list (--format json or pem) from a source you trust (not into a
+        /// cache that has anchors).
         #[arg(long)]
         unsigned: bool,
-        /// Accept a list older than the one in force.
+        /// Accept a list older than the one in force, or one it replaced.
         #[arg(long)]
         force: bool,
         /// When the list was fetched (RFC 3339, a date or @UNIX_SECONDS); default now.
@@ -214,38 +223,6 @@ enum TrustCommand {
 /// A usage or I/O problem: exit status 2.
 struct UsageError(String);
 
-/// One input of `verify`: a QR text given as such, or one read from a picture.
-struct Input {
-    /// The text, or why a picture gave none.
-    text: Result<String, Unreadable>,
-    /// The picture it came from, if any.
-    picture: Option<Picture>,
-}
-
-impl Input {
-    fn text(text: String) -> Self {
-        Input {
-            text: Ok(text),
-            picture: None,
-        }
-    }
-}
-
-/// Why a picture gave no text to verify.
-#[cfg_attr(not(feature = "image"), allow(dead_code))]
-struct Unreadable {
-    code: &'static str,
-    message: String,
-}
-
-/// Where an input was read: the file (and which code in it) for the summary, the same with
-/// the code's position as the `"image"` object of the JSON answer.
-#[cfg_attr(not(feature = "image"), allow(dead_code))]
-struct Picture {
-    label: String,
-    json: serde_json::Value,
-}
-
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
@@ -255,13 +232,27 @@ fn main() -> ExitCode {
             at,
             json,
             show_personal_data,
+            jobs,
             qr,
             #[cfg(feature = "image")]
             image,
         } => {
             #[cfg(not(feature = "image"))]
             let image = false;
-            verify(&source, &content, at, json, show_personal_data, qr, image)
+            let jobs = jobs.map_or_else(
+                || std::thread::available_parallelism().map_or(1, usize::from),
+                usize::from,
+            );
+            verify(
+                &source,
+                &content,
+                at,
+                json,
+                show_personal_data,
+                jobs,
+                qr,
+                image,
+            )
         }
         #[cfg(feature = "image")]
         Command::Decode {
@@ -413,6 +404,7 @@ fn verify(
     at: Option<String>,
     json: bool,
     show_personal_data: bool,
+    jobs: usize,
     qr: Vec<String>,
     pictures: bool,
 ) -> Result<ExitCode, UsageError> {
@@ -423,86 +415,87 @@ fn verify(
     }
     let at = parse_at(at, "--at")?;
     let verifier = verifier(source, content, at.unwrap_or_else(|| SystemClock.now()))?;
+    // The bundled sample list (TEST keys) is unsigned too; the warning is for lists the user
+    // gave.
+    let user_list = source.cache.is_some() || source.trust_list.is_some();
     let value_sets = verifier.value_sets();
 
-    let inputs: Box<dyn Iterator<Item = Result<Input, UsageError>>> = if pictures {
-        picture_inputs(qr)
-    } else if qr.is_empty() {
-        Box::new(
-            input::bounded_lines(
-                std::io::stdin().lock(),
-                dcc_verify::limits::MAX_QR_TEXT_BYTES,
-            )
-            .map(|line| line.map_err(|e| UsageError(format!("reading standard input: {e}"))))
-            .filter(|line| !matches!(line, Ok(l) if l.trim().is_empty()))
-            .map(|line| line.map(Input::text)),
-        )
-    } else {
-        Box::new(qr.into_iter().map(|text| Ok(Input::text(text))))
-    };
     let mut stdout = std::io::stdout().lock();
     let mut all_valid = true;
-    for input in inputs {
-        let Input { text, picture } = input?;
-        let line = match text {
-            Ok(text) => {
-                let verification = match at {
-                    Some(at) => verifier.verify_at(&text, at),
-                    None => verifier.verify(&text),
-                };
-                all_valid &= verification.is_valid();
-                if json {
-                    let mut answer = verification.to_json_value();
-                    if let (Some(picture), serde_json::Value::Object(fields)) =
-                        (&picture, &mut answer)
-                    {
-                        fields.insert("image".into(), picture.json.clone());
-                    }
-                    answer.to_string()
-                } else {
-                    let summary = output::verification_summary(
-                        &verification,
-                        &value_sets,
-                        show_personal_data,
-                    );
-                    match &picture {
-                        Some(picture) => format!("{}: {summary}", picture.label),
-                        None => summary,
-                    }
+    let mut emit = |text: String, valid: bool| {
+        all_valid &= valid;
+        writeln!(stdout, "{text}").map_err(|e| UsageError(format!("writing output: {e}")))
+    };
+    // `picture`: the label and the `"image"` object of a code read from a picture.
+    let render = |line: Option<usize>,
+                  picture: Option<(&str, &serde_json::Value)>,
+                  verification: &Verification| {
+        if json {
+            let mut value = verification.to_json_value();
+            if let Some(object) = value.as_object_mut() {
+                if let Some(line) = line {
+                    object.insert("line".to_owned(), line.into());
+                }
+                if let Some((_, image)) = picture {
+                    object.insert("image".to_owned(), image.clone());
                 }
             }
-            Err(Unreadable { code, message }) => {
-                all_valid = false;
-                let picture = picture.as_ref();
-                if json {
-                    serde_json::json!({
-                        "image": picture.map(|picture| &picture.json),
-                        "error": { "code": code, "message": message },
-                    })
-                    .to_string()
-                } else {
-                    let label = picture.map_or("", |picture| picture.label.as_str());
-                    format!("{label}: unreadable ({code}): {message}")
-                }
+            value.to_string()
+        } else {
+            let mut line =
+                output::verification_summary(verification, &value_sets, show_personal_data);
+            if user_list && verification.trust_list.is_some_and(|t| !t.signed) {
+                line += " | warning: trust list is unsigned";
             }
-        };
-        writeln!(stdout, "{line}").map_err(|e| UsageError(format!("writing output: {e}")))?;
+            match picture {
+                Some((label, _)) => format!("{label}: {line}"),
+                None => line,
+            }
+        }
+    };
+    let mut answer = |line: Option<usize>, verification: &Verification| {
+        emit(render(line, None, verification), verification.is_valid())
+    };
+    if pictures {
+        #[cfg(feature = "image")]
+        for input in image::inputs(qr) {
+            let input = input?;
+            match &input.text {
+                Ok(text) => {
+                    let verification = match at {
+                        Some(at) => verifier.verify_at(text, at),
+                        None => verifier.verify(text),
+                    };
+                    let picture = Some((input.label.as_str(), &input.json));
+                    emit(
+                        render(None, picture, &verification),
+                        verification.is_valid(),
+                    )?;
+                }
+                Err(_) => emit(input.unreadable_line(json), false)?,
+            }
+        }
+    } else if qr.is_empty() {
+        let stdin = std::io::stdin().lock();
+        let answered = batch::verify_lines(stdin, &verifier, at, jobs, |line, verification| {
+            answer(Some(line), verification)
+        })?;
+        if answered == 0 {
+            return Err(UsageError(
+                "no QR text on standard input: give QR texts as arguments or one per line".into(),
+            ));
+        }
+    } else {
+        let qrs: Vec<&str> = qr.iter().map(String::as_str).collect();
+        for verification in verifier.verify_batch_on(&qrs, at, jobs) {
+            answer(None, &verification)?;
+        }
     }
     Ok(if all_valid {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
     })
-}
-
-#[cfg(feature = "image")]
-fn picture_inputs(files: Vec<String>) -> Box<dyn Iterator<Item = Result<Input, UsageError>>> {
-    image::inputs(files)
-}
-
-#[cfg(not(feature = "image"))]
-fn picture_inputs(_: Vec<String>) -> Box<dyn Iterator<Item = Result<Input, UsageError>>> {
-    Box::new(std::iter::empty())
 }
 
 fn decode_command(qr: &str) -> Result<ExitCode, UsageError> {
