@@ -17,11 +17,6 @@ pub fn run(args: &[&str]) -> Output {
 
 /// Runs the binary with `args`, writing `input` to its standard input.
 pub fn run_with_input(args: &[&str], input: &str) -> Output {
-    run_with_bytes(args, input.as_bytes())
-}
-
-/// Runs the binary with `args`, writing `input` (a picture, say) to its standard input.
-pub fn run_with_bytes(args: &[&str], input: &[u8]) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_dcc-verify"))
         .args(args)
         .stdin(Stdio::piped())
@@ -32,7 +27,7 @@ pub fn run_with_bytes(args: &[&str], input: &[u8]) -> Output {
     let mut pipe = child.stdin.take().unwrap();
     // A command that refuses its arguments exits without reading its input: the rest of a
     // large input then meets a closed pipe, which is that command's answer, not a failure here.
-    if let Err(e) = pipe.write_all(input) {
+    if let Err(e) = pipe.write_all(input.as_bytes()) {
         assert_eq!(
             e.kind(),
             std::io::ErrorKind::BrokenPipe,
