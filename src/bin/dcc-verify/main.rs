@@ -237,22 +237,19 @@ fn main() -> ExitCode {
             #[cfg(feature = "image")]
             image,
         } => {
+            #[cfg(feature = "image")]
+            let qr = if image {
+                Inputs::Pictures(qr)
+            } else {
+                Inputs::Texts(qr)
+            };
             #[cfg(not(feature = "image"))]
-            let image = false;
+            let qr = Inputs::Texts(qr);
             let jobs = jobs.map_or_else(
                 || std::thread::available_parallelism().map_or(1, usize::from),
                 usize::from,
             );
-            verify(
-                &source,
-                &content,
-                at,
-                json,
-                show_personal_data,
-                jobs,
-                qr,
-                image,
-            )
+            verify(&source, &content, at, json, show_personal_data, jobs, qr)
         }
         #[cfg(feature = "image")]
         Command::Decode {
@@ -398,6 +395,13 @@ fn verifier(
     Ok(verifier.with_trust_list(list))
 }
 
+/// What `verify` reads: QR texts (none: standard input), or with --image picture files.
+enum Inputs {
+    Texts(Vec<String>),
+    #[cfg(feature = "image")]
+    Pictures(Vec<String>),
+}
+
 fn verify(
     source: &ListSource,
     content: &ContentChecks,
@@ -405,14 +409,19 @@ fn verify(
     json: bool,
     show_personal_data: bool,
     jobs: usize,
-    qr: Vec<String>,
-    pictures: bool,
+    inputs: Inputs,
 ) -> Result<ExitCode, UsageError> {
-    if pictures && qr.is_empty() {
-        return Err(UsageError(
-            "--image: name the picture files (`-` for standard input)".into(),
-        ));
-    }
+    let (qr, pictures): (Vec<String>, Vec<String>) = match inputs {
+        Inputs::Texts(texts) => (texts, Vec::new()),
+        #[cfg(feature = "image")]
+        Inputs::Pictures(files) if files.is_empty() => {
+            return Err(UsageError(
+                "--image: name the picture files (`-` for standard input)".into(),
+            ))
+        }
+        #[cfg(feature = "image")]
+        Inputs::Pictures(files) => (Vec::new(), files),
+    };
     let at = parse_at(at, "--at")?;
     let verifier = verifier(source, content, at.unwrap_or_else(|| SystemClock.now()))?;
     // The bundled sample list (TEST keys) is unsigned too; the warning is for lists the user
@@ -456,9 +465,9 @@ fn verify(
     let mut answer = |line: Option<usize>, verification: &Verification| {
         emit(render(line, None, verification), verification.is_valid())
     };
-    if pictures {
+    if !pictures.is_empty() {
         #[cfg(feature = "image")]
-        for input in image::inputs(qr) {
+        for input in image::inputs(pictures) {
             let input = input?;
             match &input.text {
                 Ok(text) => {
