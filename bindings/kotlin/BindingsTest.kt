@@ -1,5 +1,6 @@
-// Tests of the generated Kotlin bindings against the real library (bindings/test.sh builds,
-// generates, compiles and runs this). Plain `main`: no Gradle, no JUnit on this machine.
+// Tests of the generated Kotlin bindings against the real library, as the jar ships them
+// (bindings/test.sh builds dcc-verify-<version>.jar, compiles this against it and runs it with
+// no -Djna.library.path). Plain `main`: no Gradle, no JUnit on this machine.
 // Prints "N passed, N failed" and exits 1 on any failure.
 //
 // The Austrian list format is not exercised: there is no real Austrian list in testdata/ (the
@@ -427,7 +428,7 @@ fun main() {
         try {
             val directory = File(tmp, "trust").path
             val cacheFile = File(directory, "trust-list.cache")
-            val first = Verifier.openCache(directory, listOf(germanKey))
+            val first = Verifier.openCache(directory, listOf(germanKey), allowUnsigned = true)
             expect(CacheLoadError.Missing, first.cacheLoadError(), "empty cache")
             expect(null, first.trustListInfo(), "no list")
             expect("no-trust-list", code(first.verify(valid, AT).outcome), "before any update")
@@ -445,7 +446,7 @@ fun main() {
             expect(Outcome.Valid, first.verify(valid, AT).outcome, "the list in force stays")
             check(cacheFile.readBytes().contentEquals(onDisk), "the cache file is unchanged")
 
-            val second = Verifier.openCache(directory, listOf(germanKey)) // the app's next start
+            val second = Verifier.openCache(directory, listOf(germanKey), allowUnsigned = true) // the app's next start
             expect(null, second.cacheLoadError(), "loaded")
             expect(8L, second.trustListInfo()?.certificateCount, "list loaded at start-up")
             expect(Outcome.Valid, second.verify(valid, AT).outcome, "verifies at start-up")
@@ -618,6 +619,36 @@ fun main() {
         v.close()
     }
 
+    test("every kind has its content case") {
+        val who = File(repo, "testdata/who-hcert")
+        val v = Verifier(Settings())
+        v.loadUnsignedTrustList(UnsignedTrustList.Pem(File(who, "dsc.pem").readBytes()), null)
+        val at = 1_782_864_000L // 2026-07-01T00:00:00Z
+        fun verify(name: String) = v.verify(File(who, "qr/$name.txt").readText().trim(), at)
+
+        val icvp = verify("who-itb-track2-icvp-XCL-2026")
+        expect(Outcome.Valid, icvp.outcome, "ICVP outcome")
+        val cert = icvp.certificate!!
+        expect(CertificateKind.ICVP to null, cert.kind to cert.expiresAt, "kind, no exp")
+        val vaccination = (cert.content as CertificateContent.Icvp).icvp.vaccinations.single()
+        expect("Yellow Fever" to "2025-09-26", vaccination.vaccineType to vaccination.validFrom, "PreQual product, vls")
+        check(vaccination.displayName.startsWith("yellow fever vaccination ("), vaccination.displayName)
+
+        val linked = verify("who-itb-track1-vhl-XJ-2026")
+        expect(listOf("text-kid", "text-claim-keys", "iat-milliseconds", "link-exp-milliseconds"), linked.deviations, "deviations")
+        val link = (linked.certificate!!.content as CertificateContent.HealthLink).link
+        expect("lacpass.create.cl:8182" to true, link.host to link.needsPasscode, "host, passcode")
+        check(link.key.startsWith("ePhmJ1"), "the key for the app")
+        for (shown in listOf(linked.toString(), link.toString(), linked.certificate.toString())) {
+            check(!shown.contains("ePhmJ1"), "link key printed: $shown")
+        }
+        val meow = verify("who-itb-track3-meow-XCL-2026").certificate!!
+        val overview = (meow.content as CertificateContent.MedicationOverview).overview
+        expect("318956006", overview.medications.single().code, "medication")
+        check(!meow.toString().contains("González"), "name printed")
+        v.close()
+    }
+
     test("printed results carry no personal data") {
         val rules = arrivingInGermany() // so that results hold rule verdicts too
         for (name in listOf("vn-vaccination-es256", "vn-test-es256", "vn-recovery-es256")) {
@@ -636,7 +667,7 @@ fun main() {
     test("4 threads verify while another updates the cache") {
         val tmp = Files.createTempDirectory("dcc-verify-threads").toFile()
         try {
-            val shared = Verifier.openCache(tmp.path, listOf(germanKey))
+            val shared = Verifier.openCache(tmp.path, listOf(germanKey), allowUnsigned = true)
             shared.updateCacheUnsigned(samples())
             val valid = sample("vn-vaccination-es256")
             val pool = Executors.newFixedThreadPool(5)
@@ -669,7 +700,7 @@ fun main() {
             // Each verification sees one list, whole: the samples' (valid) or the German one.
             expect(emptySet<String>(), seen.toSet() - setOf("valid", "unknown-signer"), "other answers")
             expect(Outcome.Valid, shared.verify(valid, AT).outcome, "after the last update (sample list)")
-            expect(8L, Verifier.openCache(tmp.path, listOf(germanKey)).trustListInfo()?.certificateCount, "on disk")
+            expect(8L, Verifier.openCache(tmp.path, listOf(germanKey), allowUnsigned = true).trustListInfo()?.certificateCount, "on disk")
             shared.close()
         } finally {
             tmp.deleteRecursively()

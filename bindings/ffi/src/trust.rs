@@ -205,6 +205,12 @@ pub enum CacheLoadError {
     /// The stored list fails its checks now, e.g. its signing key is no longer an anchor
     /// (`code` as in `VerifierError.TrustListRefused`).
     Rejected { code: String, detail: String },
+    /// The stored list is unsigned, and the cache was opened with anchors but without
+    /// `allow_unsigned`: a planted unsigned list is never used in place of a signed one.
+    UnsignedNotAllowed,
+    /// The stored list is one the cache already replaced, or older than the one it last had
+    /// in force: the file was put back or planted.
+    RolledBack,
 }
 
 impl From<&trust::LoadError> for CacheLoadError {
@@ -219,6 +225,8 @@ impl From<&trust::LoadError> for CacheLoadError {
                 code: refusal.code().to_owned(),
                 detail: refusal.to_string(),
             },
+            trust::LoadError::UnsignedNotAllowed => Self::UnsignedNotAllowed,
+            trust::LoadError::RolledBack => Self::RolledBack,
         }
     }
 }
