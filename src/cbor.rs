@@ -8,6 +8,7 @@ use crate::limits::{MAX_CBOR_DEPTH, MAX_CBOR_ITEMS};
 
 /// Why bytes are not one well-formed CBOR item.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
 pub enum CborError {
     /// Not CBOR: bad syntax, or an item that claims more bytes than there are.
     #[error("malformed CBOR at offset {0}")]

@@ -6,7 +6,7 @@
 //! integers (awkward from Java), with timestamps as `i64` Unix seconds and key identifiers as
 //! base64 text. Trust lists come in through the core's imports and [`TrustStore`] (the cache
 //! directory). Certificate faults are results; only API misuse, unreadable documents and I/O
-//! ([`VerifierError`]) are thrown.
+//! ([`VerifierError`]) are thrown. No panic crosses into the app unannounced (see [`guard`]).
 
 // Certificate faults are results; the bindings must never panic on input either.
 #![cfg_attr(
@@ -20,6 +20,7 @@
 )]
 
 mod certificate;
+mod guard;
 mod names;
 mod rules;
 mod schema;
@@ -30,6 +31,7 @@ mod verification;
 mod tests;
 
 use certificate::DecodeOutcome;
+use guard::{guard, panic_for_test};
 use rules::RuleSetReport;
 use schema::SchemaPolicy;
 use trust::{CacheLoadError, ImportReport, SignedTrustList, TrustListInfo, UnsignedTrustList};
@@ -322,17 +324,18 @@ impl Verifier {
     /// Why [`open_cache`](Self::open_cache) found no usable list in the directory; `None` when
     /// it loaded one, and on a verifier without a cache directory.
     pub fn cache_load_error(&self) -> Option<CacheLoadError> {
-        self.store
-            .as_ref()
-            .and_then(TrustStore::load_error)
-            .map(Into::into)
+        let error = || self.store.as_ref()?.load_error().map(Into::into);
+        guard(error, || None)
     }
 
     /// The trust list in force, with its age and staleness now; `None` before one is loaded.
     pub fn trust_list_info(&self) -> Option<TrustListInfo> {
-        let list = self.core.trust_list()?;
-        let status = self.core.settings().status_of(&list, self.core.now());
-        Some(TrustListInfo::new(&list, status))
+        let info = || {
+            let list = self.core.trust_list()?;
+            let status = self.core.settings().status_of(&list, self.core.now());
+            Some(TrustListInfo::new(&list, status))
+        };
+        guard(info, || None)
     }
 
     /// Puts a rule set in force: a JSON array of gateway rules (typically the acceptance rules
@@ -342,6 +345,7 @@ impl Verifier {
     /// is judged by the rules that apply to it, and `Verification.rules` says how. Throws
     /// `RulesRefused` when the document is not a JSON array; the rules in force then stay.
     pub fn load_rules(&self, json: Vec<u8>) -> Result<RuleSetReport, VerifierError> {
+        panic_for_test(&json);
         let (rules, rejected) = dcc::RuleSet::from_json(&json)?;
         let report = RuleSetReport::new(&rules, rejected);
         self.core.set_rules(rules);
@@ -350,7 +354,7 @@ impl Verifier {
 
     /// Stops applying business rules.
     pub fn clear_rules(&self) {
-        self.core.clear_rules();
+        guard(|| self.core.clear_rules(), || ());
     }
 
     /// Puts value sets in force: one EU value-set document, an array of them, or the compressed
@@ -375,14 +379,22 @@ impl Verifier {
     /// clock reading before 2020 is `Undecidable(ClockNotSet)`; an `at` is taken as given.
     #[uniffi::method(default(at = None))]
     pub fn verify(&self, qr: String, at: Option<i64>) -> Verification {
-        let (verification, value_sets) = self.core.verify_with_value_sets(&qr, at);
-        Verification::new(verification, &value_sets)
+        let verify = || {
+            panic_for_test(qr.as_bytes());
+            let (verification, value_sets) = self.core.verify_with_value_sets(&qr, at);
+            Verification::new(verification, &value_sets)
+        };
+        guard(verify, Verification::internal_error)
     }
 
     /// Decodes a QR text without checking its signature, to show what it contains (display
     /// names from the value sets in force). Only [`Verifier::verify`] says whether to trust it.
     pub fn decode(&self, qr: String) -> DecodeOutcome {
-        DecodeOutcome::new(dcc::decode(&qr), &self.core.value_sets())
+        let decode = || {
+            panic_for_test(qr.as_bytes());
+            DecodeOutcome::new(dcc::decode(&qr), &self.core.value_sets())
+        };
+        guard(decode, DecodeOutcome::internal_error)
     }
 }
 

@@ -27,7 +27,7 @@ fn sample(name: &str) -> String {
     std::fs::read_to_string(path).unwrap()
 }
 
-fn settings() -> Settings {
+pub(crate) fn settings() -> Settings {
     Settings {
         clock_skew_seconds: 300,
         stale_after_seconds: 48 * 3600,

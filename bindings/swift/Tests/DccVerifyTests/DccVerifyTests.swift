@@ -659,6 +659,37 @@ final class DccVerifyTests: XCTestCase {
         XCTAssertNil(vaccinationNames(verifier.verify(qr: qr, at: at).certificate)?.country) // the sets in force stay
     }
 
+    func testEveryKindHasItsContentCase() throws {
+        let verifier = try Verifier()
+        _ = try verifier.loadUnsignedTrustList(list: .pem(list: try data("testdata/who-hcert/dsc.pem")))
+        let july: Int64 = 1_782_864_000 // 2026-07-01T00:00:00Z
+        func verify(_ name: String) throws -> Verification {
+            let qr = try String(
+                contentsOf: repo.appendingPathComponent("testdata/who-hcert/qr/\(name).txt"), encoding: .utf8
+            )
+            return verifier.verify(qr: qr.trimmingCharacters(in: .whitespacesAndNewlines), at: july)
+        }
+        let icvp = try verify("who-itb-track2-icvp-XCL-2026")
+        XCTAssertEqual(icvp.outcome, .valid)
+        XCTAssertEqual(icvp.certificate?.kind, .icvp)
+        XCTAssertNil(icvp.certificate?.expiresAt)
+        guard case let .icvp(content)? = icvp.certificate?.content, let vaccination = content.vaccinations.first else {
+            return XCTFail("not an ICVP")
+        }
+        XCTAssertEqual(vaccination.vaccineType, "Yellow Fever")
+        XCTAssertEqual(vaccination.validFrom, "2025-09-26")
+        let linked = try verify("who-itb-track1-vhl-XJ-2026")
+        XCTAssertEqual(linked.deviations, ["text-kid", "text-claim-keys", "iat-milliseconds", "link-exp-milliseconds"])
+        guard case let .healthLink(link)? = linked.certificate?.content else {
+            return XCTFail("not a health link")
+        }
+        XCTAssertEqual(link.host, "lacpass.create.cl:8182")
+        XCTAssertTrue(link.key.hasPrefix("ePhmJ1"))
+        for text in [String(describing: linked), String(describing: link)] {
+            XCTAssertFalse(text.contains("ePhmJ1"), "link key printed")
+        }
+    }
+
     func testPrintedResultsCarryNoPersonalData() throws {
         let verifier = try arrivingInGermany() // so that results hold rule verdicts too
         for name in ["vn-vaccination-es256", "vn-test-es256", "vn-recovery-es256"] {
@@ -750,5 +781,57 @@ private final class Collector: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         return items
+    }
+}
+
+/// A Rust panic forced through the Swift bindings. What happens in Swift: UniFFI calls the
+/// methods that do not throw (`verify`, `decode`, `trustListInfo`, `cacheLoadError`,
+/// `clearRules`) through `try!`, so a panic reported by Rust would crash the app; the library
+/// catches it first and answers `Undecidable(internalError)` / `.internalError` / nil. Methods
+/// that throw rethrow a panic as `UniffiInternalError.rustPanic`, which the app's `catch`
+/// receives like any other error.
+///
+/// Needs the XCFramework built with the ffi crate's test-only feature
+/// (`DCC_FFI_FEATURES=panic-test bindings/ios/build-xcframework.sh`), where `verify`, `decode`
+/// and `loadRules` panic on `panicTrigger`. With the shipped library the trigger is only
+/// malformed text, and these tests skip, saying so.
+final class PanicTests: XCTestCase {
+    /// Equals PANIC_TRIGGER in bindings/ffi/src/guard.rs.
+    private let panicTrigger = "dcc-verify: panic for the binding tests"
+
+    private func panicTestVerifier() throws -> Verifier {
+        let verifier = try Verifier(settings: Settings())
+        if case .invalid = verifier.verify(qr: panicTrigger, at: at).outcome {
+            throw XCTSkip(
+                "built without the panic-test feature: DCC_FFI_FEATURES=panic-test bindings/ios/build-xcframework.sh"
+            )
+        }
+        return verifier
+    }
+
+    func testVerifyAnswersUndecidableInternalErrorAfterAPanic() throws {
+        let verifier = try panicTestVerifier()
+        let verification = verifier.verify(qr: panicTrigger, at: at)
+        guard case let .undecidable(reason, code, _) = verification.outcome else {
+            return XCTFail("expected undecidable, got \(verification.outcome)")
+        }
+        XCTAssertEqual(reason, .internalError)
+        XCTAssertEqual(code, "internal-error")
+        XCTAssertNil(verification.certificate)
+    }
+
+    func testDecodeAnswersInternalErrorAfterAPanic() throws {
+        let verifier = try panicTestVerifier()
+        guard case .internalError = verifier.decode(qr: panicTrigger) else {
+            return XCTFail("expected internalError")
+        }
+    }
+
+    func testAPanicInAThrowingMethodIsACatchableError() throws {
+        let verifier = try panicTestVerifier()
+        XCTAssertThrowsError(try verifier.loadRules(json: Data(panicTrigger.utf8)))
+        let valid = try sample("vn-vaccination-es256").trimmingCharacters(in: .whitespacesAndNewlines)
+        _ = try verifier.loadUnsignedTrustList(list: samples())
+        XCTAssertEqual(verifier.verify(qr: valid, at: at).outcome, .valid)
     }
 }
