@@ -1,6 +1,6 @@
 //! Full verification against the fastest bare signature primitive (aws-lc-rs with a parsed
 //! key), on every signature backend in the build; a batch on every core against one core; each
-//! decode stage on its own. Run with `cargo bench --bench verify --features aws-lc` (ring is a
+//! decode stage on its own. Run with `cargo bench --bench verify --features ring` (aws-lc is a
 //! default feature; see docs/performance.md); the closing lines print the ratios measured in
 //! this same run: full ÷ primitive (default settings, so the lenient schema and value-set check
 //! included; targets with aws-lc: ES256 ≤ 1.12, PS256 ≤ 1.35), batch throughput on all cores ÷
