@@ -1,9 +1,11 @@
 //! Stage 4: the COSE_Sign1 message (RFC 9052) that carries the signed CWT.
 
+use base64::Engine;
 use ciborium::Value;
 use thiserror::Error;
 
 use crate::cbor::{self, CborError};
+use crate::deviation::Deviation;
 
 /// CBOR tag of a COSE_Sign1 message.
 const TAG_COSE_SIGN1: u64 = 18;
@@ -16,6 +18,7 @@ const ALG_PS256: i64 = -37;
 
 /// Why inflated bytes are not a usable COSE_Sign1 message.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
 pub enum CoseError {
     #[error("COSE message: {0}")]
     Cbor(#[from] CborError),
@@ -79,6 +82,8 @@ pub struct CoseSign1 {
     kid: Option<Vec<u8>>,
     payload: Vec<u8>,
     signature: Vec<u8>,
+    /// [`Deviation::TextKid`] when the kid was read from a text string.
+    deviations: Vec<Deviation>,
 }
 
 impl CoseSign1 {
@@ -116,6 +121,7 @@ impl CoseSign1 {
         };
         // The specification: "If both options are present, the Key Identifier in the protected
         // header MUST be used."
+        let text_kid = protected.text_kid || unprotected.text_kid;
         let kid = protected.kid.or(unprotected.kid);
         Ok(Self {
             protected_raw,
@@ -123,7 +129,17 @@ impl CoseSign1 {
             kid,
             payload,
             signature,
+            deviations: if text_kid {
+                vec![Deviation::TextKid]
+            } else {
+                Vec::new()
+            },
         })
+    }
+
+    /// The departures from the specification read in the headers.
+    pub fn deviations(&self) -> &[Deviation] {
+        &self.deviations
     }
 
     /// The signature algorithm and where it was found; `None` when no header names one.
@@ -170,12 +186,14 @@ impl CoseSign1 {
 /// mobile library, and a full header struct per verification). The labels RFC 9052 defines
 /// (1-7) must have their types, as coset required: alg an integer or text, crit a non-empty
 /// array of labels, content type a 16-bit unsigned integer or text, kid, IV and partial IV
-/// non-empty byte strings (not both IVs), counter signature an array. Integer labels must fit
+/// non-empty byte strings (not both IVs; a kid in a text string is read as base64, a
+/// [`Deviation::TextKid`]), counter signature an array. Integer labels must fit
 /// an i64, and no label may appear twice; other labels are ignored.
 #[derive(Default)]
 struct Header {
     alg: Option<Algorithm>,
     kid: Option<Vec<u8>>,
+    text_kid: bool,
 }
 
 impl Header {
@@ -199,6 +217,16 @@ impl Header {
                 (3, Value::Integer(id)) if u16::try_from(id).is_ok() => {}
                 (3, Value::Text(_)) | (7, Value::Array(_)) => {}
                 (4, Value::Bytes(kid)) if !kid.is_empty() => header.kid = Some(kid),
+                (4, Value::Text(text)) => {
+                    let kid = base64::engine::general_purpose::STANDARD
+                        .decode(text)
+                        .map_err(|_| CoseError::NotSign1)?;
+                    if kid.is_empty() {
+                        return Err(CoseError::NotSign1);
+                    }
+                    header.kid = Some(kid);
+                    header.text_kid = true;
+                }
                 (5, Value::Bytes(bytes)) if !bytes.is_empty() => iv = true,
                 (6, Value::Bytes(bytes)) if !bytes.is_empty() => partial_iv = true,
                 (1..=7, _) => return Err(CoseError::NotSign1),

@@ -19,7 +19,7 @@ pub(crate) fn documents(bundle: &[u8]) -> Option<Vec<Value>> {
         .take(MAX_INFLATED)
         .read_to_end(&mut json)
         .ok()?;
-    match serde_json::from_slice(&json).ok()? {
+    match crate::strict_json::from_slice(&json).ok()? {
         Value::Array(documents) => Some(documents),
         _ => None,
     }

@@ -30,7 +30,7 @@ fn a_batch_answers_as_single_verifications_do_in_input_order() {
         assert_eq!(verifier.verify_batch(&qrs, NOW), one_by_one, "{backend:?}");
         for threads in [0, 1, 2, 7] {
             assert_eq!(
-                verifier.verify_batch_on(&qrs, NOW, threads),
+                verifier.verify_batch_on(&qrs, Some(NOW), threads),
                 one_by_one,
                 "{backend:?}, {threads} threads"
             );

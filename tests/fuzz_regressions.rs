@@ -71,10 +71,10 @@ fn an_austrian_list_is_refused_only_past_the_entry_limit() {
 
 /// trust_list_unsigned_json and trust_list_de_signed (their entry-count check): a number beyond
 /// `f64` or a lone surrogate escape is valid JSON syntax that serde_json cannot hold. As an
-/// element or in a field the entry reads it refuses the document as a whole (never part of a
-/// list); in a field verifiers skip it is skipped unread, like any other value there.
+/// element, in a field the entry reads, or (since skipped fields are scanned for duplicate keys)
+/// anywhere else, it refuses the document as a whole: never part of a list.
 #[test]
-fn values_json_cannot_hold_refuse_the_document_only_where_they_are_read() {
+fn values_json_cannot_hold_refuse_the_document() {
     let der = sample_der("dsc-vn-es256");
     let entry = |extra: &str| {
         format!(
@@ -99,10 +99,17 @@ fn values_json_cannot_hold_refuse_the_document_only_where_they_are_read() {
         import(r#"{"certificates":[1e400]}"#).unwrap_err(),
         TrustListError::NotJson
     );
+    // In fields the entry does not read as well: those are scanned for duplicate keys
+    // (issue 10, item 10), and a value no reader can hold has no reading there either.
     for skipped in [r#","signature":1e400"#, r#","thumbprint":"\ud800""#] {
-        let (list, report) = import(&entry(skipped)).unwrap();
-        assert_eq!((list.len(), report.taken), (1, 1), "{skipped}");
+        assert_eq!(
+            import(&entry(skipped)).unwrap_err(),
+            TrustListError::NotJson,
+            "{skipped}"
+        );
     }
+    let (list, report) = import(&entry(r#","signature":1e300"#)).unwrap();
+    assert_eq!((list.len(), report.taken), (1, 1));
 }
 
 /// fuzz target `payload`, 2026-11-29: map keys that are maps nested many levels deep in fields the

@@ -423,7 +423,9 @@ fn value_sets_give_display_names() {
     let vaccination = dcc_verify::decode(&sample("vn-vaccination-es256"))
         .unwrap()
         .certificate
-        .dcc;
+        .dcc()
+        .unwrap()
+        .clone();
     assert_eq!(
         vaccination.display_names(sets),
         DisplayNames::Vaccination(vec![VaccinationNames {
@@ -437,7 +439,9 @@ fn value_sets_give_display_names() {
     let test = dcc_verify::decode(&sample("vn-test-es256"))
         .unwrap()
         .certificate
-        .dcc;
+        .dcc()
+        .unwrap()
+        .clone();
     assert_eq!(
         test.display_names(sets),
         DisplayNames::Test(vec![TestNames {
@@ -451,7 +455,9 @@ fn value_sets_give_display_names() {
     let recovery = dcc_verify::decode(&sample("vn-recovery-es256"))
         .unwrap()
         .certificate
-        .dcc;
+        .dcc()
+        .unwrap()
+        .clone();
     assert_eq!(
         recovery.display_names(sets),
         DisplayNames::Recovery(vec![RecoveryNames {
@@ -463,7 +469,9 @@ fn value_sets_give_display_names() {
     let unknown = dcc_verify::decode(&vaccination_with(|p| p["v"][0]["mp"] = json!("X/1")))
         .unwrap()
         .certificate
-        .dcc;
+        .dcc()
+        .unwrap()
+        .clone();
     let DisplayNames::Vaccination(names) = unknown.display_names(sets) else {
         panic!("a vaccination");
     };
@@ -494,8 +502,13 @@ fn replaced_value_sets_name_codes_and_feed_the_rules() {
     let qr = sample("vn-vaccination-es256");
     let v = verifier.verify_at(&qr, AT);
     let in_force = verifier.value_sets();
-    let DisplayNames::Vaccination(names) =
-        v.certificate.as_ref().unwrap().dcc.display_names(&in_force)
+    let DisplayNames::Vaccination(names) = v
+        .certificate
+        .as_ref()
+        .unwrap()
+        .dcc()
+        .unwrap()
+        .display_names(&in_force)
     else {
         panic!("a vaccination");
     };
@@ -566,7 +579,8 @@ fn the_new_results_carry_no_personal_data() {
             v.certificate
                 .as_ref()
                 .unwrap()
-                .dcc
+                .dcc()
+                .unwrap()
                 .display_names(&verifier.value_sets())
         ),
     ]
@@ -590,4 +604,63 @@ fn the_new_results_carry_no_personal_data() {
             "{expected} missing in:\n{printed}"
         );
     }
+}
+
+/// Issue 10, item 10: rule and value-set documents with a key twice were read with the last
+/// one winning; which `Logic` or which codes a signer's tools saw is anyone's guess.
+#[test]
+fn duplicate_json_keys_refuse_rules_and_value_sets() {
+    let rules = String::from_utf8(read("testdata/rules-samples/de-eu-rules.json")).unwrap();
+    assert!(RuleSet::from_json(rules.as_bytes()).is_ok());
+    // A second Logic in the first rule, always true.
+    let doubled = rules.replacen("\"Logic\":", "\"Logic\": true, \"Logic\":", 1);
+    assert_ne!(doubled, rules);
+    let error = RuleSet::from_json(doubled.as_bytes()).unwrap_err();
+    assert_eq!(error.code(), "not-json", "{error}");
+    assert!(error.to_string().contains("duplicate key"), "{error}");
+    // One rule alone.
+    let rule = r#"{"Identifier": "GR-DE-0001", "Identifier": "GR-XX-0001"}"#;
+    assert!(dcc_verify::rules::Rule::from_slice(rule.as_bytes())
+        .unwrap_err()
+        .to_string()
+        .contains("duplicate key"));
+    // Value sets: a code listed twice in one set's values.
+    let value_sets = r#"{"valueSetId": "covid-19-lab-result", "valueSetDate": "2021-04-27",
+        "valueSetValues": {"260415000": {"display": "Not detected"},
+                           "260415000": {"display": "Detected"}}}"#;
+    let error = ValueSets::from_json(value_sets).unwrap_err();
+    assert_eq!(error.code(), "not-json", "{error}");
+    let single = value_sets.replacen(
+        "\"260415000\": {\"display\": \"Detected\"}",
+        "\"260373001\": {\"display\": \"Detected\"}",
+        1,
+    );
+    assert!(ValueSets::from_json(&single).is_ok(), "{single}");
+}
+
+/// Issue 10, item 15: a country of arrival with no acceptance rule in the rule set (a typo,
+/// "DEU", "Germany", "") applied zero acceptance rules and passed without a word.
+#[test]
+fn an_arrival_country_without_acceptance_rules_is_said_in_the_result() {
+    let rules = de_eu_rules();
+    assert!(rules.has_acceptance_rules("DE") && rules.has_acceptance_rules("de"));
+    let qr = sample("vn-vaccination-es256");
+    let v = verifier_with(arriving_in("DE"), de_eu_rules()).verify_at(&qr, AT);
+    let result = v.rules.as_ref().unwrap();
+    assert!(result.arrival_country_has_rules);
+    assert!(result.passed > 0);
+    for country in ["DEU", "Germany", "XX", "", " DE"] {
+        assert!(!rules.has_acceptance_rules(country), "{country:?}");
+        let v = verifier_with(arriving_in(country), de_eu_rules()).verify_at(&qr, AT);
+        let result = v.rules.as_ref().unwrap();
+        assert!(!result.arrival_country_has_rules, "{country:?}");
+        assert_eq!(
+            result.passed + result.failed + result.open,
+            0,
+            "{country:?}"
+        );
+    }
+    // Without a country of arrival, no acceptance rules are expected, and none are claimed.
+    let v = verifier_with(Settings::default(), de_eu_rules()).verify_at(&qr, AT);
+    assert!(!v.rules.unwrap().arrival_country_has_rules);
 }

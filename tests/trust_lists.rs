@@ -492,3 +492,49 @@ fn signer_type_cas_and_keys_without_digital_signature_are_skipped_as_not_dsc() {
         assert_eq!(report.skipped[0].reason.code(), "not-dsc");
     }
 }
+
+/// Issue 10, item 10: a JSON list with a key twice was read one way here (the first
+/// `certificates`, the last `rawData`) and possibly another way by the signer's tools.
+#[test]
+fn duplicate_json_keys_refuse_signed_and_unsigned_lists() {
+    let key = TestKey::new();
+    let entry =
+        |name: &str| json_entry(&sample_der(name), "VN", "2024-01-01T00:00:00Z").to_string();
+    let genuine = entry("dsc-vn-es256");
+    let planted = entry("dsc-vn-unlisted");
+    let raw = |name: &str| b64(&sample_der(name));
+    let documents = [
+        // The array twice: which list is the signed one?
+        format!(r#"{{"certificates":[{genuine}],"certificates":[{planted}]}}"#),
+        // One entry's certificate twice.
+        format!(
+            r#"{{"certificates":[{{"rawData":"{}","rawData":"{}"}}]}}"#,
+            raw("dsc-vn-es256"),
+            raw("dsc-vn-unlisted")
+        ),
+        // In a part the reader skips.
+        format!(r#"{{"certificates":[{genuine}],"meta":{{"a":1,"a":2}}}}"#),
+        format!(
+            r#"[{{"rawData":"{}","extra":[{{"b":1,"\u0062":2}}]}}]"#,
+            raw("dsc-vn-es256")
+        ),
+    ];
+    for document in &documents {
+        let mut signed = b64(&key.sign(document.as_bytes())).into_bytes();
+        signed.push(b'\n');
+        signed.extend_from_slice(document.as_bytes());
+        if document.starts_with('{') {
+            let error =
+                TrustList::from_signed(SignedList::De(&signed), &key.anchors(), sample_time())
+                    .unwrap_err();
+            assert_eq!(error, TrustListError::DuplicateKey, "{document}");
+            assert_eq!(error.code(), "duplicate-key");
+        }
+        let error = TrustList::from_unsigned(UnsignedList::Json(document.as_bytes())).unwrap_err();
+        assert_eq!(error, TrustListError::DuplicateKey, "{document}");
+    }
+    // The same documents with the duplicates renamed are read.
+    let fine = format!(r#"{{"certificates":[{genuine}],"meta":{{"a":1,"b":2}}}}"#);
+    let (list, _) = TrustList::from_unsigned(UnsignedList::Json(fine.as_bytes())).unwrap();
+    assert_eq!(list.len(), 1);
+}

@@ -223,6 +223,8 @@ pub enum Shape {
     Entries(usize),
     /// Not a list of that format.
     NotAList,
+    /// A JSON document with a duplicate key in some object: refused whatever else it is.
+    DuplicateKeys,
     /// Beyond what the oracle judges (e.g. deep nesting near a parser limit).
     Unknown,
 }
@@ -287,7 +289,56 @@ pub fn json_shape(bytes: &[u8]) -> Shape {
     match serde_json::from_slice::<Document>(bytes) {
         Err(_) => Shape::NotAList,
         Ok(_) if serde_json::from_slice::<serde_json::Value>(bytes).is_err() => Shape::Unknown,
+        Ok(_) if serde_json::from_slice::<UniqueKeys>(bytes).is_err() => Shape::DuplicateKeys,
         Ok(document) => Shape::Entries(document.0),
+    }
+}
+
+/// A JSON value whose objects all have distinct keys (deserializing fails otherwise).
+struct UniqueKeys;
+
+impl<'de> Deserialize<'de> for UniqueKeys {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct UniqueVisitor;
+        impl<'de> Visitor<'de> for UniqueVisitor {
+            type Value = UniqueKeys;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("any value")
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<UniqueKeys, E> {
+                Ok(UniqueKeys)
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<UniqueKeys, E> {
+                Ok(UniqueKeys)
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<UniqueKeys, E> {
+                Ok(UniqueKeys)
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<UniqueKeys, E> {
+                Ok(UniqueKeys)
+            }
+            fn visit_str<E>(self, _: &str) -> Result<UniqueKeys, E> {
+                Ok(UniqueKeys)
+            }
+            fn visit_unit<E>(self) -> Result<UniqueKeys, E> {
+                Ok(UniqueKeys)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<UniqueKeys, A::Error> {
+                while seq.next_element::<UniqueKeys>()?.is_some() {}
+                Ok(UniqueKeys)
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<UniqueKeys, A::Error> {
+                let mut seen = std::collections::BTreeSet::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    if !seen.insert(key) {
+                        return Err(serde::de::Error::custom("duplicate key"));
+                    }
+                    map.next_value::<UniqueKeys>()?;
+                }
+                Ok(UniqueKeys)
+            }
+        }
+        deserializer.deserialize_any(UniqueVisitor)
     }
 }
 
@@ -359,6 +410,7 @@ pub fn check_against_shape(
         (Err(TrustListError::TooManyEntries { .. }), Shape::Entries(n))
             if n > MAX_TRUST_LIST_ENTRIES => {}
         (Err(e), Shape::NotAList) if e == not_a_list => {}
+        (Err(TrustListError::DuplicateKey), Shape::DuplicateKeys) => {}
         _ => panic!("import {summary:?} of a document of shape {shape:?}"),
     }
 }

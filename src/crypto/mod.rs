@@ -137,6 +137,7 @@ pub enum Scheme {
 
 /// Why a key cannot be used.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Error)]
+#[non_exhaustive]
 pub enum KeyError {
     /// An algorithm or curve outside the specification, a compressed EC point, or an RSA key
     /// over [`MAX_RSA_BITS`].
@@ -152,6 +153,7 @@ pub enum KeyError {
 
 /// Why a signature does not verify.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Error)]
+#[non_exhaustive]
 pub enum SignatureError {
     /// The scheme does not fit the key (ECDSA with an RSA key or the reverse).
     #[error("signature scheme does not match the key type")]

@@ -88,6 +88,7 @@ impl RulesReport<'_> {
                     outcome: result.outcome,
                 })
                 .collect(),
+            arrival_country_has_rules: false,
         }
     }
 }
@@ -101,6 +102,11 @@ pub struct RulesResult {
     pub open: usize,
     /// One per applicable rule, sorted by identifier.
     pub rules: Vec<RuleVerdict>,
+    /// Whether the rule set holds any acceptance rule of the country of arrival
+    /// ([`RuleSet::has_acceptance_rules`](super::RuleSet::has_acceptance_rules)); false without
+    /// a country of arrival. When false, only the issuer's invalidation rules were applied,
+    /// and a pass means little: show it.
+    pub arrival_country_has_rules: bool,
 }
 
 impl RulesResult {

@@ -59,6 +59,7 @@ pub struct Description {
 
 /// Why a rule's JSON is not a gateway rule.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum RuleError {
     #[error("rule is not valid gateway rule JSON: {0}")]
     Json(#[from] serde_json::Error),
@@ -141,9 +142,9 @@ impl Rule {
         })
     }
 
-    /// Parses a rule from JSON text.
+    /// Parses a rule from JSON text (a duplicate key in any object is an error).
     pub fn from_slice(json: &[u8]) -> Result<Rule, RuleError> {
-        Rule::from_json(&serde_json::from_slice(json)?)
+        Rule::from_json(&crate::strict_json::from_slice(json)?)
     }
 
     /// The compiled logic, or why there is none.

@@ -16,6 +16,7 @@ pub struct RuleSet {
 /// Why a rule-set document cannot be read at all. (A single unusable rule is left out and
 /// reported as a [`RejectedRule`] instead.)
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum RuleSetError {
     #[error("rule set is not JSON: {0}")]
     Json(#[from] serde_json::Error),
@@ -50,9 +51,11 @@ impl RuleSet {
 
     /// Parses a JSON array of gateway rules. A rule that does not follow the gateway format is
     /// left out and reported; a rule whose logic this engine cannot run is kept (it evaluates to
-    /// Open, so the verifier says it could not decide instead of ignoring the rule).
+    /// Open, so the verifier says it could not decide instead of ignoring the rule). A document
+    /// with a duplicate key in any object is refused as not JSON: parsers disagree on which one
+    /// counts.
     pub fn from_json(json: &[u8]) -> Result<(RuleSet, Vec<RejectedRule>), RuleSetError> {
-        let document: serde_json::Value = serde_json::from_slice(json)?;
+        let document = crate::strict_json::from_slice(json)?;
         let items = document.as_array().ok_or(RuleSetError::NotAnArray)?;
         let mut rules = Vec::with_capacity(items.len());
         let mut rejected = Vec::new();
@@ -82,6 +85,18 @@ impl RuleSet {
 
     pub fn is_empty(&self) -> bool {
         self.rules.is_empty()
+    }
+
+    /// Whether the set holds any acceptance rule of `country` (ISO 3166 alpha-2, matched
+    /// without regard to case), whatever its certificate type and validity period. A country of
+    /// arrival without one (a typo, "DEU", "Germany", "") has no rules applied to its entries:
+    /// an app should say so rather than let a certificate pass on no rules at all.
+    pub fn has_acceptance_rules(&self, country: &str) -> bool {
+        self.rules.iter().any(|rule| {
+            rule.rule_type == super::RuleType::Acceptance
+                && !country.is_empty()
+                && rule.country.eq_ignore_ascii_case(country)
+        })
     }
 
     /// Selects the rules that apply and evaluates them (see [`evaluate_rules`]).

@@ -142,8 +142,10 @@ impl ValueSets {
     /// - a JSON array of such documents;
     /// - a map from `valueSetId` to either such a document or an array of codes (the "compressed" form
     ///   rules get as `external.valueSets`; its codes have no display name).
+    ///
+    /// A document with a duplicate key in any object is refused ([`ValueSetError::Json`]).
     pub fn from_json(json: &str) -> Result<ValueSets, ValueSetError> {
-        let value: Value = serde_json::from_str(json)?;
+        let value = crate::strict_json::from_str(json)?;
         parse::value_sets(&value)
     }
 

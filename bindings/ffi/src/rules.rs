@@ -55,6 +55,10 @@ pub struct RulesResult {
     pub open: i64,
     /// One per applicable rule, by identifier.
     pub verdicts: Vec<RuleVerdict>,
+    /// Whether the rules hold any acceptance rule of `Settings.arrival_country`; false without
+    /// one. When false only the issuer's invalidation rules were applied: show it, as a pass
+    /// on no acceptance rules at all means little.
+    pub arrival_country_has_rules: bool,
 }
 
 impl From<rules::RulesResult> for RulesResult {
@@ -64,6 +68,7 @@ impl From<rules::RulesResult> for RulesResult {
             failed: count(result.failed),
             open: count(result.open),
             verdicts: result.rules.into_iter().map(Into::into).collect(),
+            arrival_country_has_rules: result.arrival_country_has_rules,
         }
     }
 }

@@ -3860,6 +3860,17 @@ public enum DecodeOutcome: Equatable, Hashable {
          * An English explanation, free of personal data.
          */message: String
     )
+    /**
+     * dcc-verify failed internally (a bug, caught before it reached the app).
+     */
+    case internalError(
+        /**
+         * "internal-error".
+         */code: String, 
+        /**
+         * An English explanation, with nothing from the input.
+         */message: String
+    )
 
 
 
@@ -3887,6 +3898,9 @@ public struct FfiConverterTypeDecodeOutcome: FfiConverterRustBuffer {
         case 2: return .malformed(stage: try FfiConverterTypeDecodeStage.read(from: &buf), code: try FfiConverterString.read(from: &buf), message: try FfiConverterString.read(from: &buf)
         )
         
+        case 3: return .internalError(code: try FfiConverterString.read(from: &buf), message: try FfiConverterString.read(from: &buf)
+        )
+        
         default: throw UniffiInternalError.unexpectedEnumCase
         }
     }
@@ -3905,6 +3919,12 @@ public struct FfiConverterTypeDecodeOutcome: FfiConverterRustBuffer {
         case let .malformed(stage,code,message):
             writeInt(&buf, Int32(2))
             FfiConverterTypeDecodeStage.write(stage, into: &buf)
+            FfiConverterString.write(code, into: &buf)
+            FfiConverterString.write(message, into: &buf)
+            
+        
+        case let .internalError(code,message):
+            writeInt(&buf, Int32(3))
             FfiConverterString.write(code, into: &buf)
             FfiConverterString.write(message, into: &buf)
             
@@ -5238,6 +5258,11 @@ public enum UndecidableReason: Equatable, Hashable {
      * A business rule could not be evaluated (and none failed).
      */
     case rulesOpen
+    /**
+     * dcc-verify failed internally (a bug, caught before it reached the app): nothing was
+     * checked. Code "internal-error".
+     */
+    case internalError
 
 
 
@@ -5267,6 +5292,8 @@ public struct FfiConverterTypeUndecidableReason: FfiConverterRustBuffer {
         
         case 4: return .rulesOpen
         
+        case 5: return .internalError
+        
         default: throw UniffiInternalError.unexpectedEnumCase
         }
     }
@@ -5289,6 +5316,10 @@ public struct FfiConverterTypeUndecidableReason: FfiConverterRustBuffer {
         
         case .rulesOpen:
             writeInt(&buf, Int32(4))
+        
+        
+        case .internalError:
+            writeInt(&buf, Int32(5))
         
         }
     }

@@ -45,7 +45,6 @@ pub fn verify_lines(
             }
         }
         let texts: Vec<&str> = chunk.iter().map(|(_, text)| text.as_str()).collect();
-        let now = now.unwrap_or_else(|| verifier.now());
         for ((line, _), verification) in chunk
             .iter()
             .zip(verifier.verify_batch_on(&texts, now, jobs))

@@ -7,12 +7,18 @@
     clippy::expect_used,
     clippy::panic,
     clippy::indexing_slicing,
-    clippy::unreachable
+    clippy::unreachable,
+    // One writer discipline: input::print and input::warn, which never panic.
+    clippy::print_stdout,
+    clippy::print_stderr
 )]
 
 mod batch;
+mod input;
 mod output;
 mod rules;
+#[cfg(feature = "server")]
+mod serve;
 mod trust;
 
 use std::io::Write;
@@ -49,8 +55,9 @@ enum Command {
         source: ListSource,
         #[command(flatten)]
         content: ContentChecks,
-        /// Verify as of this instant (RFC 3339) instead of now.
-        #[arg(long, value_name = "RFC3339")]
+        /// Verify as of this instant instead of now: RFC 3339 (2026-06-01T12:00:00Z), a date
+        /// (2026-06-01, midnight UTC) or @UNIX_SECONDS.
+        #[arg(long, value_name = "INSTANT")]
         at: Option<String>,
         /// One JSON object per input line.
         #[arg(long)]
@@ -76,6 +83,18 @@ enum Command {
     /// Business rules.
     #[command(subcommand)]
     Rules(RulesCommand),
+    /// Serve verification over HTTP: POST /v1/verify, GET /healthz, GET /metrics. Takes the
+    /// trust list and checks `verify` takes; with --cache, follows `trust import` without a
+    /// restart. Stops on SIGTERM or SIGINT after answering the requests in flight.
+    #[cfg(feature = "server")]
+    Serve {
+        #[command(flatten)]
+        source: ListSource,
+        #[command(flatten)]
+        content: ContentChecks,
+        #[command(flatten)]
+        options: serve::Options,
+    },
 }
 
 /// What `verify` checks in a genuine certificate's content.
@@ -126,16 +145,18 @@ struct ListSource {
     /// Use the trust list cached in DIR (see `trust import`).
     #[arg(long, value_name = "DIR", conflicts_with = "trust_list")]
     cache: Option<PathBuf>,
-    /// Trust list file, format detected: a German signed list, Austrian content (with
-    /// --signature), or unsigned JSON/PEM (taken because you named it; results say unsigned).
+    /// Trust list file, format detected: a German signed list, a WHO GDHCN DID list, Austrian
+    /// content (with --signature), or unsigned JSON/PEM (taken because you named it, unless
+    /// --anchor or --signature asks for a signed list; results say unsigned).
     /// Default: the bundled sample list (TEST keys; verifies testdata/samples only).
     #[arg(long, value_name = "FILE")]
     trust_list: Option<PathBuf>,
     /// The Austrian list's signature file, with --trust-list.
     #[arg(long, value_name = "FILE", requires = "trust_list")]
     signature: Option<PathBuf>,
-    /// Public key (PEM) trusted to sign lists; repeat for several. With --cache, defaults to
-    /// the anchors remembered at import.
+    /// Public key trusted to sign lists (PEM, or a signer DID document or JWK); repeat for
+    /// several. The list must then be signed. With --cache, defaults to the anchors
+    /// remembered at import.
     #[arg(long, value_name = "KEY.pem")]
     anchor: Vec<PathBuf>,
 }
@@ -150,21 +171,22 @@ enum TrustCommand {
         cache: PathBuf,
         #[arg(long, value_enum)]
         format: trust::FormatArg,
-        /// Public key (PEM) trusted to sign lists; repeat for several (e.g. old and new key
-        /// during a rotation). Remembered in DIR/anchors.pem.
+        /// Public key trusted to sign lists (PEM, or a signer DID document or JWK); repeat for
+        /// several (e.g. old and new key during a rotation). Remembered in DIR/anchors.pem.
         #[arg(long, value_name = "KEY.pem")]
         anchor: Vec<PathBuf>,
         /// The Austrian list's signature file (--format at).
         #[arg(long, value_name = "FILE")]
         signature: Option<PathBuf>,
-        /// Accept an unsigned list (--format json or pem) from a source you trust.
+        /// Accept an unsigned list (--format json or pem) from a source you trust (not into a
+        /// cache that has anchors).
         #[arg(long)]
         unsigned: bool,
-        /// Accept a list older than the one in force.
+        /// Accept a list older than the one in force, or one it replaced.
         #[arg(long)]
         force: bool,
-        /// When the list was fetched (RFC 3339); default now.
-        #[arg(long, value_name = "RFC3339")]
+        /// When the list was fetched (RFC 3339, a date or @UNIX_SECONDS); default now.
+        #[arg(long, value_name = "INSTANT")]
         fetched_at: Option<String>,
         /// Print the report as JSON.
         #[arg(long)]
@@ -235,22 +257,56 @@ fn main() -> ExitCode {
             json,
         }) => trust::info(&cache, &anchor, json),
         Command::Rules(RulesCommand::Eval { rule, data }) => rules::eval(&rule, &data),
+        #[cfg(feature = "server")]
+        Command::Serve {
+            source,
+            content,
+            options,
+        } => serve::run(source, content, options),
     };
     match result {
         Ok(code) => code,
         Err(UsageError(message)) => {
-            eprintln!("dcc-verify: {message}");
+            input::warn(&format!("dcc-verify: {message}"));
             ExitCode::from(2)
         }
     }
 }
 
+/// An instant given on the command line: RFC 3339, a date (midnight UTC) or `@UNIX_SECONDS`.
 fn parse_at(text: Option<String>, flag: &str) -> Result<Option<i64>, UsageError> {
     text.map(|text| {
-        parse_instant(&text)
-            .ok_or_else(|| UsageError(format!("{flag}: not an RFC 3339 instant: {text}")))
+        parse_instant_arg(&text).ok_or_else(|| {
+            UsageError(format!(
+                "{flag}: {:?} is not an instant: write 2026-06-01T12:00:00Z, 2026-06-01 or @1780315200",
+                output::escape_controls(&text)
+            ))
+        })
     })
     .transpose()
+}
+
+fn parse_instant_arg(text: &str) -> Option<i64> {
+    let text = text.trim();
+    if let Some(seconds) = text.strip_prefix('@') {
+        let valid = !seconds.is_empty()
+            && seconds
+                .strip_prefix('-')
+                .unwrap_or(seconds)
+                .bytes()
+                .all(|b| b.is_ascii_digit());
+        // Within what RFC 3339 can write, so that every instant can be shown back.
+        return seconds
+            .parse::<i64>()
+            .ok()
+            .filter(|s| valid && dcc_verify::format_instant(*s).len() == 20);
+    }
+    let is_date = text.len() == 10 && text.bytes().filter(|&b| b == b'-').count() == 2;
+    if is_date {
+        parse_instant(&format!("{text}T00:00:00Z"))
+    } else {
+        parse_instant(text)
+    }
 }
 
 /// A verifier with the trust list `source` names and the content checks `content` asks for.
@@ -268,7 +324,23 @@ fn verifier(
     };
     let mut verifier = Verifier::new(settings);
     if let Some(path) = &content.rules {
-        verifier = verifier.with_rules(rules::rule_set(path)?);
+        let rule_set = rules::rule_set(path)?;
+        if let Some(country) = &content.country {
+            if country.trim().is_empty() {
+                return Err(UsageError(
+                    "--country is empty: give the country of arrival (ISO 3166 alpha-2, e.g. DE)"
+                        .into(),
+                ));
+            }
+            if !rule_set.has_acceptance_rules(country) {
+                input::warn(&format!(
+                    "dcc-verify: warning: {} has no acceptance rules for --country {}: only the issuers' invalidation rules apply (is the country an ISO 3166 alpha-2 code?)",
+                    path.display(),
+                    output::escape_controls(country)
+                ));
+            }
+        }
+        verifier = verifier.with_rules(rule_set);
     }
     if let Some(path) = &content.value_sets {
         verifier = verifier.with_value_sets(rules::value_sets(path)?);
@@ -277,10 +349,10 @@ fn verifier(
     if let Some(dir) = &source.cache {
         let store = TrustStore::open(dir, anchors);
         if let Some(why) = store.load_error() {
-            eprintln!(
+            input::warn(&format!(
                 "dcc-verify: no usable trust list in {}: {why}",
                 dir.display()
-            );
+            ));
         }
         return Ok(verifier.with_store(&store));
     }
@@ -306,6 +378,9 @@ fn verify(
 ) -> Result<ExitCode, UsageError> {
     let at = parse_at(at, "--at")?;
     let verifier = verifier(source, content, at.unwrap_or_else(|| SystemClock.now()))?;
+    // The bundled sample list (TEST keys) is unsigned too; the warning is for lists the user
+    // gave.
+    let user_list = source.cache.is_some() || source.trust_list.is_some();
     let value_sets = verifier.value_sets();
 
     let mut stdout = std::io::stdout().lock();
@@ -319,7 +394,12 @@ fn verify(
             }
             value.to_string()
         } else {
-            output::verification_summary(verification, &value_sets, show_personal_data)
+            let mut line =
+                output::verification_summary(verification, &value_sets, show_personal_data);
+            if user_list && verification.trust_list.is_some_and(|t| !t.signed) {
+                line += " | warning: trust list is unsigned";
+            }
+            line
         };
         writeln!(stdout, "{text}").map_err(|e| UsageError(format!("writing output: {e}")))
     };
@@ -335,8 +415,7 @@ fn verify(
         }
     } else {
         let qrs: Vec<&str> = qr.iter().map(String::as_str).collect();
-        let now = at.unwrap_or_else(|| verifier.now());
-        for verification in verifier.verify_batch_on(&qrs, now, jobs) {
+        for verification in verifier.verify_batch_on(&qrs, at, jobs) {
             answer(None, &verification)?;
         }
     }
@@ -352,13 +431,11 @@ fn decode_command(qr: &str) -> Result<ExitCode, UsageError> {
         Ok(decoded) => {
             let json = serde_json::to_string_pretty(&output::decoded_json(&decoded))
                 .map_err(|e| UsageError(format!("writing output: {e}")))?;
-            // writeln!, not println!: a closed pipe (`| head`) is an error, not a panic.
-            writeln!(std::io::stdout().lock(), "{json}")
-                .map_err(|e| UsageError(format!("writing output: {e}")))?;
+            input::print(&json)?;
             Ok(ExitCode::SUCCESS)
         }
         Err(e) => {
-            eprintln!("dcc-verify: cannot decode ({}): {e}", e.code());
+            input::warn(&format!("dcc-verify: cannot decode ({}): {e}", e.code()));
             Ok(ExitCode::from(1))
         }
     }

@@ -1,7 +1,6 @@
 //! Business rules on the command line: the rule set and value sets `verify` applies, and
 //! `rules eval`, the tool rule authors test their rules with.
 
-use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -31,7 +30,7 @@ impl SchemaArg {
 }
 
 fn read(path: &Path) -> Result<Vec<u8>, UsageError> {
-    std::fs::read(path).map_err(|e| UsageError(format!("cannot read {}: {e}", path.display())))
+    crate::input::read_file(path, crate::input::MAX_DOCUMENT_BYTES)
 }
 
 /// The rule set in FILE (a JSON array of gateway rules). Rules that do not parse are left out
@@ -40,13 +39,13 @@ pub fn rule_set(path: &Path) -> Result<RuleSet, UsageError> {
     let (rules, rejected) = RuleSet::from_json(&read(path)?)
         .map_err(|e| UsageError(format!("{}: {e}", path.display())))?;
     for rule in rejected {
-        eprintln!(
+        crate::input::warn(&format!(
             "dcc-verify: {}: rule #{} ({}) left out: {}",
             path.display(),
             rule.index,
-            rule.identifier.as_deref().unwrap_or("no identifier"),
+            crate::output::escape_controls(rule.identifier.as_deref().unwrap_or("no identifier")),
             rule.error
-        );
+        ));
     }
     Ok(rules)
 }
@@ -69,11 +68,13 @@ pub fn eval(rule: &Path, data: &Path) -> Result<ExitCode, UsageError> {
         Outcome::Passed => json!(true),
         Outcome::Failed => json!(false),
         Outcome::Open(reason) => {
-            eprintln!("dcc-verify: {} is open: {reason}", rule.identifier);
+            crate::input::warn(&format!(
+                "dcc-verify: {} is open: {reason}",
+                crate::output::escape_controls(&rule.identifier)
+            ));
             json!("open")
         }
     };
-    writeln!(std::io::stdout(), "{}", json!({ "result": result }))
-        .map_err(|e| UsageError(format!("writing output: {e}")))?;
+    crate::input::print(&json!({ "result": result }).to_string())?;
     Ok(ExitCode::SUCCESS)
 }

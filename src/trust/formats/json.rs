@@ -6,26 +6,33 @@
 //! fields a verifier does not need (the German list's 3 KB per-entry CMS signature) are skipped.
 //! An element of the wrong shape is reported as a skipped entry, never fatal to the document.
 //! A value JSON can write but a reader cannot hold (a number beyond `f64`, a lone surrogate
-//! escape) refuses the document as a whole when it is an element or a field the entry reads:
-//! such a list has no trustworthy reading, and refusing it keeps the list in force. In skipped
-//! fields it is skipped unread.
+//! escape) refuses the document as a whole, wherever it is: such a list has no trustworthy
+//! reading, and refusing it keeps the list in force. So does a duplicate key in any object
+//! ([`TrustListError::DuplicateKey`]): parsers disagree on which one counts. Fields the entry
+//! does not need are still only scanned (their keys checked, nothing kept).
 
 use std::borrow::Cow;
 use std::fmt;
 
 use base64::Engine;
-use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 
 use crate::limits::MAX_TRUST_LIST_ENTRIES;
+use crate::strict_json::{self, Keys, Skip as IgnoredAny};
 use crate::trust::import::{check_size, Candidate, Importer, ListedKid, TOO_MANY_ENTRIES};
 use crate::trust::{ImportReport, ListFormat, SkipReason, TrustList, TrustListError};
 
 /// Reads a JSON list into an importer (the caller finishes it with its provenance).
 pub(crate) fn read(bytes: &[u8]) -> Result<Importer, TrustListError> {
     check_size(bytes.len())?;
-    let document: Document<'_> =
-        serde_json::from_slice(bytes).map_err(|_| TrustListError::NotJson)?;
+    let document: Document<'_> = serde_json::from_slice(bytes).map_err(|e| {
+        if strict_json::is_duplicate_key(&e) {
+            TrustListError::DuplicateKey
+        } else {
+            TrustListError::NotJson
+        }
+    })?;
     let entries = document.0;
     if entries.too_many {
         return Err(TOO_MANY_ENTRIES);
@@ -58,8 +65,10 @@ impl<'de> Deserialize<'de> for Document<'de> {
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
                 let mut entries = None;
+                let mut keys = Keys::default();
                 while let Some(key) = map.next_key::<Text<'de>>()? {
-                    if key.0 == "certificates" && entries.is_none() {
+                    keys.insert(&key.0)?;
+                    if key.0 == "certificates" {
                         entries = Some(map.next_value::<Entries<'de>>()?);
                     } else {
                         map.next_value::<IgnoredAny>()?;
@@ -177,7 +186,9 @@ impl<'de> Deserialize<'de> for Entry<'de> {
                     is_object: true,
                     ..Entry::default()
                 };
+                let mut keys = Keys::default();
                 while let Some(key) = map.next_key::<Text<'de>>()? {
+                    keys.insert(&key.0)?;
                     let slot = match key.0.as_ref() {
                         "kid" => &mut entry.kid,
                         "rawData" => &mut entry.raw_data,
@@ -260,8 +271,8 @@ impl<'de> Deserialize<'de> for Field<'de> {
                 while seq.next_element::<IgnoredAny>()?.is_some() {}
                 Ok(Field::Other)
             }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+                IgnoredAny::deserialize(de::value::MapAccessDeserializer::new(map))?;
                 Ok(Field::Other)
             }
         }
