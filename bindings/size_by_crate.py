@@ -4,7 +4,7 @@ dcc-verify itself split by concept. Give one library, or several to compare (col
 deltas against the first). Use the unstripped library (the release profile keeps its symbols);
 `strip --strip-all` removes the symbol table, not the code the groups measure.
 
-    python3 bindings/size_by_crate.py target/release/libdcc_verify.so [other.so ...]
+    python3 bindings/size_by_crate.py target/mobile/libdcc_verify.so [other.so ...]
 
 Symbols that are not Rust (C and assembly) count as ring's unless UniFFI's or std's by name.
 Standard-library generics instantiated for a dcc-verify type (`drop_in_place`, `Vec`, sorting)
@@ -90,4 +90,4 @@ def main(libraries):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:] or ["target/release/libdcc_verify.so"])
+    main(sys.argv[1:] or ["target/mobile/libdcc_verify.so"])

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Tests the Kotlin, Python and Swift bindings against the real library, as users install them:
-#   1. builds the cdylib (release profile, no CLI) and reports its stripped size; builds the
+#   1. builds the cdylib (the `mobile` profile of Cargo.toml, no CLI) and reports its stripped size; builds the
 #      test-only library (ffi feature `panic-test`, dev profile) and checks that the shipped one
 #      does not contain its panic trigger;
 #   2. generates the bindings from the shipped library with the pinned uniffi-bindgen
@@ -29,7 +29,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 OUT=$ROOT/target/bindings
-LIB=$ROOT/target/release/libdcc_verify.so
+LIB=$ROOT/target/mobile/libdcc_verify.so
 BINDGEN_DIR=$ROOT/target/uniffi-bindgen/bindgen
 BINDGEN=$BINDGEN_DIR/uniffi-bindgen
 KOTLINC=$ROOT/bindings/kotlin/node_modules/kotlin-compiler/bin/kotlinc
@@ -66,9 +66,9 @@ count() {
 
 as_root() { if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi; }
 
-step "build the cdylib (release, --no-default-features --features ring)"
+step "build the cdylib (profile mobile: release at opt-level z; ring, no CLI)"
 # Only the cdylib: a staticlib would cost a second LTO pass.
-cargo rustc --locked --release -p dcc-verify-ffi --lib --crate-type cdylib
+cargo rustc --locked --profile mobile -p dcc-verify-ffi --lib --crate-type cdylib
 cp "$LIB" "$ROOT/target/libdcc_verify.stripped.so"
 strip --strip-all "$ROOT/target/libdcc_verify.stripped.so"
 echo "cdylib: $(stat -c %s "$LIB") bytes; stripped: $(stat -c %s "$ROOT/target/libdcc_verify.stripped.so") bytes"
@@ -110,7 +110,7 @@ rm -rf "$OUT/wheels" "$OUT/python-venv"
 mkdir -p "$OUT/python"
 # maturin runs the uniffi-bindgen it finds on PATH: the pinned one.
 (cd "$ROOT/bindings/python" && PATH="$BINDGEN_DIR:$PATH" "$MATURIN_VENV/bin/maturin" build \
-    --release --out "$OUT/wheels")
+    --profile mobile --out "$OUT/wheels")
 python3 -m venv "$OUT/python-venv"
 "$OUT/python-venv/bin/pip" install -q --no-index "$OUT"/wheels/dcc_verify-*.whl
 # -P: the script's directory is not on sys.path, so only the installed package can be imported.

@@ -43,10 +43,10 @@ for abi in "${!TRIPLES[@]}"; do
     # Only the cdylib (`cargo rustc --crate-type cdylib`): built together with the rlib and the
     # staticlib (plain `cargo build`) it comes out about 30% larger.
     cargo ndk --target "$abi" --platform "$MIN_SDK" \
-        rustc --locked --release -p dcc-verify-ffi --lib --crate-type cdylib
+        rustc --locked --profile mobile -p dcc-verify-ffi --lib --crate-type cdylib
     so=$MODULE/src/main/jniLibs/$abi/libdcc_verify.so
     mkdir -p "$(dirname "$so")"
-    "$LLVM_BIN/llvm-strip" --strip-all -o "$so" "$ROOT/target/$triple/release/libdcc_verify.so"
+    "$LLVM_BIN/llvm-strip" --strip-all -o "$so" "$ROOT/target/$triple/mobile/libdcc_verify.so"
     while read -r align; do
         ((align >= 16384)) || { echo "$abi: a LOAD segment is aligned to $align only"; exit 1; }
     done < <("$LLVM_BIN/llvm-readelf" -lW "$so" | awk '$1 == "LOAD" { print $NF }')
@@ -54,9 +54,9 @@ for abi in "${!TRIPLES[@]}"; do
 done
 
 # The Kotlin bindings, generated from the host build of the same source.
-cargo rustc --locked --release -p dcc-verify-ffi --lib --crate-type cdylib
+cargo rustc --locked --profile mobile -p dcc-verify-ffi --lib --crate-type cdylib
 cargo run --locked --profile bindgen --manifest-path "$ROOT/uniffi-bindgen/Cargo.toml" \
-    --target-dir "$ROOT/target/uniffi-bindgen" -- generate --library "$ROOT/target/release/libdcc_verify.so" \
+    --target-dir "$ROOT/target/uniffi-bindgen" -- generate --library "$ROOT/target/mobile/libdcc_verify.so" \
     --language kotlin --no-format --out-dir "$MODULE/src/main/kotlin"
 
 cp "$ROOT/bindings/android/build.gradle.kts" "$ROOT/bindings/android/consumer-rules.pro" "$MODULE/"

@@ -28,11 +28,11 @@ rustup target add "$DEVICE" "${SIMULATOR[@]}" "${MACOS[@]}"
 for target in "$DEVICE" "${SIMULATOR[@]}" "${MACOS[@]}"; do
     # Only the staticlib: built with the rlib and the cdylib it comes out larger.
     # DCC_FFI_FEATURES=panic-test builds the test-only library of PanicTests (never ship it).
-    cargo rustc --locked --release -p dcc-verify-ffi ${DCC_FFI_FEATURES:+--features "$DCC_FFI_FEATURES"} \
+    cargo rustc --locked --profile mobile -p dcc-verify-ffi ${DCC_FFI_FEATURES:+--features "$DCC_FFI_FEATURES"} \
         --lib --crate-type staticlib --target "$target"
 done
 
-lib() { echo "$ROOT/target/$1/release/libdcc_verify.a"; }
+lib() { echo "$ROOT/target/$1/mobile/libdcc_verify.a"; }
 rm -rf "$OUT" "$XCFRAMEWORK"
 mkdir -p "$OUT/headers" "$OUT/ios" "$OUT/ios-simulator" "$OUT/macos"
 cp "$ROOT/bindings/swift/generated/DccVerifyFFI.h" "$OUT/headers/"

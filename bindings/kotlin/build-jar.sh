@@ -10,7 +10,7 @@
 #
 #   bindings/kotlin/build-jar.sh LIBRARY GENERATED_KOTLIN_DIR
 #
-# LIBRARY is the release cdylib, GENERATED_KOTLIN_DIR what uniffi-bindgen generated from it;
+# LIBRARY is the mobile-profile cdylib, GENERATED_KOTLIN_DIR what uniffi-bindgen generated from it;
 # bindings/test.sh builds both and calls this. Needs kotlinc (bindings/kotlin/node_modules, from
 # npm) and JNA (/usr/share/java/jna.jar, Debian's libjna-java). Prints the jar's path.
 set -euo pipefail
