@@ -88,6 +88,7 @@ pub struct HealthCertificate {
 }
 
 impl HealthCertificate {
+    /// The payload kind (its hcert sub-claim).
     pub fn kind(&self) -> Kind {
         self.content.kind()
     }
@@ -105,6 +106,7 @@ pub struct Decoded {
     pub kid: Option<Vec<u8>>,
     /// The signature algorithm from the COSE header.
     pub algorithm: Option<Algorithm>,
+    /// The decoded certificate.
     pub certificate: HealthCertificate,
     /// The departures from the specification that were read anyway, in pipeline order.
     pub deviations: Vec<Deviation>,

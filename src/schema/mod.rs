@@ -36,6 +36,7 @@ pub struct SchemaReport {
 }
 
 impl SchemaReport {
+    /// The payload conforms: no violation.
     pub fn is_valid(&self) -> bool {
         self.violations.is_empty()
     }
@@ -48,6 +49,7 @@ pub struct SchemaViolation {
     /// For [`ViolationKind::Required`] it points at the missing field. Built from schema property
     /// names and array indices only.
     pub path: String,
+    /// Which assertion fails.
     pub kind: ViolationKind,
 }
 
@@ -138,6 +140,7 @@ pub enum JsonType {
 }
 
 impl JsonType {
+    /// The JSON Schema name of the type, e.g. "integer".
     pub fn name(self) -> &'static str {
         match self {
             JsonType::Null => "null",

@@ -39,6 +39,7 @@ impl SchemaVersion {
         SchemaVersion::V1_3_3,
     ];
 
+    /// The newest embedded schema.
     pub const NEWEST: SchemaVersion = SchemaVersion::V1_3_3;
 
     /// The schema for a declared `ver`:
@@ -63,6 +64,7 @@ impl SchemaVersion {
         SchemaVersion::for_declared(payload.get("ver").and_then(Value::as_str))
     }
 
+    /// The version as written in `ver`, e.g. "1.3.0".
     pub fn as_str(self) -> &'static str {
         match self {
             SchemaVersion::V1_0_0 => "1.0.0",

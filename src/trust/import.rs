@@ -117,14 +117,17 @@ pub struct Skipped {
     pub index: usize,
     /// The kid the entry claimed, as given (base64).
     pub listed_kid: Option<String>,
+    /// Why it was left out.
     pub reason: SkipReason,
 }
 
+/// Why an entry of a list was left out.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum SkipReason {
     /// Not an object (JSON) or map (CBOR) with the entry's fields.
     #[error("not an entry of the expected shape")]
     NotAnEntry,
+    /// The certificate field is missing or not base64.
     #[error("rawData is missing or not base64")]
     NotBase64,
     /// Not a document signer: a certificate type other than DSC (e.g. a CSCA or upload
