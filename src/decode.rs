@@ -16,11 +16,17 @@ use crate::prefix::{self, PrefixError};
 /// The pipeline stages, in order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Stage {
+    /// The `HC1:` prefix.
     Prefix,
+    /// Base45 decoding.
     Base45,
+    /// zlib decompression.
     Inflate,
+    /// The COSE_Sign1 structure.
     Cose,
+    /// The CWT claims.
     Cwt,
+    /// The health certificate payload.
     Payload,
 }
 
@@ -32,16 +38,22 @@ pub enum DecodeError {
     #[error("input of {0} bytes is longer than a QR code can hold")]
     TooLong(usize),
     #[error(transparent)]
+    /// The prefix is missing or unsupported.
     Prefix(#[from] PrefixError),
     #[error(transparent)]
+    /// The text is not base45.
     Base45(#[from] Base45Error),
     #[error(transparent)]
+    /// The bytes do not decompress.
     Inflate(#[from] InflateError),
     #[error(transparent)]
+    /// Not a COSE_Sign1 structure.
     Cose(#[from] CoseError),
     #[error(transparent)]
+    /// Not a CWT with the claims HCERT needs.
     Cwt(#[from] CwtError),
     #[error(transparent)]
+    /// The payload is not a certificate of a known shape.
     Payload(#[from] PayloadError),
 }
 

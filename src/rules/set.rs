@@ -19,8 +19,10 @@ pub struct RuleSet {
 #[non_exhaustive]
 pub enum RuleSetError {
     #[error("rule set is not JSON: {0}")]
+    /// The document is not JSON.
     Json(#[from] serde_json::Error),
     #[error("rule set is not a JSON array of rules")]
+    /// The document is not a JSON array.
     NotAnArray,
 }
 
@@ -41,10 +43,12 @@ pub struct RejectedRule {
     pub index: usize,
     /// Its `Identifier`, when it has one.
     pub identifier: Option<String>,
+    /// Why it was left out.
     pub error: RuleError,
 }
 
 impl RuleSet {
+    /// A rule set of these rules.
     pub fn new(rules: Vec<Rule>) -> RuleSet {
         RuleSet { rules }
     }
@@ -75,14 +79,17 @@ impl RuleSet {
         Ok((RuleSet { rules }, rejected))
     }
 
+    /// The rules.
     pub fn rules(&self) -> &[Rule] {
         &self.rules
     }
 
+    /// How many rules.
     pub fn len(&self) -> usize {
         self.rules.len()
     }
 
+    /// Whether there are none.
     pub fn is_empty(&self) -> bool {
         self.rules.is_empty()
     }

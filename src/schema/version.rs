@@ -7,11 +7,17 @@ use serde_json::Value;
 /// An embedded DCC schema release.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum SchemaVersion {
+    /// DCC schema 1.0.0.
     V1_0_0,
+    /// DCC schema 1.0.1.
     V1_0_1,
+    /// DCC schema 1.1.0.
     V1_1_0,
+    /// DCC schema 1.2.1.
     V1_2_1,
+    /// DCC schema 1.3.0.
     V1_3_0,
+    /// DCC schema 1.3.3 (also applied to 1.3.1 and 1.3.2).
     V1_3_3,
 }
 

@@ -62,6 +62,7 @@ impl Entry {
 }
 
 impl TrustList {
+    /// An empty list.
     pub fn new() -> Self {
         Self::default()
     }
@@ -186,6 +187,7 @@ impl TrustList {
         self.len
     }
 
+    /// Whether the list has no certificate.
     pub fn is_empty(&self) -> bool {
         self.len == 0
     }

@@ -37,6 +37,7 @@ pub enum LoadError {
     #[error("no cached trust list")]
     Missing,
     #[error("cannot read the cached trust list: {0}")]
+    /// The cache could not be read.
     Io(io::ErrorKind),
     /// Truncated, altered or not a cache file.
     #[error("cached trust list is corrupt")]
@@ -56,10 +57,13 @@ pub enum UpdateError {
     /// The new list is older than the one in force (anti-rollback); `force` overrides.
     #[error("trust list is older than the one in force")]
     Rollback {
+        /// The time of the list in force, Unix seconds.
         in_force: Option<i64>,
+        /// The time of the list offered.
         offered: Option<i64>,
     },
     #[error("cannot write the trust list cache: {0}")]
+    /// The cache could not be written; the list in force stays.
     Io(io::ErrorKind),
 }
 

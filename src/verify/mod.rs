@@ -173,6 +173,7 @@ impl Verifier {
         self
     }
 
+    /// The verifier with this trust list.
     pub fn with_trust_list(self, trust: TrustList) -> Self {
         self.set_trust_list(trust);
         self
@@ -196,6 +197,7 @@ impl Verifier {
         self.trust.get()
     }
 
+    /// The verifier with these business rules.
     pub fn with_rules(self, rules: RuleSet) -> Self {
         self.set_rules(rules);
         self
@@ -220,6 +222,7 @@ impl Verifier {
         self.rules.get()
     }
 
+    /// The verifier with these value sets instead of the bundled ones.
     pub fn with_value_sets(self, value_sets: ValueSets) -> Self {
         self.set_value_sets(value_sets);
         self
@@ -238,6 +241,7 @@ impl Verifier {
         self.value_sets.get().unwrap_or_else(bundled_value_sets)
     }
 
+    /// Its settings.
     pub fn settings(&self) -> &Settings {
         &self.settings
     }

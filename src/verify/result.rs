@@ -15,6 +15,7 @@ use crate::valuesets::ValueSetViolation;
 /// The answer to "may I accept this certificate?".
 #[derive(Debug, Clone, PartialEq)]
 pub struct Verification {
+    /// The verdict.
     pub outcome: Outcome,
     /// The key identifier from the COSE header, when the code decoded that far.
     pub kid: Option<Vec<u8>>,
@@ -81,6 +82,7 @@ pub struct TrustListStatus {
 }
 
 impl Verification {
+    /// The outcome is `Valid`.
     pub fn is_valid(&self) -> bool {
         self.outcome == Outcome::Valid
     }
@@ -93,10 +95,16 @@ pub enum Outcome {
     /// when the verifier has rules).
     Valid,
     /// The certificate is not acceptable, and this will not change by retrying.
-    Invalid { reason: InvalidReason },
+    Invalid {
+        /// Why.
+        reason: InvalidReason,
+    },
     /// This device cannot decide (no trust list, clock not set, a rule it cannot evaluate); the
     /// certificate may be fine.
-    Undecidable { reason: UndecidableReason },
+    Undecidable {
+        /// Why.
+        reason: UndecidableReason,
+    },
 }
 
 impl Outcome {
@@ -233,6 +241,7 @@ pub enum UndecidableReason {
 }
 
 impl UndecidableReason {
+    /// A stable kebab-case code for apps and logs.
     pub fn code(&self) -> &'static str {
         match self {
             Self::NoTrustList => "no-trust-list",
@@ -247,11 +256,13 @@ impl UndecidableReason {
 /// The DSC that verified the signature.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Signer {
+    /// The DSC's key identifier.
     pub kid: Kid,
     /// The DSC subject's country.
     pub country: Option<String>,
     /// DSC validity, Unix seconds.
     pub not_before: i64,
+    /// End of the DSC validity, Unix seconds.
     pub not_after: i64,
     /// The participant that lists the DSC in a WHO trust list (ISO alpha-3 or a test code);
     /// `None` for other lists.
@@ -264,7 +275,9 @@ pub struct Signer {
 /// The status of one check.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum CheckStatus {
+    /// The check ran and passed.
     Passed,
+    /// The check ran and failed.
     Failed,
     /// Not run: what it needs (a decoded payload, a verified signer) is missing.
     #[default]
