@@ -127,6 +127,19 @@ pub struct Decoded {
 /// Decodes a QR text into its certificate, without checking the signature.
 ///
 /// Use this to show what a code contains; only [`crate::Verifier`] says whether to trust it.
+///
+/// ```
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let qr = std::fs::read_to_string("testdata/samples/vn-vaccination-es256.txt")?;
+/// let decoded = dcc_verify::decode(qr.trim())?;
+/// assert_eq!(decoded.certificate.issuer.as_deref(), Some("VN"));
+/// assert!(decoded.certificate.dcc().is_some()); // an EU DCC
+///
+/// let error = dcc_verify::decode("HC1:not base45").unwrap_err();
+/// assert_eq!(error.code(), "malformed-base45");
+/// # Ok(())
+/// # }
+/// ```
 pub fn decode(qr: &str) -> Result<Decoded, DecodeError> {
     let mut deviations = Vec::new();
     let cose = cose_noting(qr, &mut deviations)?;

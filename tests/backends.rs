@@ -47,7 +47,12 @@ fn verify_everywhere(
 ) -> Result<(), SignatureError> {
     let answers: Vec<_> = Backend::ALL
         .iter()
-        .map(|&backend| (backend, key.verify_with(backend, scheme, message, signature)))
+        .map(|&backend| {
+            (
+                backend,
+                key.verify_with(backend, scheme, message, signature),
+            )
+        })
         .collect();
     let first = answers[0].1;
     assert!(
@@ -118,7 +123,10 @@ fn ecdsa_signatures_verify_alike_on_every_backend() {
     for (curve, key, signature, _) in ec_fixtures() {
         assert_eq!(key.key_type(), KeyType::Ec(curve));
         let scheme = Scheme::EcdsaSha256;
-        assert_eq!(verify_everywhere(&key, scheme, &message(), &signature), Ok(()));
+        assert_eq!(
+            verify_everywhere(&key, scheme, &message(), &signature),
+            Ok(())
+        );
         let mut tampered = signature.clone();
         tampered[5] ^= 1;
         assert_eq!(
@@ -140,8 +148,15 @@ fn high_s_signatures_are_accepted_on_every_backend() {
         let (r, s) = signature.split_at(n.len());
         let flipped = [r, &sub(&n, s)].concat();
         assert_ne!(flipped, signature);
-        let high = if s > &flipped[n.len()..] { s } else { &flipped[n.len()..] };
-        assert!(high > &sub(&n, high)[..], "{curve:?}: one of s, n - s is high");
+        let high = if s > &flipped[n.len()..] {
+            s
+        } else {
+            &flipped[n.len()..]
+        };
+        assert!(
+            high > &sub(&n, high)[..],
+            "{curve:?}: one of s, n - s is high"
+        );
         assert_eq!(
             verify_everywhere(&key, Scheme::EcdsaSha256, &message(), &flipped),
             Ok(()),
@@ -195,11 +210,21 @@ fn off_curve_points_are_malformed_on_every_backend() {
         *off.last_mut().unwrap() ^= 1;
         assert_eq!(PublicKey::ec(curve, &off).unwrap_err(), KeyError::Malformed);
         // The other curve's point, and a hybrid (0x06) encoding.
-        let other = if curve == Curve::P256 { Curve::P384 } else { Curve::P256 };
-        assert_eq!(PublicKey::ec(other, &point).unwrap_err(), KeyError::Malformed);
+        let other = if curve == Curve::P256 {
+            Curve::P384
+        } else {
+            Curve::P256
+        };
+        assert_eq!(
+            PublicKey::ec(other, &point).unwrap_err(),
+            KeyError::Malformed
+        );
         let mut hybrid = point.clone();
         hybrid[0] = 0x06;
-        assert_eq!(PublicKey::ec(curve, &hybrid).unwrap_err(), KeyError::Malformed);
+        assert_eq!(
+            PublicKey::ec(curve, &hybrid).unwrap_err(),
+            KeyError::Malformed
+        );
     }
     // x = p, y = 0: out of the field even though short arithmetic would wrap it to (0, 0).
     let p = hex("ffffffff00000001000000000000000000000000ffffffffffffffffffffffff");
@@ -217,7 +242,10 @@ fn rsa_8192_verifies_on_every_backend() {
     assert_eq!(key.key_type(), KeyType::Rsa { bits: 8192 });
     let signature = read("rsa8192-pss-salt32.sig");
     let scheme = Scheme::RsaPssSha256;
-    assert_eq!(verify_everywhere(&key, scheme, &message(), &signature), Ok(()));
+    assert_eq!(
+        verify_everywhere(&key, scheme, &message(), &signature),
+        Ok(())
+    );
     let mut tampered = signature.clone();
     tampered[100] ^= 1;
     assert_eq!(
@@ -276,7 +304,10 @@ fn pss_salt_lengths_other_than_32_are_refused_on_every_backend() {
     let key = dsc.public_key().unwrap();
     let scheme = Scheme::RsaPssSha256;
     let signature = |salt: u32| read(&format!("rsa2048-pss-salt{salt}.sig"));
-    assert_eq!(verify_everywhere(key, scheme, &message(), &signature(32)), Ok(()));
+    assert_eq!(
+        verify_everywhere(key, scheme, &message(), &signature(32)),
+        Ok(())
+    );
     for salt in [0, 20, 64] {
         assert_eq!(
             verify_everywhere(key, scheme, &message(), &signature(salt)),

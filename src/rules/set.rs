@@ -8,6 +8,17 @@ use super::rule::{Rule, RuleError};
 /// The rules a verifier applies: typically every rule the gateway publishes for the country of
 /// arrival (acceptance) and for the issuing countries (invalidation). Which of them apply to a
 /// certificate is decided per certificate ([`super::select_rules`]).
+///
+/// ```
+/// use dcc_verify::RuleSet;
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let json = std::fs::read("testdata/rules-samples/de-eu-rules.json")?;
+/// let (rules, rejected) = RuleSet::from_json(&json)?; // compiled once
+/// assert_eq!((rules.len(), rejected.len()), (25, 0));
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Default)]
 pub struct RuleSet {
     rules: Vec<Rule>,

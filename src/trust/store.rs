@@ -89,6 +89,27 @@ pub struct UpdateOptions {
 
 /// A trust list cache in a directory, and the list in force. `Send + Sync`: verifiers on other
 /// threads keep verifying while an update runs, and see the old list or the new one, whole.
+///
+/// ```
+/// use dcc_verify::{Anchors, SignedList, TrustStore, UpdateOptions};
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let key = std::fs::read("testdata/trustlists/de-dsc-list-signing-key.pem")?;
+/// let dir = std::env::temp_dir().join(format!("dcc-trust-doc-{}", std::process::id()));
+/// let store = TrustStore::open(dir.clone(), Anchors::from_pem(&key)?);
+/// assert!(store.trust_list().is_none()); // nothing cached yet
+///
+/// // Verified first, then written atomically; a refused list changes nothing.
+/// let list = std::fs::read("testdata/trustlists/de-dsc-list.signed")?;
+/// let report = store.update(SignedList::De(&list), UpdateOptions::default())?;
+///
+/// // The next start-up loads it, its signature checked again.
+/// let restarted = TrustStore::open(dir.clone(), Anchors::from_pem(&key)?);
+/// assert_eq!(restarted.trust_list().map(|list| list.len()), Some(report.taken));
+/// std::fs::remove_dir_all(&dir)?;
+/// # Ok(())
+/// # }
+/// ```
 pub struct TrustStore {
     dir: PathBuf,
     anchors: Anchors,

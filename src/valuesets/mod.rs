@@ -77,6 +77,15 @@ impl fmt::Display for ValueSetKind {
 }
 
 /// A collection of value sets, keyed by `valueSetId`.
+///
+/// ```
+/// use dcc_verify::valuesets::ValueSetKind;
+/// use dcc_verify::ValueSets;
+///
+/// let bundled = ValueSets::bundled();
+/// assert_eq!(bundled.display(ValueSetKind::VaccineProduct, "EU/1/20/1528"), Some("Comirnaty"));
+/// assert!(!bundled.contains(ValueSetKind::Country, "XX"));
+/// ```
 #[derive(Clone, Debug, Default)]
 pub struct ValueSets {
     sets: BTreeMap<String, ValueSet>,

@@ -114,6 +114,21 @@ impl Settings {
 /// Verifies HC1 QR texts against a trust list, and optionally business rules. Cheap to share
 /// between threads: the trust list, the rules and the value sets can each be replaced while
 /// other threads verify, and each verification sees the ones in force when it started, whole.
+///
+/// ```
+/// use dcc_verify::{Settings, TrustList, UnsignedList, Verifier};
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// // The bundled TEST list (unsigned); a deployment imports a signed one (`TrustList::from_signed`).
+/// let list = std::fs::read("testdata/samples/trust-list.json")?;
+/// let (trust, _report) = TrustList::from_unsigned(UnsignedList::Json(&list))?;
+/// let verifier = Verifier::new(Settings::default()).with_trust_list(trust);
+///
+/// let qr = std::fs::read_to_string("testdata/samples/vn-vaccination-es256.txt")?;
+/// assert!(verifier.verify_at(qr.trim(), 1_780_272_000).is_valid()); // 2026-06-01
+/// # Ok(())
+/// # }
+/// ```
 pub struct Verifier {
     settings: Settings,
     clock: Arc<dyn Clock>,

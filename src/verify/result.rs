@@ -13,6 +13,16 @@ use crate::trust::{Kid, ListFormat};
 use crate::valuesets::ValueSetViolation;
 
 /// The answer to "may I accept this certificate?".
+///
+/// ```
+/// use dcc_verify::{CheckStatus, Settings, Verifier};
+///
+/// let v = Verifier::new(Settings::default()).verify("HC1:not base45");
+/// assert!(!v.is_valid());
+/// assert_eq!(v.outcome.reason_code(), Some("malformed-base45"));
+/// assert_eq!(v.checks.signature, CheckStatus::NotChecked); // never reached
+/// assert!(v.certificate.is_none());
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct Verification {
     /// The verdict.
@@ -89,6 +99,14 @@ impl Verification {
 }
 
 /// The verdict.
+///
+/// ```
+/// use dcc_verify::{Outcome, UndecidableReason};
+///
+/// let outcome = Outcome::Undecidable { reason: UndecidableReason::NoTrustList };
+/// assert_eq!(outcome.code(), "undecidable");
+/// assert_eq!(outcome.reason_code(), Some("no-trust-list"));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
     /// Signed by a trusted DSC, and every check passed (and every applicable business rule,

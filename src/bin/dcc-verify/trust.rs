@@ -357,7 +357,10 @@ pub fn info(cache: &Path, anchor_paths: &[PathBuf], json: bool) -> Result<ExitCo
         }
         if !domains.is_empty() {
             // Domains and participants come from the list's entries: escaped.
-            print(&escape_controls(&format!("domains: {}", counts_line(&domains))))?;
+            print(&escape_controls(&format!(
+                "domains: {}",
+                counts_line(&domains)
+            )))?;
             print(&escape_controls(&format!(
                 "participants: {}",
                 counts_line(&participants)
