@@ -387,7 +387,7 @@ mod tests {
                         .collect(),
                 ),
                 4 => Value::Float(f64::from_bits(next()) % 1e12),
-                5 => Value::Bool(next() % 2 == 0),
+                5 => Value::Bool(next().is_multiple_of(2)),
                 6 => Value::Null,
                 7 => Value::Array((0..next() % 5).map(|_| value(next, depth + 1)).collect()),
                 8 => Value::Map(

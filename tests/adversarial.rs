@@ -554,16 +554,28 @@ fn missing_hcert_claim_is_malformed() {
 }
 
 #[test]
-fn missing_eu_dcc_in_hcert_is_malformed() {
-    let dcc = dcc_of_sample("vn-vaccination-es256");
-    let cwt = Cwt::vaccination()
-        .set(-260, Value::Map(vec![(2.into(), dcc)]))
-        .encode();
+fn an_empty_hcert_is_malformed_and_an_unknown_subclaim_undecidable() {
+    let cwt = Cwt::vaccination().set(-260, Value::Map(vec![])).encode();
     assert_malformed(
         &verify(&es256_certificate(cwt).qr()),
         "malformed-cwt",
         |e| *e == DecodeError::Cwt(CwtError::MissingClaim(Claim::HealthCertificate)),
     );
+    // A DCC under a sub-claim that is not the EU DCC's (1) is not read as one: genuinely
+    // signed, but of a kind this library does not know, so never valid.
+    let dcc = dcc_of_sample("vn-vaccination-es256");
+    let cwt = Cwt::vaccination()
+        .set(-260, Value::Map(vec![(2.into(), dcc)]))
+        .encode();
+    let v = verify(&es256_certificate(cwt).qr());
+    assert_eq!(
+        v.outcome,
+        Outcome::Undecidable {
+            reason: dcc_verify::UndecidableReason::UnknownKind
+        }
+    );
+    assert_eq!(v.certificate.unwrap().kind(), dcc_verify::Kind::Unknown);
+    assert!(v.schema.is_none() && v.rules.is_none());
 }
 
 #[test]

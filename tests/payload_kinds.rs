@@ -504,3 +504,45 @@ fn base64url(text: &str) -> String {
     use base64::Engine;
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(text)
 }
+
+/// WHO's own DEV trust list (signed DID document, its proof checked with WHO's DEV signer key)
+/// verifies the WHO test-bed samples: their DSC lkxZC7WEOIs= is listed there (domain PH4H,
+/// participant XCL), in the whole DEV list and in its PH4H/XCL/DSC extract.
+#[test]
+fn the_who_dev_list_verifies_the_test_bed_samples() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/who");
+    let anchors = dcc_verify::Anchors::from_pem(
+        &std::fs::read(format!("{dir}/signers/who-dev-signer.pem")).unwrap(),
+    )
+    .unwrap();
+    for list in ["v2-trustlist", "v2-trustlist-PH4H-XCL-DSC"] {
+        let bytes = std::fs::read(format!("{dir}/trustlists/dev/{list}.did.json")).unwrap();
+        let (trust, _) = TrustList::from_signed(
+            dcc_verify::SignedList::Who(&bytes),
+            &anchors,
+            parse_instant("2026-07-01T00:00:00Z").unwrap(),
+        )
+        .unwrap();
+        let verifier = Verifier::new(Settings::default()).with_trust_list(trust);
+        for (name, kind) in [
+            ("who-itb-track1-vhl-XJ-2026", Kind::HealthLink),
+            ("who-itb-track2-icvp-XCL-2026", Kind::Icvp),
+            ("who-itb-track3-meow-XCL-2026", Kind::MedicationOverview),
+        ] {
+            let v = verifier.verify_at(
+                &who_sample(name),
+                parse_instant("2026-07-01T00:00:00Z").unwrap(),
+            );
+            assert_eq!(code(&v), "valid", "{list}: {name}");
+            assert!(v.trust_list.unwrap().signed, "{list}");
+            assert_eq!(v.certificate.unwrap().kind(), kind, "{list}: {name}");
+            assert_eq!(v.signer.unwrap().kid.to_base64(), "lkxZC7WEOIs=");
+        }
+        // The 2024 DVC samples' DSC is only in WHO's deprecated v1 list: not trusted here.
+        let v = verifier.verify_at(
+            &who_sample("gdhcn-validator-dvc1-XL-2024"),
+            parse_instant("2024-10-01T00:00:00Z").unwrap(),
+        );
+        assert_ne!(code(&v), "valid", "{list}");
+    }
+}

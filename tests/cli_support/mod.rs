@@ -37,3 +37,20 @@ pub fn stdout(output: &Output) -> String {
 pub fn stderr(output: &Output) -> String {
     String::from_utf8(output.stderr.clone()).unwrap()
 }
+
+/// Runs the binary with `args`, writing raw `input` bytes (not necessarily UTF-8) to its
+/// standard input.
+pub fn run_with_bytes(args: &[&str], input: &[u8]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_dcc-verify"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut pipe = child.stdin.take().unwrap();
+    // The binary may stop reading early (an error); its answer is what the test checks.
+    let _ = pipe.write_all(input);
+    drop(pipe);
+    child.wait_with_output().unwrap()
+}

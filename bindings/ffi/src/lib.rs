@@ -186,7 +186,10 @@ impl From<UpdateError> for VerifierError {
     fn from(error: UpdateError) -> Self {
         match error {
             UpdateError::Rejected(refusal) => refusal.into(),
-            UpdateError::Rollback { .. } => Self::TrustListRefused {
+            UpdateError::Rollback { .. }
+            | UpdateError::Superseded
+            | UpdateError::FetchedInFuture { .. }
+            | UpdateError::UnsignedNotAllowed => Self::TrustListRefused {
                 code: error.code().to_owned(),
                 detail: error.to_string(),
             },
@@ -222,17 +225,26 @@ impl Verifier {
 
     /// A verifier whose trust list is kept in the cache directory `directory` (created by the
     /// first update), loaded from there now: the last good list, its signature checked again
-    /// with `anchors` (P-256 public keys, each PEM or SubjectPublicKeyInfo DER). Never fails
-    /// because of the cache: a missing, corrupt or no longer trusted one means no trust list,
-    /// and [`cache_load_error`](Self::cache_load_error) says why.
-    #[uniffi::constructor(default(anchors = [], settings))]
+    /// with `anchors` (P-256 public keys, each PEM or SubjectPublicKeyInfo DER). With anchors,
+    /// the cache takes signed lists only, unless `allow_unsigned` (for an app whose own backend
+    /// delivers unsigned lists over a channel it trusts); without anchors, unsigned lists
+    /// only. Never fails because of the cache: a missing, corrupt, unsigned where signed is
+    /// required, put back or no longer trusted one means no trust list, and
+    /// [`cache_load_error`](Self::cache_load_error) says why.
+    #[uniffi::constructor(default(anchors = [], allow_unsigned = false, settings))]
     pub fn open_cache(
         directory: String,
         anchors: Vec<Vec<u8>>,
         settings: Settings,
+        allow_unsigned: bool,
     ) -> Result<Arc<Self>, VerifierError> {
         let settings = settings.try_into()?;
-        let store = TrustStore::open(directory, trust::anchors(&anchors)?);
+        let anchors = trust::anchors(&anchors)?;
+        let store = if allow_unsigned {
+            TrustStore::open_allowing_unsigned(directory, anchors)
+        } else {
+            TrustStore::open(directory, anchors)
+        };
         Ok(Arc::new(Self {
             core: dcc::Verifier::new(settings).with_store(&store),
             store: Some(store),
@@ -276,8 +288,10 @@ impl Verifier {
     }
 
     /// Verifies a signed list with the cache's anchors and, unless it is older than the list in
-    /// force (`force` accepts it anyway), writes it to the cache directory atomically and puts
-    /// it in force. A refused or failed update changes nothing, in memory or on disk.
+    /// force on disk or one the cache already replaced (`rollback`, `superseded`; `force`
+    /// accepts it anyway), writes it to the cache directory atomically and puts it in force.
+    /// A `fetched_at` more than 5 minutes in the future is refused (`fetched-in-future`). A
+    /// refused or failed update changes nothing, in memory or on disk.
     #[uniffi::method(default(fetched_at = None, force = false))]
     pub fn update_cache(
         &self,
@@ -292,7 +306,8 @@ impl Verifier {
     }
 
     /// [`update_cache`](Self::update_cache) for an unsigned list (see
-    /// [`load_unsigned_trust_list`](Self::load_unsigned_trust_list)).
+    /// [`load_unsigned_trust_list`](Self::load_unsigned_trust_list)); refused
+    /// (`unsigned-not-allowed`) by a cache opened with anchors but without `allow_unsigned`.
     #[uniffi::method(default(fetched_at = None, force = false))]
     pub fn update_cache_unsigned(
         &self,

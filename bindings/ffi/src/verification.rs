@@ -232,6 +232,10 @@ pub struct Signer {
     /// Its validity, Unix seconds.
     pub not_before: i64,
     pub not_after: i64,
+    /// The participant that lists it in a WHO trust list (alpha-3 or a test code).
+    pub participant: Option<String>,
+    /// The trust domain it is listed under in a WHO trust list (DCC, PH4H, ...).
+    pub domain: Option<String>,
 }
 
 impl From<verify::Signer> for Signer {
@@ -241,6 +245,8 @@ impl From<verify::Signer> for Signer {
             country: signer.country,
             not_before: signer.not_before,
             not_after: signer.not_after,
+            participant: signer.participant,
+            domain: signer.domain,
         }
     }
 }

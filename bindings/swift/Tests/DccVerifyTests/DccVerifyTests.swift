@@ -466,7 +466,7 @@ final class DccVerifyTests: XCTestCase {
         let directory = tmp.appendingPathComponent("trust").path
         let cacheFile = URL(fileURLWithPath: directory).appendingPathComponent("trust-list.cache")
 
-        let first = try Verifier.openCache(directory: directory, anchors: [germanKey()])
+        let first = try Verifier.openCache(directory: directory, anchors: [germanKey()], allowUnsigned: true)
         XCTAssertEqual(first.cacheLoadError(), .missing)
         XCTAssertNil(first.trustListInfo())
         XCTAssertEqual(code(first.verify(qr: valid, at: at).outcome), "no-trust-list")
@@ -486,7 +486,7 @@ final class DccVerifyTests: XCTestCase {
         XCTAssertEqual(first.verify(qr: valid, at: at).outcome, .valid)
         XCTAssertEqual(try Data(contentsOf: cacheFile), onDisk)
 
-        let second = try Verifier.openCache(directory: directory, anchors: [germanKey()]) // the next start
+        let second = try Verifier.openCache(directory: directory, anchors: [germanKey()], allowUnsigned: true) // the next start
         XCTAssertNil(second.cacheLoadError())
         XCTAssertEqual(second.trustListInfo()?.certificateCount, 8)
         XCTAssertEqual(second.verify(qr: valid, at: at).outcome, .valid)
@@ -659,6 +659,37 @@ final class DccVerifyTests: XCTestCase {
         XCTAssertNil(vaccinationNames(verifier.verify(qr: qr, at: at).certificate)?.country) // the sets in force stay
     }
 
+    func testEveryKindHasItsContentCase() throws {
+        let verifier = try Verifier()
+        _ = try verifier.loadUnsignedTrustList(list: .pem(list: try data("testdata/who-hcert/dsc.pem")))
+        let july: Int64 = 1_782_864_000 // 2026-07-01T00:00:00Z
+        func verify(_ name: String) throws -> Verification {
+            let qr = try String(
+                contentsOf: repo.appendingPathComponent("testdata/who-hcert/qr/\(name).txt"), encoding: .utf8
+            )
+            return verifier.verify(qr: qr.trimmingCharacters(in: .whitespacesAndNewlines), at: july)
+        }
+        let icvp = try verify("who-itb-track2-icvp-XCL-2026")
+        XCTAssertEqual(icvp.outcome, .valid)
+        XCTAssertEqual(icvp.certificate?.kind, .icvp)
+        XCTAssertNil(icvp.certificate?.expiresAt)
+        guard case let .icvp(content)? = icvp.certificate?.content, let vaccination = content.vaccinations.first else {
+            return XCTFail("not an ICVP")
+        }
+        XCTAssertEqual(vaccination.vaccineType, "Yellow Fever")
+        XCTAssertEqual(vaccination.validFrom, "2025-09-26")
+        let linked = try verify("who-itb-track1-vhl-XJ-2026")
+        XCTAssertEqual(linked.deviations, ["text-kid", "text-claim-keys", "iat-milliseconds", "link-exp-milliseconds"])
+        guard case let .healthLink(link)? = linked.certificate?.content else {
+            return XCTFail("not a health link")
+        }
+        XCTAssertEqual(link.host, "lacpass.create.cl:8182")
+        XCTAssertTrue(link.key.hasPrefix("ePhmJ1"))
+        for text in [String(describing: linked), String(describing: link)] {
+            XCTAssertFalse(text.contains("ePhmJ1"), "link key printed")
+        }
+    }
+
     func testPrintedResultsCarryNoPersonalData() throws {
         let verifier = try arrivingInGermany() // so that results hold rule verdicts too
         for name in ["vn-vaccination-es256", "vn-test-es256", "vn-recovery-es256"] {
@@ -687,7 +718,7 @@ final class DccVerifyTests: XCTestCase {
     func testFourThreadsVerifyWhileAnotherUpdatesTheCache() throws {
         let tmp = FileManager.default.temporaryDirectory.appendingPathComponent(UUID().uuidString)
         defer { try? FileManager.default.removeItem(at: tmp) }
-        let shared = try Verifier.openCache(directory: tmp.path, anchors: [germanKey()])
+        let shared = try Verifier.openCache(directory: tmp.path, anchors: [germanKey()], allowUnsigned: true)
         _ = try shared.updateCacheUnsigned(list: samples())
         let valid = try sample("vn-vaccination-es256")
         let (signed, unsigned) = (try german(), try samples())
@@ -730,7 +761,7 @@ final class DccVerifyTests: XCTestCase {
         XCTAssertTrue(Set(seen).isSubset(of: ["valid", "unknown-signer"]), "\(Set(seen))")
         XCTAssertEqual(shared.verify(qr: valid, at: at).outcome, .valid)
         XCTAssertEqual(
-            try Verifier.openCache(directory: tmp.path, anchors: [germanKey()]).trustListInfo()?.certificateCount, 8
+            try Verifier.openCache(directory: tmp.path, anchors: [germanKey()], allowUnsigned: true).trustListInfo()?.certificateCount, 8
         )
     }
 }
