@@ -94,7 +94,12 @@ pub enum UpdateError {
     Superseded,
     /// The fetch time given lies beyond the clock skew in the future: the list would never age.
     #[error("fetch time {fetched_at} is in the future (now {now}, Unix seconds)")]
-    FetchedInFuture { fetched_at: i64, now: i64 },
+    FetchedInFuture {
+        /// The fetch time given, Unix seconds.
+        fetched_at: i64,
+        /// The store's clock, Unix seconds.
+        now: i64,
+    },
     /// An unsigned list offered to a store with anchors, not opened with
     /// [`TrustStore::open_allowing_unsigned`].
     #[error("unsigned list refused: this store takes signed lists only")]
