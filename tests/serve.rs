@@ -798,3 +798,61 @@ fn serve_applies_business_rules_as_verify_does() {
     assert_eq!(cli[1]["outcome"], "valid");
     assert_eq!(cli[1]["rules"]["passed"], 4);
 }
+
+/// The container runs the service as an unprivileged user on a read-only filesystem, the cache
+/// mounted read-only: it must serve, and follow imports made from outside, without writing.
+/// Here the cache directory and its files lose their write bits; as root (where those bits bind
+/// nobody, as on CI) the service runs as uid 65532 through `setpriv`, as the image's user.
+#[test]
+fn serves_and_follows_a_read_only_cache_as_an_unprivileged_user() {
+    let dir = temp_dir("read-only");
+    import(&dir, &list_without_vn(), None);
+    let set_writable = |writable: bool| {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            set_mode(&entry.unwrap().path(), if writable { 0o644 } else { 0o444 });
+        }
+        set_mode(&dir, if writable { 0o755 } else { 0o555 });
+    };
+    set_writable(false);
+    let program = dir.with_extension("bin");
+    std::fs::copy(binary(), &program).unwrap();
+    set_mode(&program, 0o755);
+    let root = Command::new("id").arg("-u").output().unwrap().stdout == b"0\n";
+    let mut command = if root {
+        let mut command = Command::new("setpriv");
+        command.args(["--reuid=65532", "--regid=65532", "--clear-groups"]);
+        command.arg(&program);
+        command
+    } else {
+        Command::new(&program)
+    };
+    command.args([
+        "serve",
+        "--cache",
+        dir.to_str().unwrap(),
+        "--reload-interval",
+        "0.1",
+    ]);
+    let server = Server::start_command(command);
+    let agent = client();
+    assert_eq!(get(&agent, &server.url("/healthz")).status, 200);
+    let body = json!({ "qr": sample("vn-vaccination-es256"), "at": AT }).to_string();
+    let before = post_json(&agent, &server.url("/v1/verify"), &body).json();
+    assert_eq!(before["reason"], "unknown-signer");
+
+    set_writable(true);
+    import(&dir, &full_list(), None);
+    set_writable(false);
+    server.wait_for_log("trust list switched");
+    let after = post_json(&agent, &server.url("/v1/verify"), &body).json();
+    assert_eq!(after["outcome"], "valid");
+    drop(server);
+    set_writable(true);
+    std::fs::remove_dir_all(&dir).unwrap();
+    std::fs::remove_file(program).unwrap();
+}
+
+fn set_mode(path: &std::path::Path, mode: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+}

@@ -68,7 +68,7 @@ struct Rate {
     per_cpu_second: Option<f64>,
 }
 
-/// `verify --json` over `count` codes on standard input (one thread), codes per second.
+/// `verify --json --jobs 1` over `count` codes on standard input (one thread), codes per second.
 fn cli_rate(codes: &[String], count: usize) -> Rate {
     let input: String = codes
         .iter()
@@ -78,7 +78,7 @@ fn cli_rate(codes: &[String], count: usize) -> Rate {
         .collect();
     let start = Instant::now();
     let mut child = Command::new(binary())
-        .args(["verify", "--json", "--at", AT])
+        .args(["verify", "--json", "--jobs", "1", "--at", AT])
         .stdin(Stdio::piped())
         .stdout(Stdio::null())
         .spawn()
@@ -215,7 +215,7 @@ fn load_single_and_batch_requests_against_the_cli_batch_rate() {
          {CONNECTIONS} keep-alive connections on loopback"
     );
     println!(
-        "CLI batch (verify --json, one thread): {cli_wall:.0} codes/s wall clock \
+        "CLI batch (verify --json --jobs 1): {cli_wall:.0} codes/s wall clock \
          (before {:.0}, after {:.0}); {} codes per CPU second",
         cli_before.wall,
         cli_after.wall,

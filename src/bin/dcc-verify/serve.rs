@@ -105,7 +105,6 @@ async fn serve(
             request_timeout: options.request_timeout,
         },
         log,
-        parallelism: std::thread::available_parallelism().map_or(1, |n| n.get()),
     });
 
     let (stop, stopped) = watch::channel(false);
