@@ -654,14 +654,17 @@ public protocol VerifierProtocol: AnyObject, Sendable {
     
     /**
      * Verifies a signed list with the cache's anchors and, unless it is older than the list in
-     * force (`force` accepts it anyway), writes it to the cache directory atomically and puts
-     * it in force. A refused or failed update changes nothing, in memory or on disk.
+     * force on disk or one the cache already replaced (`rollback`, `superseded`; `force`
+     * accepts it anyway), writes it to the cache directory atomically and puts it in force.
+     * A `fetched_at` more than 5 minutes in the future is refused (`fetched-in-future`). A
+     * refused or failed update changes nothing, in memory or on disk.
      */
     func updateCache(list: SignedTrustList, fetchedAt: Int64?, force: Bool) throws  -> ImportReport
     
     /**
      * [`update_cache`](Self::update_cache) for an unsigned list (see
-     * [`load_unsigned_trust_list`](Self::load_unsigned_trust_list)).
+     * [`load_unsigned_trust_list`](Self::load_unsigned_trust_list)); refused
+     * (`unsigned-not-allowed`) by a cache opened with anchors but without `allow_unsigned`.
      */
     func updateCacheUnsigned(list: UnsignedTrustList, fetchedAt: Int64?, force: Bool) throws  -> ImportReport
     
@@ -745,17 +748,21 @@ public convenience init(settings: Settings = Settings())throws  {
     /**
      * A verifier whose trust list is kept in the cache directory `directory` (created by the
      * first update), loaded from there now: the last good list, its signature checked again
-     * with `anchors` (P-256 public keys, each PEM or SubjectPublicKeyInfo DER). Never fails
-     * because of the cache: a missing, corrupt or no longer trusted one means no trust list,
-     * and [`cache_load_error`](Self::cache_load_error) says why.
+     * with `anchors` (P-256 public keys, each PEM or SubjectPublicKeyInfo DER). With anchors,
+     * the cache takes signed lists only, unless `allow_unsigned` (for an app whose own backend
+     * delivers unsigned lists over a channel it trusts); without anchors, unsigned lists
+     * only. Never fails because of the cache: a missing, corrupt, unsigned where signed is
+     * required, put back or no longer trusted one means no trust list, and
+     * [`cache_load_error`](Self::cache_load_error) says why.
      */
-public static func openCache(directory: String, anchors: [Data] = [], settings: Settings = Settings())throws  -> Verifier  {
+public static func openCache(directory: String, anchors: [Data] = [], settings: Settings = Settings(), allowUnsigned: Bool = false)throws  -> Verifier  {
     return try  FfiConverterTypeVerifier_lift(try rustCallWithError(FfiConverterTypeVerifierError_lift) {
         uniffiCallStatus in
     uniffi_dcc_verify_fn_constructor_verifier_open_cache(
         FfiConverterString.lower(directory),
         FfiConverterSequenceData.lower(anchors),
-        FfiConverterTypeSettings_lower(settings),uniffiCallStatus
+        FfiConverterTypeSettings_lower(settings),
+        FfiConverterBool.lower(allowUnsigned),uniffiCallStatus
     )
 })
 }
@@ -885,8 +892,10 @@ open func trustListInfo() -> TrustListInfo?  {
     
     /**
      * Verifies a signed list with the cache's anchors and, unless it is older than the list in
-     * force (`force` accepts it anyway), writes it to the cache directory atomically and puts
-     * it in force. A refused or failed update changes nothing, in memory or on disk.
+     * force on disk or one the cache already replaced (`rollback`, `superseded`; `force`
+     * accepts it anyway), writes it to the cache directory atomically and puts it in force.
+     * A `fetched_at` more than 5 minutes in the future is refused (`fetched-in-future`). A
+     * refused or failed update changes nothing, in memory or on disk.
      */
 open func updateCache(list: SignedTrustList, fetchedAt: Int64? = nil, force: Bool = false)throws  -> ImportReport  {
     return try  FfiConverterTypeImportReport_lift(try rustCallWithError(FfiConverterTypeVerifierError_lift) {
@@ -902,7 +911,8 @@ open func updateCache(list: SignedTrustList, fetchedAt: Int64? = nil, force: Boo
     
     /**
      * [`update_cache`](Self::update_cache) for an unsigned list (see
-     * [`load_unsigned_trust_list`](Self::load_unsigned_trust_list)).
+     * [`load_unsigned_trust_list`](Self::load_unsigned_trust_list)); refused
+     * (`unsigned-not-allowed`) by a cache opened with anchors but without `allow_unsigned`.
      */
 open func updateCacheUnsigned(list: UnsignedTrustList, fetchedAt: Int64? = nil, force: Bool = false)throws  -> ImportReport  {
     return try  FfiConverterTypeImportReport_lift(try rustCallWithError(FfiConverterTypeVerifierError_lift) {
@@ -1097,6 +1107,63 @@ public func FfiConverterTypeChecks_lift(_ buf: RustBuffer) throws -> Checks {
 #endif
 public func FfiConverterTypeChecks_lower(_ value: Checks) -> RustBuffer {
     return FfiConverterTypeChecks.lower(value)
+}
+
+
+/**
+ * A code (participant, trust domain) and how many certificates it has.
+ */
+public struct CodeCount: Equatable, Hashable {
+    public let code: String
+    public let certificateCount: Int64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(code: String, certificateCount: Int64) {
+        self.code = code
+        self.certificateCount = certificateCount
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension CodeCount: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCodeCount: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CodeCount {
+        return
+            try CodeCount(
+                code: FfiConverterString.read(from: &buf), 
+                certificateCount: FfiConverterInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: CodeCount, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.code, into: &buf)
+        FfiConverterInt64.write(value.certificateCount, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCodeCount_lift(_ buf: RustBuffer) throws -> CodeCount {
+    return try FfiConverterTypeCodeCount.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCodeCount_lower(_ value: CodeCount) -> RustBuffer {
+    return FfiConverterTypeCodeCount.lower(value)
 }
 
 
@@ -3348,6 +3415,14 @@ public struct Signer: Equatable, Hashable {
      */
     public let notBefore: Int64
     public let notAfter: Int64
+    /**
+     * The participant that lists it in a WHO trust list (alpha-3 or a test code).
+     */
+    public let participant: String?
+    /**
+     * The trust domain it is listed under in a WHO trust list (DCC, PH4H, ...).
+     */
+    public let domain: String?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -3360,11 +3435,19 @@ public struct Signer: Equatable, Hashable {
          */country: String?, 
         /**
          * Its validity, Unix seconds.
-         */notBefore: Int64, notAfter: Int64) {
+         */notBefore: Int64, notAfter: Int64, 
+        /**
+         * The participant that lists it in a WHO trust list (alpha-3 or a test code).
+         */participant: String?, 
+        /**
+         * The trust domain it is listed under in a WHO trust list (DCC, PH4H, ...).
+         */domain: String?) {
         self.kid = kid
         self.country = country
         self.notBefore = notBefore
         self.notAfter = notAfter
+        self.participant = participant
+        self.domain = domain
     }
 
     
@@ -3386,7 +3469,9 @@ public struct FfiConverterTypeSigner: FfiConverterRustBuffer {
                 kid: FfiConverterString.read(from: &buf), 
                 country: FfiConverterOptionString.read(from: &buf), 
                 notBefore: FfiConverterInt64.read(from: &buf), 
-                notAfter: FfiConverterInt64.read(from: &buf)
+                notAfter: FfiConverterInt64.read(from: &buf), 
+                participant: FfiConverterOptionString.read(from: &buf), 
+                domain: FfiConverterOptionString.read(from: &buf)
         )
     }
 
@@ -3395,6 +3480,8 @@ public struct FfiConverterTypeSigner: FfiConverterRustBuffer {
         FfiConverterOptionString.write(value.country, into: &buf)
         FfiConverterInt64.write(value.notBefore, into: &buf)
         FfiConverterInt64.write(value.notAfter, into: &buf)
+        FfiConverterOptionString.write(value.participant, into: &buf)
+        FfiConverterOptionString.write(value.domain, into: &buf)
     }
 }
 
@@ -3804,9 +3891,27 @@ public struct TrustListInfo: Equatable, Hashable {
     public let fetchedAt: Int64?
     /**
      * Its own time, Unix seconds: the newest entry's timestamp (German and JSON lists) or the
-     * signature's not-before (Austrian). An update older than this is refused unless forced.
+     * signature's not-before (Austrian), the signed issue time (WHO). An update older than
+     * this is refused unless forced.
      */
     public let listTime: Int64?
+    /**
+     * When its signer issued it, Unix seconds, from a signed field (WHO: `proof.created`).
+     */
+    public let issuedAt: Int64?
+    /**
+     * The GDHCN environment of a WHO list: "prod", "uat" or "dev".
+     */
+    public let environment: String?
+    /**
+     * How many certificates each participant of a WHO list has (alpha-3 or test codes), in
+     * code order; empty for other formats.
+     */
+    public let participants: [CodeCount]
+    /**
+     * How many certificates each trust domain of a WHO list has (DCC, PH4H, ...).
+     */
+    public let domains: [CodeCount]
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -3829,14 +3934,32 @@ public struct TrustListInfo: Equatable, Hashable {
          */fetchedAt: Int64?, 
         /**
          * Its own time, Unix seconds: the newest entry's timestamp (German and JSON lists) or the
-         * signature's not-before (Austrian). An update older than this is refused unless forced.
-         */listTime: Int64?) {
+         * signature's not-before (Austrian), the signed issue time (WHO). An update older than
+         * this is refused unless forced.
+         */listTime: Int64?, 
+        /**
+         * When its signer issued it, Unix seconds, from a signed field (WHO: `proof.created`).
+         */issuedAt: Int64?, 
+        /**
+         * The GDHCN environment of a WHO list: "prod", "uat" or "dev".
+         */environment: String?, 
+        /**
+         * How many certificates each participant of a WHO list has (alpha-3 or test codes), in
+         * code order; empty for other formats.
+         */participants: [CodeCount], 
+        /**
+         * How many certificates each trust domain of a WHO list has (DCC, PH4H, ...).
+         */domains: [CodeCount]) {
         self.certificateCount = certificateCount
         self.issuers = issuers
         self.status = status
         self.anchor = anchor
         self.fetchedAt = fetchedAt
         self.listTime = listTime
+        self.issuedAt = issuedAt
+        self.environment = environment
+        self.participants = participants
+        self.domains = domains
     }
 
     
@@ -3860,7 +3983,11 @@ public struct FfiConverterTypeTrustListInfo: FfiConverterRustBuffer {
                 status: FfiConverterTypeTrustListStatus.read(from: &buf), 
                 anchor: FfiConverterOptionString.read(from: &buf), 
                 fetchedAt: FfiConverterOptionInt64.read(from: &buf), 
-                listTime: FfiConverterOptionInt64.read(from: &buf)
+                listTime: FfiConverterOptionInt64.read(from: &buf), 
+                issuedAt: FfiConverterOptionInt64.read(from: &buf), 
+                environment: FfiConverterOptionString.read(from: &buf), 
+                participants: FfiConverterSequenceTypeCodeCount.read(from: &buf), 
+                domains: FfiConverterSequenceTypeCodeCount.read(from: &buf)
         )
     }
 
@@ -3871,6 +3998,10 @@ public struct FfiConverterTypeTrustListInfo: FfiConverterRustBuffer {
         FfiConverterOptionString.write(value.anchor, into: &buf)
         FfiConverterOptionInt64.write(value.fetchedAt, into: &buf)
         FfiConverterOptionInt64.write(value.listTime, into: &buf)
+        FfiConverterOptionInt64.write(value.issuedAt, into: &buf)
+        FfiConverterOptionString.write(value.environment, into: &buf)
+        FfiConverterSequenceTypeCodeCount.write(value.participants, into: &buf)
+        FfiConverterSequenceTypeCodeCount.write(value.domains, into: &buf)
     }
 }
 
@@ -4510,6 +4641,16 @@ public enum CacheLoadError: Equatable, Hashable {
      */
     case rejected(code: String, detail: String
     )
+    /**
+     * The stored list is unsigned, and the cache was opened with anchors but without
+     * `allow_unsigned`: a planted unsigned list is never used in place of a signed one.
+     */
+    case unsignedNotAllowed
+    /**
+     * The stored list is one the cache already replaced, or older than the one it last had
+     * in force: the file was put back or planted.
+     */
+    case rolledBack
 
 
 
@@ -4541,6 +4682,10 @@ public struct FfiConverterTypeCacheLoadError: FfiConverterRustBuffer {
         case 4: return .rejected(code: try FfiConverterString.read(from: &buf), detail: try FfiConverterString.read(from: &buf)
         )
         
+        case 5: return .unsignedNotAllowed
+        
+        case 6: return .rolledBack
+        
         default: throw UniffiInternalError.unexpectedEnumCase
         }
     }
@@ -4567,6 +4712,14 @@ public struct FfiConverterTypeCacheLoadError: FfiConverterRustBuffer {
             FfiConverterString.write(code, into: &buf)
             FfiConverterString.write(detail, into: &buf)
             
+        
+        case .unsignedNotAllowed:
+            writeInt(&buf, Int32(5))
+        
+        
+        case .rolledBack:
+            writeInt(&buf, Int32(6))
+        
         }
     }
 }
@@ -6216,6 +6369,12 @@ public enum SignedTrustList: Equatable, Hashable {
      */
     case at(content: Data, signature: Data
     )
+    /**
+     * WHO's GDHCN trust list (`https://tng-cdn.who.int/v2/trustlist/did.json`, or the UAT/DEV
+     * one), checked with its environment's signer key: the signer's DID document, a JWK or PEM.
+     */
+    case who(list: Data
+    )
 
 
 
@@ -6243,6 +6402,9 @@ public struct FfiConverterTypeSignedTrustList: FfiConverterRustBuffer {
         case 2: return .at(content: try FfiConverterData.read(from: &buf), signature: try FfiConverterData.read(from: &buf)
         )
         
+        case 3: return .who(list: try FfiConverterData.read(from: &buf)
+        )
+        
         default: throw UniffiInternalError.unexpectedEnumCase
         }
     }
@@ -6260,6 +6422,11 @@ public struct FfiConverterTypeSignedTrustList: FfiConverterRustBuffer {
             writeInt(&buf, Int32(2))
             FfiConverterData.write(content, into: &buf)
             FfiConverterData.write(signature, into: &buf)
+            
+        
+        case let .who(list):
+            writeInt(&buf, Int32(3))
+            FfiConverterData.write(list, into: &buf)
             
         }
     }
@@ -6322,7 +6489,7 @@ public enum SkipReason: Equatable, Hashable {
      */
     case duplicate
     /**
-     * A key of a kind no HCERT signature uses (e.g. P-384 or brainpool in a WHO list).
+     * A key no HCERT signature uses (P-384 or brainpool in a WHO list).
      */
     case unsupportedKey
 
@@ -6451,7 +6618,7 @@ public enum TrustListFormat: Equatable, Hashable {
      */
     case pem
     /**
-     * WHO GDHCN DID trust list, signed.
+     * WHO GDHCN DID trust list (v2), signed.
      */
     case who
 
@@ -7290,6 +7457,31 @@ fileprivate struct FfiConverterSequenceData: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeCodeCount: FfiConverterRustBuffer {
+    typealias SwiftType = [CodeCount]
+
+    public static func write(_ value: [CodeCount], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeCodeCount.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [CodeCount] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [CodeCount]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeCodeCount.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeIcvpVaccination: FfiConverterRustBuffer {
     typealias SwiftType = [IcvpVaccination]
 
@@ -7676,10 +7868,10 @@ private let initializationResult: InitializationResult = {
     if (uniffi_dcc_verify_checksum_method_verifier_trust_list_info() != 10483) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_dcc_verify_checksum_method_verifier_update_cache() != 37622) {
+    if (uniffi_dcc_verify_checksum_method_verifier_update_cache() != 17252) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_dcc_verify_checksum_method_verifier_update_cache_unsigned() != 36047) {
+    if (uniffi_dcc_verify_checksum_method_verifier_update_cache_unsigned() != 52071) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_dcc_verify_checksum_method_verifier_verify() != 9694) {
@@ -7688,7 +7880,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_dcc_verify_checksum_constructor_verifier_new() != 54253) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_dcc_verify_checksum_constructor_verifier_open_cache() != 54120) {
+    if (uniffi_dcc_verify_checksum_constructor_verifier_open_cache() != 13946) {
         return InitializationResult.apiChecksumMismatch
     }
 
