@@ -1,10 +1,12 @@
 //! Stage 4: the COSE_Sign1 message (RFC 9052) that carries the signed CWT.
 
+use base64::Engine;
 use ciborium::Value;
 use coset::{AsCborValue, RegisteredLabelWithPrivate};
 use thiserror::Error;
 
 use crate::cbor::{self, CborError};
+use crate::deviation::Deviation;
 
 /// CBOR tag of a COSE_Sign1 message.
 const TAG_COSE_SIGN1: u64 = 18;
@@ -17,6 +19,7 @@ const ALG_PS256: i64 = -37;
 
 /// Why inflated bytes are not a usable COSE_Sign1 message.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
 pub enum CoseError {
     #[error("COSE message: {0}")]
     Cbor(#[from] CborError),
@@ -88,6 +91,8 @@ pub struct CoseSign1 {
     kid: Option<Vec<u8>>,
     payload: Vec<u8>,
     signature: Vec<u8>,
+    /// [`Deviation::TextKid`] when the kid was read from a text string.
+    deviations: Vec<Deviation>,
 }
 
 impl CoseSign1 {
@@ -105,11 +110,25 @@ impl CoseSign1 {
             },
             _ => return Err(CoseError::NotSign1),
         };
+        let mut text_kid = false;
         let protected = if protected_raw.is_empty() {
             coset::Header::default()
         } else {
-            coset::Header::from_cbor_value(cbor::decode(&protected_raw)?).map_err(coset_error)?
+            let mut header = cbor::decode(&protected_raw)?;
+            if let Some(rewritten) = kid_as_bytes(&header)? {
+                header = rewritten;
+                text_kid = true;
+            }
+            coset::Header::from_cbor_value(header).map_err(coset_error)?
         };
+        if let Value::Array(parts) = &mut value {
+            if let Some(unprotected) = parts.get_mut(1) {
+                if let Some(rewritten) = kid_as_bytes(unprotected)? {
+                    *unprotected = rewritten;
+                    text_kid = true;
+                }
+            }
+        }
         let sign1 = coset::CoseSign1::from_cbor_value(value).map_err(coset_error)?;
         let protected = &protected;
         let unprotected = &sign1.unprotected;
@@ -130,7 +149,17 @@ impl CoseSign1 {
             kid,
             payload: sign1.payload.ok_or(CoseError::DetachedPayload)?,
             signature: sign1.signature,
+            deviations: if text_kid {
+                vec![Deviation::TextKid]
+            } else {
+                Vec::new()
+            },
         })
+    }
+
+    /// The departures from the specification read in the headers.
+    pub fn deviations(&self) -> &[Deviation] {
+        &self.deviations
     }
 
     /// The signature algorithm and where it was found; `None` when no header names one.
@@ -190,6 +219,36 @@ fn untag(value: Value) -> Result<Value, CoseError> {
         Value::Tag(other, _) => Err(CoseError::UnexpectedTag(other)),
         untagged => Ok(untagged),
     }
+}
+
+/// A kid written as a text string (WHO test-bed health links: the base64 of the kid) is read as
+/// the bytes it encodes; the protected header's bytes stay as signed. A text kid that is not
+/// base64 has no unambiguous reading: the message is refused.
+/// The header with its text kid (label 4) as bytes; `None` when it has none.
+fn kid_as_bytes(header: &Value) -> Result<Option<Value>, CoseError> {
+    const LABEL_KID: i64 = 4;
+    let Value::Map(entries) = header else {
+        return Ok(None);
+    };
+    let is_text_kid = |(label, value): &(Value, Value)| {
+        label.as_integer().map(i128::from) == Some(i128::from(LABEL_KID)) && value.is_text()
+    };
+    if !entries.iter().any(is_text_kid) {
+        return Ok(None);
+    }
+    let mut rewritten = Vec::with_capacity(entries.len());
+    for entry in entries {
+        if is_text_kid(entry) {
+            let text = entry.1.as_text().unwrap_or_default();
+            let kid = base64::engine::general_purpose::STANDARD
+                .decode(text)
+                .map_err(|_| CoseError::NotSign1)?;
+            rewritten.push((entry.0.clone(), Value::Bytes(kid)));
+        } else {
+            rewritten.push(entry.clone());
+        }
+    }
+    Ok(Some(Value::Map(rewritten)))
 }
 
 /// Appends a CBOR head (major type and length).

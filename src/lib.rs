@@ -1,4 +1,5 @@
-//! Offline verification of EU Digital COVID Certificate QR codes (`HC1:` strings).
+//! Offline verification of HCERT health certificate QR codes (`HC1:` strings): the EU DCC and
+//! every kind the WHO GDHCN carries (ICVP, health links, medication overviews, DDCC).
 //!
 //! The pipeline, one module per stage: [`prefix`] → [`base45`] → [`inflate`] → [`cose`] →
 //! [`cwt`] → [`payload`]; then [`trust`] (who may sign), [`verify`] (signature, time, key
@@ -53,6 +54,7 @@ pub mod cose;
 pub mod crypto;
 pub mod cwt;
 pub mod decode;
+pub mod deviation;
 mod embedded;
 pub mod inflate;
 pub mod limits;
@@ -67,7 +69,8 @@ pub mod verify;
 
 pub use cbor::CborError;
 pub use decode::{decode, DecodeError, Decoded, HealthCertificate, Stage};
-pub use payload::{CertificateType, Dcc};
+pub use deviation::Deviation;
+pub use payload::{CertificateType, Content, Dcc, Kind};
 pub use rules::{RuleSet, RulesResult};
 pub use trust::{
     Anchors, Dsc, ImportReport, Kid, ListFormat, SignedList, TrustList, TrustListError, TrustStore,
@@ -79,3 +82,15 @@ pub use verify::{
     SchemaCheck, SchemaPolicy, Settings, Signer, SystemClock, TrustListStatus, UndecidableReason,
     Verification, Verifier,
 };
+
+/// The documentation's Rust examples, compiled and run as doctests. `scripts/check-docs` fails
+/// when a page with a Rust example is missing here.
+#[cfg(doctest)]
+mod documentation {
+    #[doc = include_str!("../README.md")]
+    struct Readme;
+    #[doc = include_str!("../docs/result-model.md")]
+    struct ResultModel;
+    #[doc = include_str!("../docs/business-rules.md")]
+    struct BusinessRules;
+}

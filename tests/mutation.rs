@@ -534,6 +534,148 @@ fn mutated_samples_never_panic_bloat_or_verify() {
     assert!(outcomes.get("valid").copied().unwrap_or(0) > 0);
 }
 
+/// A certificate of every other kind, signed with the vaccination sample's TEST-ONLY key: the
+/// starting points for mutants that reach the ICVP, health link, medication overview and DDCC
+/// decoders (and, re-signed, behind a good signature).
+fn other_kinds() -> Vec<(&'static str, String)> {
+    use base64::Engine;
+    let text = |s: &str| Value::Text(s.to_owned());
+    let map = |entries: Vec<(&str, Value)>| {
+        Value::Map(entries.into_iter().map(|(k, v)| (text(k), v)).collect())
+    };
+    let link = format!(
+        "shlink:/{}",
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(
+            r#"{"url":"https://h.example/m/1","key":"rxTgYlOaKJPFtcEd0qcceN8wEU4p94SqAwIWQe6uX7Q","exp":1900000000,"flag":"P","label":"x"}"#
+        )
+    );
+    let icvp = map(vec![
+        ("n", text("Nguyễn Thị Minh Khai")),
+        ("dob", text("1985-03-12")),
+        (
+            "v",
+            Value::Array(vec![map(vec![
+                (
+                    "vp",
+                    text("YellowFeverProductd8a09f80301dc05e124f99ffe7711fc0"),
+                ),
+                ("dt", text("2026-01-01")),
+                ("vls", text("2026-01-11")),
+                ("vle", text("2036-01-11")),
+            ])]),
+        ),
+    ]);
+    let meow = map(vec![
+        ("n", text("Nguyễn Thị Minh Khai")),
+        (
+            "m",
+            Value::Array(vec![map(vec![
+                ("m", text("318956006")),
+                ("es", text("2025-01-01")),
+            ])]),
+        ),
+    ]);
+    let ddcc = map(vec![
+        ("name", text("Nguyễn Thị Minh Khai")),
+        ("vaccination", map(vec![("date", text("2026-01-01"))])),
+    ]);
+    let kinds = [
+        ("icvp", -6, icvp),
+        (
+            "health-link",
+            5,
+            Value::Array(vec![map(vec![("u", text(&link))])]),
+        ),
+        ("vhlink", 5, text(&link.replacen("shlink", "vhlink", 1))),
+        ("medication-overview", -7, meow),
+        ("ddcc-vs", 3, ddcc.clone()),
+        ("unknown", 99, ddcc),
+    ];
+    let key = Key::es256("dsc-vn-es256");
+    kinds
+        .into_iter()
+        .map(|(name, sub, content)| {
+            let cwt = Cwt::vaccination()
+                .set(-260, Value::Map(vec![(sub.into(), content)]))
+                .encode();
+            let qr = Message::new(&protected(ES256, "dsc-vn-es256"), cwt)
+                .signed_by(&key)
+                .qr();
+            (name, qr)
+        })
+        .collect()
+}
+
+#[test]
+fn mutated_certificates_of_every_kind_never_panic_bloat_or_verify() {
+    let verifier = warm_verifier();
+    let mut rng = Rng(0x5eed_dcc0_0000_0009);
+    let mut outcomes: BTreeMap<String, usize> = BTreeMap::new();
+    let mut kinds: BTreeMap<&str, usize> = BTreeMap::new();
+    for (name, qr) in other_kinds() {
+        let baseline = verifier.verify_at(&qr, NOW);
+        assert!(
+            baseline.is_valid() || name == "unknown",
+            "{name}: {:?}",
+            baseline.outcome
+        );
+        let original = Original::of(&qr, Some(Key::es256("dsc-vn-es256")));
+        let signed = decode::cose(&qr).unwrap().signed_data();
+        for layer in LAYERS {
+            for i in 0..MUTANTS_PER_LAYER / 2 {
+                let mutant = original.mutant(&mut rng, layer);
+                let what = format!("{name}, {layer:?} mutant {i}");
+                let (v, peak) = verify_mutant(&verifier, &mutant, &what);
+                assert!(peak <= ALLOCATION_BUDGET, "{what} allocated {peak} bytes");
+                if v.is_valid() && !matches!(layer, Layer::ResignedClaims) {
+                    let verified = decode::cose(&mutant).unwrap().signed_data();
+                    assert!(
+                        verified == signed,
+                        "{what} is valid with altered signed bytes"
+                    );
+                }
+                if v.is_valid() {
+                    let decoded = decode::decode(&mutant).unwrap().certificate;
+                    assert_eq!(v.certificate.as_ref(), Some(&decoded), "{what}");
+                    // Never valid: a legacy demo or a kind this library does not know.
+                    let kind = decoded.kind();
+                    assert!(
+                        !matches!(
+                            kind,
+                            dcc_verify::Kind::LegacyDdcc | dcc_verify::Kind::Unknown
+                        ),
+                        "{what} is valid as {kind:?}"
+                    );
+                }
+                if let Some(cert) = &v.certificate {
+                    *kinds.entry(cert.kind().code()).or_default() += 1;
+                }
+                let code = v.outcome.reason_code().unwrap_or("valid").to_owned();
+                *outcomes.entry(code).or_default() += 1;
+            }
+        }
+    }
+    eprintln!("kinds {kinds:?}; outcomes {outcomes:?}");
+    // Re-signed mutants reached each decoder and its refusals.
+    for code in [
+        "malformed-payload",
+        "malformed-cwt",
+        "valid",
+        "unknown-kind",
+    ] {
+        assert!(outcomes.contains_key(code), "no mutant came out {code}");
+    }
+    for kind in [
+        "icvp",
+        "health-link",
+        "medication-overview",
+        "ddcc-vs",
+        "unknown",
+    ] {
+        assert!(kinds.contains_key(kind), "no mutant decoded as {kind}");
+    }
+}
+
 /// The worst inputs the limits allow, by the size of what decoding them builds.
 #[test]
 fn hostile_inputs_stay_within_the_allocation_budget() {

@@ -423,7 +423,9 @@ fn value_sets_give_display_names() {
     let vaccination = dcc_verify::decode(&sample("vn-vaccination-es256"))
         .unwrap()
         .certificate
-        .dcc;
+        .dcc()
+        .unwrap()
+        .clone();
     assert_eq!(
         vaccination.display_names(sets),
         DisplayNames::Vaccination(vec![VaccinationNames {
@@ -437,7 +439,9 @@ fn value_sets_give_display_names() {
     let test = dcc_verify::decode(&sample("vn-test-es256"))
         .unwrap()
         .certificate
-        .dcc;
+        .dcc()
+        .unwrap()
+        .clone();
     assert_eq!(
         test.display_names(sets),
         DisplayNames::Test(vec![TestNames {
@@ -451,7 +455,9 @@ fn value_sets_give_display_names() {
     let recovery = dcc_verify::decode(&sample("vn-recovery-es256"))
         .unwrap()
         .certificate
-        .dcc;
+        .dcc()
+        .unwrap()
+        .clone();
     assert_eq!(
         recovery.display_names(sets),
         DisplayNames::Recovery(vec![RecoveryNames {
@@ -463,7 +469,9 @@ fn value_sets_give_display_names() {
     let unknown = dcc_verify::decode(&vaccination_with(|p| p["v"][0]["mp"] = json!("X/1")))
         .unwrap()
         .certificate
-        .dcc;
+        .dcc()
+        .unwrap()
+        .clone();
     let DisplayNames::Vaccination(names) = unknown.display_names(sets) else {
         panic!("a vaccination");
     };
@@ -494,8 +502,13 @@ fn replaced_value_sets_name_codes_and_feed_the_rules() {
     let qr = sample("vn-vaccination-es256");
     let v = verifier.verify_at(&qr, AT);
     let in_force = verifier.value_sets();
-    let DisplayNames::Vaccination(names) =
-        v.certificate.as_ref().unwrap().dcc.display_names(&in_force)
+    let DisplayNames::Vaccination(names) = v
+        .certificate
+        .as_ref()
+        .unwrap()
+        .dcc()
+        .unwrap()
+        .display_names(&in_force)
     else {
         panic!("a vaccination");
     };
@@ -566,7 +579,8 @@ fn the_new_results_carry_no_personal_data() {
             v.certificate
                 .as_ref()
                 .unwrap()
-                .dcc
+                .dcc()
+                .unwrap()
                 .display_names(&verifier.value_sets())
         ),
     ]

@@ -24,7 +24,7 @@ fn corpus_schema_expectations() {
             });
             continue;
         };
-        let dcc = &decoded.certificate.dcc;
+        let dcc = decoded.certificate.dcc().unwrap();
         let payload = dcc.to_json();
         let report = schema::validate(&payload);
         let value_set_violations = ValueSets::bundled().check(&payload);

@@ -1,5 +1,6 @@
-// Tests of the generated Kotlin bindings against the real library (bindings/test.sh builds,
-// generates, compiles and runs this). Plain `main`: no Gradle, no JUnit on this machine.
+// Tests of the generated Kotlin bindings against the real library, as the jar ships them
+// (bindings/test.sh builds dcc-verify-<version>.jar, compiles this against it and runs it with
+// no -Djna.library.path). Plain `main`: no Gradle, no JUnit on this machine.
 // Prints "N passed, N failed" and exits 1 on any failure.
 //
 // The Austrian list format is not exercised: there is no real Austrian list in testdata/ (the
@@ -8,6 +9,10 @@
 package eu.dcc.verify.test
 
 import eu.dcc.verify.CacheLoadError
+import eu.dcc.verify.CertificateContent
+import eu.dcc.verify.CertificateKind
+import eu.dcc.verify.EuDcc
+import eu.dcc.verify.HealthCertificate
 import eu.dcc.verify.CertificateType
 import eu.dcc.verify.CheckStatus
 import eu.dcc.verify.DecodeOutcome
@@ -89,6 +94,10 @@ private fun sampleRule(identifier: String): String {
  * 1.0.0 schema's pattern, its test type the placeholder "a test". Its QR text, its signer as a
  * PEM trust list, and an hour after it was signed.
  */
+/** The EU DCC a certificate holds. */
+private fun HealthCertificate.dcc(): EuDcc =
+    (content as? CertificateContent.EuDcc)?.dcc ?: throw AssertionError("not an EU DCC: $content")
+
 private fun nlSchemaViolations(): Triple<String, UnsignedTrustList, Long> {
     val case = File(repo, "testdata/dgc-testdata/NL/2DCode/raw/006-NL-test.json").readText()
     fun field(name: String) = Regex("\"$name\": \"([^\"]+)\"").find(case)?.groupValues?.get(1)
@@ -96,7 +105,7 @@ private fun nlSchemaViolations(): Triple<String, UnsignedTrustList, Long> {
     val pem = "-----BEGIN CERTIFICATE-----\n${field("CERTIFICATE")}\n-----END CERTIFICATE-----\n"
     val qr = field("PREFIX")
     val decoded = Verifier().decode(qr) as DecodeOutcome.Decoded
-    return Triple(qr, UnsignedTrustList.Pem(pem.toByteArray()), decoded.certificate.issuedAt + 3600)
+    return Triple(qr, UnsignedTrustList.Pem(pem.toByteArray()), decoded.certificate.issuedAt!! + 3600)
 }
 
 private fun code(outcome: Outcome): String = when (outcome) {
@@ -160,9 +169,12 @@ fun main() {
         val v = verifier.verify(sample("vn-vaccination-es256"), AT)
         expect("6+Dmto+Hqng=", v.kid, "kid")
         expect(SignatureAlgorithm.Es256, v.algorithm, "algorithm")
-        val cert = v.certificate ?: throw AssertionError("no certificate")
-        expect("VN", cert.issuer, "issuer")
-        expect(1_772_323_200L to 2_087_942_400L, cert.issuedAt to cert.expiresAt, "iat, exp")
+        val whole = v.certificate ?: throw AssertionError("no certificate")
+        expect("VN", whole.issuer, "issuer")
+        expect(1_772_323_200L to 2_087_942_400L, whole.issuedAt to whole.expiresAt, "iat, exp")
+        expect(CertificateKind.EU_DCC, whole.kind, "kind")
+        expect(emptyList<String>(), v.deviations, "deviations")
+        val cert = whole.dcc()
         expect(CertificateType.VACCINATION, cert.certificateType, "type")
         expect("Nguyễn", cert.name.familyName, "family name")
         expect("NGUYEN", cert.name.familyNameStandardised, "standardised family name")
@@ -172,14 +184,14 @@ fun main() {
         val entries = (cert.entries as? Entries.Vaccination)?.entries ?: throw AssertionError("not a vaccination")
         expect(2L to 2L, entries.single().doseNumber to entries.single().totalDoses, "doses")
         expect("EU/1/20/1528", entries.single().medicinalProduct, "product")
-        check(cert.payloadJson.contains("\"ver\":\"1.3.0\""), "payload JSON has the version")
+        check(whole.payloadJson.contains("\"ver\":\"1.3.0\""), "payload JSON has the version")
     }
 
     test("partial dates of birth keep their precision") {
-        val test = verifier.verify(sample("vn-test-es256"), AT).certificate!!
+        val test = verifier.verify(sample("vn-test-es256"), AT).certificate!!.dcc()
         expect(Triple(1990, 7, null), Triple(test.dateOfBirth.year, test.dateOfBirth.month, test.dateOfBirth.day), "test dob")
         check(test.entries is Entries.Test, "test entries")
-        val recovery = verifier.verify(sample("vn-recovery-es256"), AT).certificate!!
+        val recovery = verifier.verify(sample("vn-recovery-es256"), AT).certificate!!.dcc()
         expect(Triple(1979, null, null), Triple(recovery.dateOfBirth.year, recovery.dateOfBirth.month, recovery.dateOfBirth.day), "recovery dob")
         val r = (recovery.entries as Entries.Recovery).entries.single()
         expect("2026-08-13", r.validUntil, "recovery valid until")
@@ -209,7 +221,7 @@ fun main() {
         expect(InvalidReason.SignatureInvalid, invalid(v).reason, "reason")
         expect(CheckStatus.FAILED, v.checks.signature, "signature check")
         expect(null, v.signer, "signer")
-        expect("NGUYEM", v.certificate?.name?.familyNameStandardised, "the tampered byte")
+        expect("NGUYEM", v.certificate?.dcc()?.name?.familyNameStandardised, "the tampered byte")
     }
 
     test("expired: the answer depends on the time given") {
@@ -259,7 +271,7 @@ fun main() {
         expect(null, fresh.trustListInfo(), "no list yet")
         val decoded = fresh.decode(sample("vn-vaccination-tampered")) as? DecodeOutcome.Decoded
             ?: throw AssertionError("does not decode")
-        expect("NGUYEM", decoded.certificate.name.familyNameStandardised, "decoded name")
+        expect("NGUYEM", decoded.certificate.dcc().name.familyNameStandardised, "decoded name")
         expect("6+Dmto+Hqng=", decoded.kid, "decoded kid")
         val outcome = fresh.verify(sample("vn-vaccination-es256"), AT).outcome as? Outcome.Undecidable
             ?: throw AssertionError("not undecidable")
@@ -352,6 +364,35 @@ fun main() {
         v.close()
     }
 
+    test("WHO's production list verifies with its signer's DID document and names participants") {
+        val who = File(repo, "testdata/who")
+        val prodList = File(who, "trustlists/prod/v2-trustlist.did.json").readBytes()
+        val prodDid = File(who, "signers/who-prod-signer.did.json").readBytes()
+        val v = Verifier()
+        val report = v.loadTrustList(SignedTrustList.Who(prodList), listOf(prodDid))
+        expect(438L to 63, report.taken to report.skipped.size, "taken, skipped")
+        check(report.skipped.all { it.reason == SkipReason.NOT_DSC }, "CSCA and DECA entries skipped as not-dsc")
+        val info = v.trustListInfo() ?: throw AssertionError("no list in force")
+        expect(TrustListFormat.WHO to "prod", info.status.format to info.environment, "format, environment")
+        expect(1_787_418_301L, info.issuedAt, "proof.created 2026-08-22T17:05:01Z")
+        expect(listOf("DCC" to 438L), info.domains.map { it.code to it.certificateCount }, "domains")
+        expect(75L, info.participants.single { it.code == "NLD" }.certificateCount, "NLD DSCs")
+        // A Spanish certificate of the EU test data, signed in 2021 by a DSC still listed.
+        val es = Regex("\"PREFIX\":\\s*\"([^\"]+)\"").find(File(repo, "testdata/dgc-testdata/ES/2DCode/raw/203.json").readText())!!.groupValues[1]
+        val result = v.verify(es, 1_622_505_600L) // 2021-06-01
+        expect(Outcome.Valid, result.outcome, "ES certificate with the WHO list")
+        expect(Triple("ES", "ESP", "DCC"), Triple(result.signer?.country, result.signer?.participant, result.signer?.domain), "signer")
+        // Another environment's key, and a reference list, are refused; the list in force stays.
+        val devKey = File(who, "signers/who-dev-signer.pem").readBytes()
+        val wrongKey = thrown<VerifierException.TrustListRefused>("dev key") { v.loadTrustList(SignedTrustList.Who(prodList), listOf(devKey)) }
+        expect("signature-invalid", wrongKey.code, "refusal code")
+        val reference = File(who, "trustlists/prod/v2-trustlist-ref.did.json").readBytes()
+        val refused = thrown<VerifierException.TrustListRefused>("reference list") { v.loadTrustList(SignedTrustList.Who(reference), listOf(prodDid)) }
+        expect("reference-list", refused.code, "reference list code")
+        expect(438L, v.trustListInfo()?.certificateCount, "list in force")
+        v.close()
+    }
+
     test("a list fetched three days ago is stale") {
         val now = System.currentTimeMillis() / 1000
         val v = Verifier()
@@ -387,7 +428,7 @@ fun main() {
         try {
             val directory = File(tmp, "trust").path
             val cacheFile = File(directory, "trust-list.cache")
-            val first = Verifier.openCache(directory, listOf(germanKey))
+            val first = Verifier.openCache(directory, listOf(germanKey), allowUnsigned = true)
             expect(CacheLoadError.Missing, first.cacheLoadError(), "empty cache")
             expect(null, first.trustListInfo(), "no list")
             expect("no-trust-list", code(first.verify(valid, AT).outcome), "before any update")
@@ -405,7 +446,7 @@ fun main() {
             expect(Outcome.Valid, first.verify(valid, AT).outcome, "the list in force stays")
             check(cacheFile.readBytes().contentEquals(onDisk), "the cache file is unchanged")
 
-            val second = Verifier.openCache(directory, listOf(germanKey)) // the app's next start
+            val second = Verifier.openCache(directory, listOf(germanKey), allowUnsigned = true) // the app's next start
             expect(null, second.cacheLoadError(), "loaded")
             expect(8L, second.trustListInfo()?.certificateCount, "list loaded at start-up")
             expect(Outcome.Valid, second.verify(valid, AT).outcome, "verifies at start-up")
@@ -537,7 +578,7 @@ fun main() {
     }
 
     test("display names name the codes") {
-        val vaccination = verifier.verify(sample("vn-vaccination-es256"), AT).certificate!!.displayNames as? DisplayNames.Vaccination
+        val vaccination = verifier.verify(sample("vn-vaccination-es256"), AT).certificate!!.dcc().displayNames as? DisplayNames.Vaccination
             ?: throw AssertionError("not a vaccination")
         val v = vaccination.entries.single()
         expect(
@@ -545,20 +586,20 @@ fun main() {
             listOf(v.disease, v.vaccine, v.product, v.manufacturer, v.country),
             "vaccination names",
         )
-        val test = (verifier.verify(sample("vn-test-es256"), AT).certificate!!.displayNames as DisplayNames.Test).entries.single()
+        val test = (verifier.verify(sample("vn-test-es256"), AT).certificate!!.dcc().displayNames as DisplayNames.Test).entries.single()
         expect(
             listOf("COVID-19", "Rapid immunoassay", "Not detected", "Abbott Rapid Diagnostics, Panbio COVID-19 Ag Rapid Test", "Viet Nam"),
             listOf(test.disease, test.testType, test.result, test.device, test.country),
             "test names",
         )
-        val recovery = (Verifier().decode(sample("vn-recovery-es256")) as DecodeOutcome.Decoded).certificate.displayNames
+        val recovery = (Verifier().decode(sample("vn-recovery-es256")) as DecodeOutcome.Decoded).certificate.dcc().displayNames
         expect(DisplayNames.Recovery(listOf(RecoveryNames(disease = "COVID-19", country = "Viet Nam"))), recovery, "recovery names (decode)")
     }
 
     test("loaded value sets change the display names") {
         val v = verifierWithSamples()
         val qr = sample("vn-vaccination-es256")
-        fun names(verification: Verification) = (verification.certificate!!.displayNames as DisplayNames.Vaccination).entries.single()
+        fun names(verification: Verification) = (verification.certificate!!.dcc().displayNames as DisplayNames.Vaccination).entries.single()
         v.loadValueSets(
             """{"valueSetId": "vaccines-covid-19-names", "valueSetDate": "2026-05-01", "valueSetValues":
                {"EU/1/20/1528": {"display": "Comirnaty (BioNTech)", "lang": "en", "active": true, "system": "x", "version": ""}}}""".toByteArray(),
@@ -566,7 +607,7 @@ fun main() {
         val renamed = v.verify(qr, AT)
         expect("Comirnaty (BioNTech)" to "Viet Nam", names(renamed).product to names(renamed).country, "product renamed, the rest bundled")
         expect(0, renamed.schema?.valueSetViolations?.size, "value-set violations")
-        expect(renamed.certificate?.displayNames, (v.decode(qr) as DecodeOutcome.Decoded).certificate.displayNames, "decode uses them too")
+        expect(renamed.certificate?.dcc()?.displayNames, (v.decode(qr) as DecodeOutcome.Decoded).certificate.dcc().displayNames, "decode uses them too")
         v.loadValueSets("""{"country-2-codes": ["VN"]}""".toByteArray()) // the compressed form: codes, no names
         val compressed = v.verify(qr, AT)
         expect("Comirnaty" to null, names(compressed).product to names(compressed).country, "each load starts from the bundled sets")
@@ -578,14 +619,45 @@ fun main() {
         v.close()
     }
 
+    test("every kind has its content case") {
+        val who = File(repo, "testdata/who-hcert")
+        val v = Verifier(Settings())
+        v.loadUnsignedTrustList(UnsignedTrustList.Pem(File(who, "dsc.pem").readBytes()), null)
+        val at = 1_782_864_000L // 2026-07-01T00:00:00Z
+        fun verify(name: String) = v.verify(File(who, "qr/$name.txt").readText().trim(), at)
+
+        val icvp = verify("who-itb-track2-icvp-XCL-2026")
+        expect(Outcome.Valid, icvp.outcome, "ICVP outcome")
+        val cert = icvp.certificate!!
+        expect(CertificateKind.ICVP to null, cert.kind to cert.expiresAt, "kind, no exp")
+        val vaccination = (cert.content as CertificateContent.Icvp).icvp.vaccinations.single()
+        expect("Yellow Fever" to "2025-09-26", vaccination.vaccineType to vaccination.validFrom, "PreQual product, vls")
+        check(vaccination.displayName.startsWith("yellow fever vaccination ("), vaccination.displayName)
+
+        val linked = verify("who-itb-track1-vhl-XJ-2026")
+        expect(listOf("text-kid", "text-claim-keys", "iat-milliseconds", "link-exp-milliseconds"), linked.deviations, "deviations")
+        val link = (linked.certificate!!.content as CertificateContent.HealthLink).link
+        expect("lacpass.create.cl:8182" to true, link.host to link.needsPasscode, "host, passcode")
+        check(link.key.startsWith("ePhmJ1"), "the key for the app")
+        for (shown in listOf(linked.toString(), link.toString(), linked.certificate.toString())) {
+            check(!shown.contains("ePhmJ1"), "link key printed: $shown")
+        }
+        val meow = verify("who-itb-track3-meow-XCL-2026").certificate!!
+        val overview = (meow.content as CertificateContent.MedicationOverview).overview
+        expect("318956006", overview.medications.single().code, "medication")
+        check(!meow.toString().contains("González"), "name printed")
+        v.close()
+    }
+
     test("printed results carry no personal data") {
         val rules = arrivingInGermany() // so that results hold rule verdicts too
         for (name in listOf("vn-vaccination-es256", "vn-test-es256", "vn-recovery-es256")) {
             val v = rules.verify(sample(name), AT)
             check(v.rules != null, "$name: rules evaluated")
-            val cert = v.certificate!!
+            val whole = v.certificate!!
+            val cert = whole.dcc()
             val secrets = listOfNotNull(cert.name.familyName, cert.name.familyNameStandardised, cert.name.givenName, cert.dateOfBirth.text, "URN:UVCI")
-            for (shown in listOf(v.toString(), cert.toString(), cert.name.toString(), cert.dateOfBirth.toString(), cert.entries.toString(), v.rules.toString(), v.schema.toString(), cert.displayNames.toString())) {
+            for (shown in listOf(v.toString(), whole.toString(), cert.toString(), cert.name.toString(), cert.dateOfBirth.toString(), cert.entries.toString(), v.rules.toString(), v.schema.toString(), cert.displayNames.toString())) {
                 for (secret in secrets) check(!shown.contains(secret), "$name prints personal data: $shown")
             }
         }
@@ -595,7 +667,7 @@ fun main() {
     test("4 threads verify while another updates the cache") {
         val tmp = Files.createTempDirectory("dcc-verify-threads").toFile()
         try {
-            val shared = Verifier.openCache(tmp.path, listOf(germanKey))
+            val shared = Verifier.openCache(tmp.path, listOf(germanKey), allowUnsigned = true)
             shared.updateCacheUnsigned(samples())
             val valid = sample("vn-vaccination-es256")
             val pool = Executors.newFixedThreadPool(5)
@@ -628,7 +700,7 @@ fun main() {
             // Each verification sees one list, whole: the samples' (valid) or the German one.
             expect(emptySet<String>(), seen.toSet() - setOf("valid", "unknown-signer"), "other answers")
             expect(Outcome.Valid, shared.verify(valid, AT).outcome, "after the last update (sample list)")
-            expect(8L, Verifier.openCache(tmp.path, listOf(germanKey)).trustListInfo()?.certificateCount, "on disk")
+            expect(8L, Verifier.openCache(tmp.path, listOf(germanKey), allowUnsigned = true).trustListInfo()?.certificateCount, "on disk")
             shared.close()
         } finally {
             tmp.deleteRecursively()

@@ -1,7 +1,8 @@
 """Tests of the generated Python bindings against the real library.
 
-bindings/test.sh generates `dcc_verify.py` next to the built `libdcc_verify.so` and puts that
-directory on PYTHONPATH. Run directly, this prints "python: N passed, N failed".
+bindings/test.sh builds the wheel (pyproject.toml), installs it into a fresh venv and runs this
+file with that venv's Python, so `dcc_verify` is the installed package. Run directly, this
+prints "python: N passed, N failed".
 
 The Austrian list format is not exercised here: there is no real Austrian list in testdata/
 (the Rust tests cover it with lists signed by generated keys); the binding is the same call.
@@ -106,8 +107,12 @@ class Bindings(unittest.TestCase):
         v = self.verifier.verify(sample("vn-vaccination-es256"), AT)
         self.assertEqual(v.kid, "6+Dmto+Hqng=")
         self.assertEqual(v.algorithm, dcc.SignatureAlgorithm.ES256())
-        cert = v.certificate
-        self.assertEqual((cert.issuer, cert.issued_at, cert.expires_at), ("VN", 1_772_323_200, 2_087_942_400))
+        whole = v.certificate
+        self.assertEqual((whole.issuer, whole.issued_at, whole.expires_at), ("VN", 1_772_323_200, 2_087_942_400))
+        self.assertEqual(whole.kind, dcc.CertificateKind.EU_DCC)
+        self.assertTrue(whole.content.is_eu_dcc())
+        self.assertEqual(v.deviations, [])
+        cert = whole.content.dcc
         self.assertEqual(cert.certificate_type, dcc.CertificateType.VACCINATION)
         self.assertEqual(cert.name.family_name, "Nguyễn")
         self.assertEqual(cert.name.given_name_standardised, "THI<MINH<KHAI")
@@ -117,13 +122,13 @@ class Bindings(unittest.TestCase):
         [entry] = cert.entries.entries
         self.assertEqual((entry.dose_number, entry.total_doses, entry.medicinal_product), (2, 2, "EU/1/20/1528"))
         expected = json.loads((SAMPLES / "vn-vaccination-es256.json").read_text())
-        self.assertEqual(json.loads(cert.payload_json), expected)
+        self.assertEqual(json.loads(whole.payload_json), expected)
 
     def test_partial_dates_of_birth_keep_their_precision(self):
-        test = self.verifier.verify(sample("vn-test-es256"), AT).certificate
+        test = self.verifier.verify(sample("vn-test-es256"), AT).certificate.content.dcc
         self.assertEqual((test.date_of_birth.year, test.date_of_birth.month, test.date_of_birth.day), (1990, 7, None))
         self.assertTrue(test.entries.is_test())
-        recovery = self.verifier.verify(sample("vn-recovery-es256"), AT).certificate
+        recovery = self.verifier.verify(sample("vn-recovery-es256"), AT).certificate.content.dcc
         self.assertEqual((recovery.date_of_birth.year, recovery.date_of_birth.month), (1979, None))
         self.assertEqual(recovery.entries.entries[0].valid_until, "2026-08-13")
 
@@ -148,7 +153,7 @@ class Bindings(unittest.TestCase):
         self.assertEqual(self.invalid(v).reason, dcc.InvalidReason.SIGNATURE_INVALID())
         self.assertEqual(v.checks.signature, dcc.CheckStatus.FAILED)
         self.assertIsNone(v.signer)
-        self.assertEqual(v.certificate.name.family_name_standardised, "NGUYEM")
+        self.assertEqual(v.certificate.content.dcc.name.family_name_standardised, "NGUYEM")
 
     def test_expired_depends_on_the_time_given(self):
         qr = sample("vn-vaccination-expired")  # iat 2021-10-01, exp 2022-10-01
@@ -194,7 +199,7 @@ class Bindings(unittest.TestCase):
         self.assertIsNone(fresh.trust_list_info())
         decoded = fresh.decode(sample("vn-vaccination-tampered"))
         self.assertTrue(decoded.is_decoded())
-        self.assertEqual(decoded.certificate.name.family_name_standardised, "NGUYEM")
+        self.assertEqual(decoded.certificate.content.dcc.name.family_name_standardised, "NGUYEM")
         self.assertEqual(decoded.kid, "6+Dmto+Hqng=")
         outcome = fresh.verify(sample("vn-vaccination-es256"), AT).outcome
         self.assertTrue(outcome.is_undecidable())
@@ -274,6 +279,36 @@ class Bindings(unittest.TestCase):
         self.assertEqual(v.outcome, dcc.Outcome.VALID())
         self.assertEqual((v.trust_list.format, v.trust_list.signed), (dcc.TrustListFormat.JSON, False))
 
+    def test_whos_production_list_verifies_with_its_signers_did_document(self):
+        who = REPO / "testdata" / "who"
+        prod_list = (who / "trustlists" / "prod" / "v2-trustlist.did.json").read_bytes()
+        prod_did = (who / "signers" / "who-prod-signer.did.json").read_bytes()
+        verifier = dcc.Verifier(dcc.Settings())
+        report = verifier.load_trust_list(dcc.SignedTrustList.WHO(prod_list), [prod_did])
+        self.assertEqual((report.taken, len(report.skipped)), (438, 63))
+        self.assertEqual({s.reason for s in report.skipped}, {dcc.SkipReason.NOT_DSC})
+        info = verifier.trust_list_info()
+        self.assertEqual((info.status.format, info.environment), (dcc.TrustListFormat.WHO, "prod"))
+        self.assertEqual(info.issued_at, 1_787_418_301)  # proof.created 2026-08-22T17:05:01Z
+        self.assertEqual([(d.code, d.certificate_count) for d in info.domains], [("DCC", 438)])
+        self.assertEqual({p.code: p.certificate_count for p in info.participants}["NZL"], 39)
+        # A Spanish certificate of the EU test data, signed in 2021 by a DSC still listed.
+        es = json.loads((REPO / "testdata/dgc-testdata/ES/2DCode/raw/203.json").read_bytes())["PREFIX"]
+        result = verifier.verify(es, 1_622_505_600)  # 2021-06-01
+        self.assertTrue(result.outcome.is_valid(), result.outcome)
+        self.assertEqual(
+            (result.signer.country, result.signer.participant, result.signer.domain), ("ES", "ESP", "DCC")
+        )
+        dev_key = (who / "signers" / "who-dev-signer.pem").read_bytes()
+        with self.assertRaises(dcc.VerifierError.TrustListRefused) as raised:
+            verifier.load_trust_list(dcc.SignedTrustList.WHO(prod_list), [dev_key])
+        self.assertEqual(raised.exception.code, "signature-invalid")
+        reference = (who / "trustlists" / "prod" / "v2-trustlist-ref.did.json").read_bytes()
+        with self.assertRaises(dcc.VerifierError.TrustListRefused) as raised:
+            verifier.load_trust_list(dcc.SignedTrustList.WHO(reference), [prod_did])
+        self.assertEqual(raised.exception.code, "reference-list")
+        self.assertEqual(verifier.trust_list_info().certificate_count, 438)
+
     def test_a_tampered_signed_list_is_refused_and_the_previous_list_stays(self):
         verifier = verifier_with_samples()
         with self.assertRaises(dcc.VerifierError.TrustListRefused) as raised:
@@ -312,7 +347,7 @@ class Bindings(unittest.TestCase):
         valid = sample("vn-vaccination-es256")
         with tempfile.TemporaryDirectory() as tmp:
             directory = str(Path(tmp) / "trust")
-            first = dcc.Verifier.open_cache(directory, [GERMAN_KEY])
+            first = dcc.Verifier.open_cache(directory, [GERMAN_KEY], allow_unsigned=True)
             self.assertEqual(first.cache_load_error(), dcc.CacheLoadError.MISSING())
             self.assertIsNone(first.trust_list_info())
             self.assertEqual(first.verify(valid, AT).outcome.code, "no-trust-list")
@@ -332,7 +367,9 @@ class Bindings(unittest.TestCase):
             self.assertEqual(first.verify(valid, AT).outcome, dcc.Outcome.VALID())
             self.assertEqual((Path(directory) / "trust-list.cache").read_bytes(), on_disk)
 
-            second = dcc.Verifier.open_cache(directory, [GERMAN_KEY])  # the next start of the app
+            signed_only = dcc.Verifier.open_cache(directory, [GERMAN_KEY])  # unsigned lists not allowed
+            self.assertEqual(signed_only.cache_load_error(), dcc.CacheLoadError.UNSIGNED_NOT_ALLOWED())
+            second = dcc.Verifier.open_cache(directory, [GERMAN_KEY], allow_unsigned=True)  # the next start of the app
             self.assertIsNone(second.cache_load_error())
             self.assertEqual(second.trust_list_info().certificate_count, 8)
             self.assertEqual(second.verify(valid, AT).outcome, dcc.Outcome.VALID())
@@ -352,10 +389,11 @@ class Bindings(unittest.TestCase):
         for name in ["vn-vaccination-es256", "vn-test-es256", "vn-recovery-es256"]:
             v = verifier.verify(sample(name), AT)
             self.assertIsNotNone(v.rules, name)
-            cert = v.certificate
+            whole = v.certificate
+            cert = whole.content.dcc
             secrets = [cert.name.family_name, cert.name.family_name_standardised, cert.name.given_name,
                        cert.date_of_birth.text, "URN:UVCI"]
-            for shown in [str(v), repr(v), str(cert), repr(cert), str(cert.name), repr(cert.date_of_birth),
+            for shown in [str(v), repr(v), str(whole), repr(whole), str(cert), repr(cert), str(cert.name), repr(cert.date_of_birth),
                           str(cert.entries), str(v.rules), str(v.schema), str(cert.display_names)]:
                 for secret in secrets:
                     self.assertNotIn(secret, shown, name)
@@ -456,20 +494,57 @@ class Bindings(unittest.TestCase):
         self.assertEqual(v.outcome, dcc.Outcome.VALID())
         self.assertEqual((v.schema.version, v.schema.violations, v.schema.value_set_violations), ("1.3.0", [], []))
 
+    def test_every_kind_has_its_content_case(self):
+        who = REPO / "testdata" / "who-hcert"
+        verifier = dcc.Verifier(dcc.Settings())
+        verifier.load_unsigned_trust_list(dcc.UnsignedTrustList.PEM((who / "dsc.pem").read_bytes()))
+        at = 1_782_864_000  # 2026-07-01T00:00:00Z
+
+        def verify(name):
+            return verifier.verify((who / "qr" / f"{name}.txt").read_text().strip(), at)
+
+        icvp_v = verify("who-itb-track2-icvp-XCL-2026")
+        self.assertEqual(icvp_v.outcome, dcc.Outcome.VALID())
+        cert = icvp_v.certificate
+        self.assertEqual((cert.kind, cert.expires_at), (dcc.CertificateKind.ICVP, None))
+        self.assertEqual(icvp_v.checks.certificate_validity, dcc.CheckStatus.PASSED)
+        self.assertTrue(cert.content.is_icvp())
+        [vaccination] = cert.content.icvp.vaccinations
+        self.assertEqual((vaccination.vaccine_type, vaccination.valid_from), ("Yellow Fever", "2025-09-26"))
+        self.assertTrue(vaccination.display_name.startswith("yellow fever vaccination ("))
+
+        link_v = verify("who-itb-track1-vhl-XJ-2026")
+        self.assertEqual(link_v.deviations, ["text-kid", "text-claim-keys", "iat-milliseconds", "link-exp-milliseconds"])
+        link = link_v.certificate.content.link
+        self.assertEqual((link.host, link.needs_passcode, link.expires_at), ("lacpass.create.cl:8182", True, 1_783_723_963))
+        self.assertTrue(link.key.startswith("ePhmJ1"))
+        for shown in [str(link_v), repr(link_v), str(link), repr(link_v.certificate)]:
+            self.assertNotIn("ePhmJ1", shown)
+
+        meow = verify("who-itb-track3-meow-XCL-2026").certificate
+        self.assertEqual(meow.kind, dcc.CertificateKind.MEDICATION_OVERVIEW)
+        self.assertEqual(meow.content.overview.medications[0].code, "318956006")
+        self.assertNotIn("González", str(meow))
+
+        strict = dcc.Verifier(dcc.Settings(schema_policy=dcc.SchemaPolicy.STRICT))
+        strict.load_unsigned_trust_list(dcc.UnsignedTrustList.PEM((who / "dsc.pem").read_bytes()))
+        refused = strict.verify((who / "qr" / "who-itb-track1-vhl-XJ-2026.txt").read_text().strip(), at)
+        self.assertEqual(refused.outcome.reason, dcc.InvalidReason.DEVIATIONS())
+
     def test_display_names_name_the_codes(self):
-        cert = self.verifier.verify(sample("vn-vaccination-es256"), AT).certificate
+        cert = self.verifier.verify(sample("vn-vaccination-es256"), AT).certificate.content.dcc
         self.assertTrue(cert.display_names.is_vaccination())
         [names] = cert.display_names.entries
         self.assertEqual(
             (names.disease, names.vaccine, names.product, names.manufacturer, names.country),
             ("COVID-19", "covid-19 vaccines (deprecated)", "Comirnaty", "Biontech Manufacturing GmbH", "Viet Nam"),
         )
-        [names] = self.verifier.verify(sample("vn-test-es256"), AT).certificate.display_names.entries
+        [names] = self.verifier.verify(sample("vn-test-es256"), AT).certificate.content.dcc.display_names.entries
         self.assertEqual(
             (names.disease, names.test_type, names.result, names.device, names.country),
             ("COVID-19", "Rapid immunoassay", "Not detected", "Abbott Rapid Diagnostics, Panbio COVID-19 Ag Rapid Test", "Viet Nam"),
         )
-        recovery = dcc.Verifier().decode(sample("vn-recovery-es256")).certificate.display_names
+        recovery = dcc.Verifier().decode(sample("vn-recovery-es256")).certificate.content.dcc.display_names
         self.assertEqual(recovery, dcc.DisplayNames.RECOVERY([dcc.RecoveryNames(disease="COVID-19", country="Viet Nam")]))
 
     def test_loaded_value_sets_change_the_display_names(self):
@@ -482,26 +557,26 @@ class Bindings(unittest.TestCase):
         }
         verifier.load_value_sets(json.dumps(newer).encode())
         v = verifier.verify(qr, AT)
-        [names] = v.certificate.display_names.entries
+        [names] = v.certificate.content.dcc.display_names.entries
         self.assertEqual((names.product, names.country), ("Comirnaty (BioNTech)", "Viet Nam"))  # the rest stays bundled
         self.assertEqual(v.schema.value_set_violations, [])
-        self.assertEqual(verifier.decode(qr).certificate.display_names, v.certificate.display_names)
+        self.assertEqual(verifier.decode(qr).certificate.content.dcc.display_names, v.certificate.content.dcc.display_names)
         # The compressed form has codes only: no names.
         verifier.load_value_sets(b'{"country-2-codes": ["VN"]}')
-        [names] = verifier.verify(qr, AT).certificate.display_names.entries
+        [names] = verifier.verify(qr, AT).certificate.content.dcc.display_names.entries
         self.assertEqual((names.product, names.country), ("Comirnaty", None))
         for document, code in [(b'"text"', "not-value-sets"), (b"{", "not-json"), (b"\xff", "not-json")]:
             with self.assertRaises(dcc.VerifierError.ValueSetsRefused) as raised:
                 verifier.load_value_sets(document)
             self.assertEqual(raised.exception.code, code)
-        [names] = verifier.verify(qr, AT).certificate.display_names.entries
+        [names] = verifier.verify(qr, AT).certificate.content.dcc.display_names.entries
         self.assertEqual(names.country, None)  # the sets in force stay
 
     def test_four_threads_verify_while_another_updates_the_cache(self):
         valid = sample("vn-vaccination-es256")
         seen, errors = [], []
         with tempfile.TemporaryDirectory() as tmp:
-            shared = dcc.Verifier.open_cache(tmp, [GERMAN_KEY])
+            shared = dcc.Verifier.open_cache(tmp, [GERMAN_KEY], allow_unsigned=True)
             shared.update_cache_unsigned(samples_list())
 
             def verify():
@@ -539,7 +614,7 @@ class Bindings(unittest.TestCase):
             # Each verification sees one list, whole: the samples' (valid) or the German one.
             self.assertLessEqual(set(seen), {"valid", "unknown-signer"})
             self.assertEqual(shared.verify(valid, AT).outcome, dcc.Outcome.VALID())  # the last update
-            self.assertEqual(dcc.Verifier.open_cache(tmp, [GERMAN_KEY]).trust_list_info().certificate_count, 8)
+            self.assertEqual(dcc.Verifier.open_cache(tmp, [GERMAN_KEY], allow_unsigned=True).trust_list_info().certificate_count, 8)
 
 
 if __name__ == "__main__":

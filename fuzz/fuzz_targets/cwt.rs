@@ -1,13 +1,20 @@
-//! CWT claims from a COSE payload, and the DCC they carry.
+//! CWT claims from a COSE payload, and the certificate of any kind they carry.
 #![no_main]
 
-use dcc_verify::{cwt, Dcc};
+use dcc_verify::cwt;
+use dcc_verify::payload::Content;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    if let Ok((_claims, dcc)) = cwt::parse(data) {
-        if let Ok(dcc) = Dcc::from_cbor(dcc) {
-            let _ = (dcc.to_json(), format!("{dcc:?}"), dcc.certificate_type());
+    if let Ok(parsed) = cwt::parse(data) {
+        let mut deviations = parsed.deviations;
+        if let Ok(content) = Content::from_hcert(parsed.hcert, &mut deviations) {
+            let _ = (
+                content.to_json(),
+                format!("{content:?}"),
+                content.kind().code(),
+                content.validity(),
+            );
         }
     }
 });

@@ -1,13 +1,13 @@
-//! The RustCrypto backend: `p256`, `p384` and `rsa`, pure Rust.
+//! The RustCrypto backend: `p256`, `p384` and `rsa`, pure Rust, keys parsed once.
 
+use p256::ecdsa::signature::hazmat::PrehashVerifier;
 use p256::ecdsa::signature::Verifier;
 use rsa::pss;
 use sha2::{Digest, Sha256};
 
-use super::{Curve, KeyError, SignatureError};
+use super::{Checked, Curve, KeyError, MAX_RSA_BITS};
 
-pub const NAME: &str = "rustcrypto";
-
+#[cfg_attr(any(feature = "ring", feature = "aws-lc"), allow(dead_code))] // they hash when in
 pub fn sha256(parts: &[&[u8]]) -> [u8; 32] {
     let mut hasher = Sha256::new();
     for part in parts {
@@ -16,6 +16,10 @@ pub fn sha256(parts: &[&[u8]]) -> [u8; 32] {
     hasher.finalize().into()
 }
 
+/// PS256's salt length (the digest's), the only one ring and aws-lc take; stated rather than
+/// left to `rsa`'s default.
+const PSS_SALT_LEN: usize = 32;
+
 pub enum Key {
     P256(p256::ecdsa::VerifyingKey),
     P384(p384::ecdsa::VerifyingKey),
@@ -23,58 +27,43 @@ pub enum Key {
 }
 
 impl Key {
-    pub fn ec(curve: Curve, point: &[u8]) -> Result<Self, KeyError> {
-        match curve {
-            Curve::P256 => p256::ecdsa::VerifyingKey::from_sec1_bytes(point).map(Self::P256),
-            Curve::P384 => p384::ecdsa::VerifyingKey::from_sec1_bytes(point).map(Self::P384),
-        }
-        .map_err(|_| KeyError::Malformed)
-    }
-
-    pub fn rsa(modulus: &[u8], exponent: &[u8]) -> Result<Self, KeyError> {
-        let n = rsa::BigUint::from_bytes_be(modulus);
-        let e = rsa::BigUint::from_bytes_be(exponent);
-        let key = rsa::RsaPublicKey::new(n, e).map_err(|_| KeyError::Malformed)?;
-        Ok(Self::Rsa(pss::VerifyingKey::new(key)))
-    }
-
-    pub fn verify_ecdsa_sha256(
-        &self,
-        message: &[u8],
-        signature: &[u8],
-    ) -> Result<(), SignatureError> {
-        use p384::ecdsa::signature::hazmat::PrehashVerifier;
-        match self {
-            Self::P256(key) => {
-                let sig = p256::ecdsa::Signature::from_slice(signature)
-                    .map_err(|_| SignatureError::Invalid)?;
-                key.verify(message, &sig)
-                    .map_err(|_| SignatureError::Invalid)
+    pub(super) fn new(key: &Checked<'_>) -> Result<Self, KeyError> {
+        match *key {
+            Checked::Ec {
+                curve: Curve::P256,
+                point,
+            } => p256::ecdsa::VerifyingKey::from_sec1_bytes(point)
+                .map(Self::P256)
+                .map_err(|_| KeyError::Malformed),
+            Checked::Ec {
+                curve: Curve::P384,
+                point,
+            } => p384::ecdsa::VerifyingKey::from_sec1_bytes(point)
+                .map(Self::P384)
+                .map_err(|_| KeyError::Malformed),
+            Checked::Rsa { modulus, exponent } => {
+                let n = rsa::BigUint::from_bytes_be(modulus);
+                let e = rsa::BigUint::from_bytes_be(exponent);
+                // `new` stops at 4096 bits; every backend takes up to 8192.
+                let key = rsa::RsaPublicKey::new_with_max_size(n, e, MAX_RSA_BITS)
+                    .map_err(|_| KeyError::Malformed)?;
+                Ok(Self::Rsa(pss::VerifyingKey::new_with_salt_len(
+                    key,
+                    PSS_SALT_LEN,
+                )))
             }
+        }
+    }
+
+    pub fn verify(&self, message: &[u8], signature: &[u8]) -> bool {
+        match self {
+            Self::P256(key) => p256::ecdsa::Signature::from_slice(signature)
+                .is_ok_and(|sig| key.verify(message, &sig).is_ok()),
             // P-384 signs a SHA-256 digest here (see Curve::P384), so verify the prehash.
-            Self::P384(key) => {
-                let sig = p384::ecdsa::Signature::from_slice(signature)
-                    .map_err(|_| SignatureError::Invalid)?;
-                key.verify_prehash(&Sha256::digest(message), &sig)
-                    .map_err(|_| SignatureError::Invalid)
-            }
-            Self::Rsa(_) => Err(SignatureError::KeyMismatch),
-        }
-    }
-
-    pub fn verify_pss_sha256(
-        &self,
-        message: &[u8],
-        signature: &[u8],
-    ) -> Result<(), SignatureError> {
-        match self {
-            Self::Rsa(key) => {
-                let sig =
-                    pss::Signature::try_from(signature).map_err(|_| SignatureError::Invalid)?;
-                key.verify(message, &sig)
-                    .map_err(|_| SignatureError::Invalid)
-            }
-            Self::P256(_) | Self::P384(_) => Err(SignatureError::KeyMismatch),
+            Self::P384(key) => p384::ecdsa::Signature::from_slice(signature)
+                .is_ok_and(|sig| key.verify_prehash(&Sha256::digest(message), &sig).is_ok()),
+            Self::Rsa(key) => pss::Signature::try_from(signature)
+                .is_ok_and(|sig| key.verify(message, &sig).is_ok()),
         }
     }
 }

@@ -129,7 +129,7 @@ impl Recovery {
     }
 }
 
-fn object(extra: &Extra) -> Map<String, Json> {
+pub(super) fn object(extra: &Extra) -> Map<String, Json> {
     extra.iter().map(|(k, v)| (k.clone(), v.clone())).collect()
 }
 

@@ -1,14 +1,26 @@
-//! Stage 6: the EU DCC payload, as a typed model.
+//! Stage 6: the certificate inside the hcert claim, as a typed model: one [`Content`] case per
+//! kind ([`Kind`]): the EU DCC, the ICVP, health links, the medication overview, DDCC.
 //!
-//! Every schema version from 1.0.0 to 1.3.3 decodes into the same model. Fields this version
+//! Every EU DCC schema version from 1.0.0 to 1.3.3 decodes into the same model. Fields this version
 //! of the library does not know are kept in `extra` maps, so nothing a newer issuer adds is
 //! lost, and [`Dcc::to_json`] gives back the payload as issued.
 
 mod date;
+mod ddcc;
+mod health_link;
+mod icvp;
 mod json;
+mod kinds;
+mod medication;
 mod names;
 mod redact;
 pub(crate) mod view;
+
+pub use ddcc::Ddcc;
+pub use health_link::{HealthLink, LinkScheme};
+pub use icvp::{vaccine_code_name, Icvp, IcvpProduct, IcvpShape, IcvpVaccination};
+pub use kinds::{Content, Kind, UnknownContent};
+pub use medication::{Medication, MedicationOverview};
 
 pub use date::{DateOfBirth, PartialDate};
 pub use names::{DisplayNames, RecoveryNames, TestNames, VaccinationNames};
@@ -23,8 +35,11 @@ use crate::cbor::{self, CborError};
 /// Fields of the payload that this model does not name, keyed by their JSON name.
 pub type Extra = BTreeMap<String, serde_json::Value>;
 
-/// Why the DCC inside the CWT does not fit the DCC model. Paths name fields, never values.
+/// Why the certificate inside the CWT does not fit its kind's model. Paths name fields, never
+/// values (EU DCC paths are bare, e.g. `v[].tg`; other kinds' start with the kind, e.g.
+/// `icvp.v.vp`).
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
 pub enum PayloadError {
     #[error("DCC payload: {0}")]
     Cbor(#[from] CborError),
@@ -32,7 +47,8 @@ pub enum PayloadError {
     MissingField(&'static str),
     #[error("DCC field {0} has the wrong type")]
     WrongType(&'static str),
-    /// None of v, t and r is present, or an entry list is empty.
+    /// None of v, t and r is present, or an entry list is empty (an ICVP without vaccination, a
+    /// medication overview without medication).
     #[error("DCC holds no vaccination, test or recovery entry")]
     NoEntry,
     /// More than one of v, t and r is present: the certificate type is ambiguous.
@@ -353,6 +369,31 @@ impl Fields {
                 Ok(f as u32)
             }
             _ => Err(wrong),
+        }
+    }
+
+    /// A text, or a number written as its decimal text (the DVC shape's `dn`).
+    fn optional_text_or_number(
+        &mut self,
+        key: &str,
+        path: &'static str,
+    ) -> Result<Option<String>, PayloadError> {
+        match self.take_present(key) {
+            Some(Value::Integer(i)) => Ok(Some(i128::from(i).to_string())),
+            Some(other) => text(other, path).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// The field when it is a text; anything else stays for `extra`.
+    fn text_only(&mut self, key: &str) -> Option<String> {
+        let index = self
+            .entries
+            .iter()
+            .position(|(k, v)| k == key && v.is_text())?;
+        match self.entries.swap_remove(index).1 {
+            Value::Text(text) => Some(text),
+            _ => None,
         }
     }
 

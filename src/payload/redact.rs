@@ -18,7 +18,7 @@ fn presence(value: &Option<String>) -> &'static str {
 }
 
 /// Shows the names of unknown fields only.
-struct ExtraKeys<'a>(&'a Extra);
+pub(super) struct ExtraKeys<'a>(pub(super) &'a Extra);
 
 impl Debug for ExtraKeys<'_> {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {

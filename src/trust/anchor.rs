@@ -10,7 +10,10 @@ use x509_parser::oid_registry::{OID_EC_P256, OID_KEY_TYPE_EC_PUBLIC_KEY};
 use x509_parser::prelude::FromDer;
 use x509_parser::x509::SubjectPublicKeyInfo;
 
+use base64::Engine;
+
 use super::formats::pem;
+use super::formats::who::json::{self as who_json, Json};
 use crate::crypto::{Curve, PublicKey, Scheme};
 use crate::limits::MAX_ANCHORS;
 
@@ -46,6 +49,7 @@ impl fmt::Display for AnchorId {
 
 /// Why bytes are not a usable anchor key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Error)]
+#[non_exhaustive]
 pub enum AnchorError {
     #[error("no PUBLIC KEY block in the PEM text")]
     NoPublicKey,
@@ -56,6 +60,10 @@ pub enum AnchorError {
     NotP256,
     #[error("more than {MAX_ANCHORS} anchors")]
     TooMany,
+    /// JSON that is neither a DID document with P-256 JWKs in its `verificationMethod` nor such
+    /// a JWK (`{"kty":"EC","crv":"P-256","x":..,"y":..}`).
+    #[error("not a DID document or JWK holding an EC P-256 public key")]
+    NotJwk,
 }
 
 /// One trusted list-signing key.
@@ -63,6 +71,7 @@ pub enum AnchorError {
 struct Anchor {
     id: AnchorId,
     key: PublicKey,
+    spki: Vec<u8>,
 }
 
 impl Anchor {
@@ -85,6 +94,7 @@ impl Anchor {
         Ok(Self {
             id: AnchorId::of_spki(der),
             key,
+            spki: der.to_vec(),
         })
     }
 
@@ -143,13 +153,49 @@ impl Anchors {
     }
 
     /// Adds a key as apps usually hold it: PEM text (every `PUBLIC KEY` block, as
-    /// [`add_pem`](Self::add_pem)) when it begins with a PEM header, else SubjectPublicKeyInfo DER.
-    pub fn add_key(&mut self, pem_or_der: &[u8]) -> Result<(), AnchorError> {
-        if pem::looks_like_pem(pem_or_der) {
-            self.add_pem(pem_or_der)
+    /// [`add_pem`](Self::add_pem)) when it begins with a PEM header, a DID document or JWK
+    /// ([`add_json`](Self::add_json)) when it begins with `{`, else SubjectPublicKeyInfo DER.
+    pub fn add_key(&mut self, key: &[u8]) -> Result<(), AnchorError> {
+        if pem::looks_like_pem(key) {
+            self.add_pem(key)
+        } else if key.trim_ascii_start().starts_with(b"{") {
+            self.add_json(key)
         } else {
-            self.add_spki_der(pem_or_der)
+            self.add_spki_der(key)
         }
+    }
+
+    /// Adds the keys of a signer's DID document (every `verificationMethod` entry's
+    /// `publicKeyJwk`, as WHO publishes its list signers' `did.json`), or of a single JWK. All
+    /// must be EC P-256 keys; fails, adding none, otherwise.
+    pub fn add_json(&mut self, json: &[u8]) -> Result<(), AnchorError> {
+        let tree = who_json::parse(json).map_err(|_| AnchorError::NotJwk)?;
+        let Json::Object(members) = &tree else {
+            return Err(AnchorError::NotJwk);
+        };
+        let methods = members
+            .iter()
+            .find(|(name, _)| name == "verificationMethod")
+            .map(|(_, value)| value);
+        let jwks: Vec<&Json<'_>> = match methods {
+            None => vec![&tree],
+            Some(Json::Array(methods)) => methods
+                .iter()
+                .map(|method| member(method, "publicKeyJwk").ok_or(AnchorError::NotJwk))
+                .collect::<Result<_, _>>()?,
+            Some(_) => return Err(AnchorError::NotJwk),
+        };
+        let found = jwks
+            .into_iter()
+            .map(|jwk| Anchor::from_spki_der(&p256_jwk_spki(jwk)?))
+            .collect::<Result<Vec<_>, _>>()?;
+        if found.is_empty() {
+            return Err(AnchorError::NotJwk);
+        }
+        for anchor in found {
+            self.add(anchor)?;
+        }
+        Ok(())
     }
 
     /// Adds an anchor; the same key twice is kept once.
@@ -162,6 +208,23 @@ impl Anchors {
         }
         self.anchors.push(anchor);
         Ok(())
+    }
+
+    /// Every anchor as a PEM `PUBLIC KEY` block, whatever form it was given in (what an app
+    /// writes to remember its anchors; [`from_pem`](Self::from_pem) reads it back).
+    pub fn to_pem(&self) -> String {
+        let engine = base64::engine::general_purpose::STANDARD;
+        let mut out = String::new();
+        for anchor in &self.anchors {
+            out.push_str("-----BEGIN PUBLIC KEY-----\n");
+            let encoded = engine.encode(&anchor.spki);
+            for line in encoded.as_bytes().chunks(64) {
+                out.push_str(&String::from_utf8_lossy(line));
+                out.push('\n');
+            }
+            out.push_str("-----END PUBLIC KEY-----\n");
+        }
+        out
     }
 
     pub fn ids(&self) -> impl Iterator<Item = AnchorId> + '_ {
@@ -184,6 +247,47 @@ impl Anchors {
             .map(Anchor::id)
     }
 }
+
+fn member<'a>(object: &'a Json<'a>, name: &str) -> Option<&'a Json<'a>> {
+    match object {
+        Json::Object(members) => members.iter().find(|(n, _)| n == name).map(|(_, v)| v),
+        _ => None,
+    }
+}
+
+/// The SubjectPublicKeyInfo DER of an EC P-256 JWK.
+fn p256_jwk_spki(jwk: &Json<'_>) -> Result<Vec<u8>, AnchorError> {
+    let text = |name| match member(jwk, name) {
+        Some(Json::String(text)) => Ok(text.as_ref()),
+        _ => Err(AnchorError::NotJwk),
+    };
+    if text("kty")? != "EC" || text("crv")? != "P-256" {
+        return Err(AnchorError::NotJwk);
+    }
+    let coordinate = |name| -> Result<Vec<u8>, AnchorError> {
+        let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(text(name)?)
+            .map_err(|_| AnchorError::NotJwk)?;
+        // WHO's signer writes coordinates with a sign byte (33 bytes, the first zero).
+        match bytes.as_slice() {
+            [0, rest @ ..] if rest.len() == 32 => Ok(rest.to_vec()),
+            _ if bytes.len() == 32 => Ok(bytes),
+            _ => Err(AnchorError::NotJwk),
+        }
+    };
+    let mut spki = P256_SPKI_PREFIX.to_vec();
+    spki.push(0x04);
+    spki.extend(coordinate("x")?);
+    spki.extend(coordinate("y")?);
+    Ok(spki)
+}
+
+/// SubjectPublicKeyInfo DER of a P-256 key up to its point: SEQUENCE, AlgorithmIdentifier
+/// (id-ecPublicKey, prime256v1), BIT STRING header.
+const P256_SPKI_PREFIX: [u8; 26] = [
+    0x30, 0x59, 0x30, 0x13, 0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01, 0x06, 0x08, 0x2a,
+    0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07, 0x03, 0x42, 0x00,
+];
 
 #[cfg(test)]
 mod tests {
@@ -292,8 +396,68 @@ mod tests {
         spki
     }
 
-    const P256_SPKI_PREFIX: [u8; 26] = [
-        0x30, 0x59, 0x30, 0x13, 0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01, 0x06, 0x08,
-        0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07, 0x03, 0x42, 0x00,
-    ];
+    const WHO_PROD_DID: &[u8] = include_bytes!(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/testdata/who/signers/who-prod-signer.did.json"
+    ));
+    const WHO_PROD_PEM: &[u8] = include_bytes!(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/testdata/who/signers/who-prod-signer.pem"
+    ));
+
+    #[test]
+    fn a_did_document_or_jwk_gives_the_same_anchor_as_the_pem() {
+        let from_pem = Anchors::from_pem(WHO_PROD_PEM).unwrap();
+        let mut from_did = Anchors::new();
+        from_did.add_key(WHO_PROD_DID).unwrap();
+        assert_eq!(from_did.to_pem().as_bytes(), WHO_PROD_PEM);
+        assert_eq!(
+            from_did.ids().collect::<Vec<_>>(),
+            from_pem.ids().collect::<Vec<_>>()
+        );
+        let jwk = br#"{"kty":"EC","crv":"P-256","x":"ZlMwokmcS8vx0c3mc38eLVUMEVV2BXjdMpvBeueeWZw","y":"8CGiSXsauiFAbDxvOcmFxyswM07Ld85-ELRcoTbO9Z4"}"#;
+        let mut from_jwk = Anchors::new();
+        from_jwk.add_key(jwk).unwrap();
+        assert_eq!(
+            from_jwk.ids().collect::<Vec<_>>(),
+            from_pem.ids().collect::<Vec<_>>()
+        );
+        // The same coordinates with WHO's sign byte (33 bytes, the first zero).
+        let x33 = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(
+            [
+                &[0u8][..],
+                &base64::engine::general_purpose::URL_SAFE_NO_PAD
+                    .decode("ZlMwokmcS8vx0c3mc38eLVUMEVV2BXjdMpvBeueeWZw")
+                    .unwrap(),
+            ]
+            .concat(),
+        );
+        let with_sign_byte = std::str::from_utf8(jwk)
+            .unwrap()
+            .replace("ZlMwokmcS8vx0c3mc38eLVUMEVV2BXjdMpvBeueeWZw", &x33);
+        let mut from_33 = Anchors::new();
+        from_33.add_key(with_sign_byte.as_bytes()).unwrap();
+        assert_eq!(from_33.ids().next(), from_pem.ids().next());
+    }
+
+    #[test]
+    fn refuses_json_without_a_p256_key() {
+        for bad in [
+            &br#"{"kty":"RSA","n":"AQAB","e":"AQAB"}"#[..],
+            br#"{"kty":"EC","crv":"P-384","x":"AA","y":"AA"}"#,
+            br#"{"kty":"EC","crv":"P-256","x":"AA","y":"AA"}"#,
+            br#"{"verificationMethod":[]}"#,
+            br#"{"verificationMethod":[{"id":"x"}]}"#,
+            br#"{"verificationMethod":{}}"#,
+            br#"{"kty":"EC","kty":"EC"}"#,
+            b"{",
+        ] {
+            assert_eq!(
+                Anchors::new().add_key(bad),
+                Err(AnchorError::NotJwk),
+                "{}",
+                String::from_utf8_lossy(bad)
+            );
+        }
+    }
 }

@@ -13,6 +13,7 @@ use x509_parser::prelude::{FromDer, X509CertificateParser};
 use x509_parser::public_key::RSAPublicKey;
 use x509_parser::x509::SubjectPublicKeyInfo;
 
+use super::formats::who::Listing;
 use crate::crypto::{Curve, KeyError, PublicKey};
 use crate::payload::CertificateType;
 
@@ -135,6 +136,7 @@ impl KeyUsage {
 
 /// Why bytes are not a usable document signer certificate.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
 pub enum DscError {
     #[error("not a DER-encoded X.509 certificate")]
     NotX509,
@@ -154,6 +156,7 @@ pub struct Dsc {
     /// "unknown signer").
     key: Result<PublicKey, KeyError>,
     der: Vec<u8>,
+    listing: Option<Listing>,
 }
 
 impl Dsc {
@@ -190,7 +193,19 @@ impl Dsc {
             key_usage,
             key: public_key(&tbs.subject_pki),
             der: der.to_vec(),
+            listing: None,
         })
+    }
+
+    /// The DSC with where its list places it.
+    pub(crate) fn with_listing(mut self, listing: Option<Listing>) -> Self {
+        self.listing = listing;
+        self
+    }
+
+    /// Where the trust list places this DSC: participant and trust domain (WHO lists only).
+    pub fn listing(&self) -> Option<&Listing> {
+        self.listing.as_ref()
     }
 
     pub fn kid(&self) -> Kid {
@@ -372,6 +387,73 @@ pub(crate) fn check_framing(der: &[u8]) -> Result<(), DscError> {
     } else {
         Err(DscError::NotX509)
     }
+}
+
+/// The kind of key a certificate holds, read from its SubjectPublicKeyInfo without parsing the
+/// rest (an import checks it on every entry of a WHO list).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum KeyAlgorithm {
+    P256,
+    P384,
+    Brainpool,
+    OtherCurve,
+    Rsa,
+    Other,
+}
+
+impl KeyAlgorithm {
+    /// True for the keys HCERT signatures use (ES256 on P-256, PS256 on RSA).
+    pub(crate) fn usable(&self) -> bool {
+        matches!(self, Self::P256 | Self::Rsa)
+    }
+
+    pub(crate) fn name(&self) -> &'static str {
+        match self {
+            Self::P256 => "EC P-256",
+            Self::P384 => "EC P-384",
+            Self::Brainpool => "EC brainpool",
+            Self::OtherCurve => "EC on another curve",
+            Self::Rsa => "RSA",
+            Self::Other => "not an EC or RSA key",
+        }
+    }
+}
+
+/// The key algorithm of a DER certificate; `None` when its structure cannot be walked.
+pub(crate) fn key_algorithm(der: &[u8]) -> Option<KeyAlgorithm> {
+    const EC_PUBLIC_KEY: &[u8] = &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01];
+    const P256: &[u8] = &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07];
+    const P384: &[u8] = &[0x2b, 0x81, 0x04, 0x00, 0x22];
+    const BRAINPOOL_ARC: &[u8] = &[0x2b, 0x24, 0x03, 0x03, 0x02, 0x08, 0x01, 0x01];
+    const RSA_ARC: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01];
+    let (_, certificate, _) = der_tlv(der).filter(|(tag, _, _)| *tag == 0x30)?;
+    let (_, tbs, _) = der_tlv(certificate).filter(|(tag, _, _)| *tag == 0x30)?;
+    let mut rest = tbs;
+    if rest.first() == Some(&0xa0) {
+        rest = der_tlv(rest)?.2; // version
+    }
+    // serial, signature algorithm, issuer, validity, subject
+    for _ in 0..5 {
+        rest = der_tlv(rest)?.2;
+    }
+    let (_, spki, _) = der_tlv(rest).filter(|(tag, _, _)| *tag == 0x30)?;
+    let (_, algorithm, _) = der_tlv(spki).filter(|(tag, _, _)| *tag == 0x30)?;
+    let (_, oid, parameters) = der_tlv(algorithm).filter(|(tag, _, _)| *tag == 0x06)?;
+    Some(if oid == EC_PUBLIC_KEY {
+        match der_tlv(parameters) {
+            Some((0x06, curve, _)) if curve == P256 => KeyAlgorithm::P256,
+            Some((0x06, curve, _)) if curve == P384 => KeyAlgorithm::P384,
+            Some((0x06, curve, _)) if curve.starts_with(BRAINPOOL_ARC) => KeyAlgorithm::Brainpool,
+            _ => KeyAlgorithm::OtherCurve,
+        }
+    } else if oid
+        .strip_prefix(RSA_ARC)
+        .is_some_and(|last| last == [1] || last == [10])
+    {
+        KeyAlgorithm::Rsa
+    } else {
+        KeyAlgorithm::Other
+    })
 }
 
 /// Splits one DER TLV off `input`: (tag, content, rest).

@@ -5,13 +5,14 @@ use base64::Engine;
 use thiserror::Error;
 
 use super::dsc::{check_framing, check_signer};
-use super::{AnchorId, DscError, Kid, ListFormat, Provenance, TrustList};
+use super::{AnchorId, DscError, Kid, ListFormat, Listing, Provenance, TrustList};
 use crate::limits::{MAX_CERTIFICATE_BYTES, MAX_TRUST_LIST_BYTES, MAX_TRUST_LIST_ENTRIES};
 use crate::verify::parse_instant;
 
 /// Why a trust-list document is refused as a whole (single bad entries are skipped instead).
 /// A refused document changes nothing: no partial list is ever produced.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
 pub enum TrustListError {
     #[error("trust list is not JSON of the expected shape")]
     NotJson,
@@ -52,6 +53,23 @@ pub enum TrustListError {
     NotYetValid { nbf: i64 },
     #[error("list expired at {exp} (Unix seconds)")]
     Expired { exp: i64 },
+    /// A WHO list outside the closed document shape: a member the JSON-LD contexts do not
+    /// define (so not covered by the signature), a duplicate member name, a value of the wrong
+    /// kind. `detail` says which, without document content.
+    #[error("trust list outside the documented shape: {detail}")]
+    Shape { detail: String },
+    /// A WHO reference list (`trustlist-ref`: DID strings, no keys). References are never
+    /// followed.
+    #[error("a reference trust list holds no keys: import the embedded list (v2/trustlist/.../did.json) instead")]
+    ReferenceList,
+    /// A WHO list whose `@context` is not the DID, JWS 2020 and one GDHCN environment's
+    /// context, in that order: its canonical form is unknown.
+    #[error("trust list uses JSON-LD contexts other than the pinned GDHCN ones")]
+    UnknownContext,
+    /// A WHO list proof that is not a `JsonWebSignature2020` for `assertionMethod` with the
+    /// `{"b64":false,"crit":["b64"],"alg":"ES256"}` header exactly.
+    #[error("list proof is not an ES256 JsonWebSignature2020 for assertionMethod")]
+    UnsupportedProof,
 }
 
 impl TrustListError {
@@ -73,6 +91,10 @@ impl TrustListError {
             Self::HashMismatch => "hash-mismatch",
             Self::NotYetValid { .. } => "not-yet-valid",
             Self::Expired { .. } => "expired",
+            Self::Shape { .. } => "unexpected-shape",
+            Self::ReferenceList => "reference-list",
+            Self::UnknownContext => "unknown-context",
+            Self::UnsupportedProof => "unsupported-proof",
         }
     }
 }
@@ -124,6 +146,10 @@ pub enum SkipReason {
     /// The same certificate is listed twice; the first is kept.
     #[error("duplicate of an earlier entry")]
     Duplicate,
+    /// The certificate's key is of a kind no HCERT signature uses (a P-384 or brainpool key
+    /// in a WHO list; HCERT signs with P-256 or RSA).
+    #[error("key unusable for HCERT signatures: {0}")]
+    UnsupportedKey(&'static str),
 }
 
 impl SkipReason {
@@ -138,6 +164,7 @@ impl SkipReason {
             Self::Certificate(_) => "not-a-certificate",
             Self::KidMismatch => "kid-mismatch",
             Self::Duplicate => "duplicate",
+            Self::UnsupportedKey(_) => "unsupported-key",
         }
     }
 }
@@ -201,8 +228,18 @@ impl Importer {
     }
 
     pub fn entry(&mut self, index: usize, candidate: Candidate<'_>) {
+        self.entry_listed(index, candidate, None);
+    }
+
+    /// An entry with where the list places it (WHO lists: participant and domain).
+    pub fn entry_listed(
+        &mut self,
+        index: usize,
+        candidate: Candidate<'_>,
+        listing: Option<Listing>,
+    ) {
         let listed_kid = candidate.listed_kid;
-        match self.take(candidate) {
+        match self.take(candidate, listing) {
             Ok(()) => self.report.taken += 1,
             Err(reason) => self.report.skipped.push(Skipped {
                 index,
@@ -212,7 +249,11 @@ impl Importer {
         }
     }
 
-    fn take(&mut self, candidate: Candidate<'_>) -> Result<(), SkipReason> {
+    fn take(
+        &mut self,
+        candidate: Candidate<'_>,
+        listing: Option<Listing>,
+    ) -> Result<(), SkipReason> {
         let der = candidate.der?;
         if der.len() > MAX_CERTIFICATE_BYTES {
             return Err(SkipReason::TooLarge);
@@ -228,7 +269,7 @@ impl Importer {
             return Err(SkipReason::KidMismatch);
         }
         let country = candidate.country.map(str::to_owned);
-        if !self.list.add_unparsed(kid, der, country) {
+        if !self.list.add_unparsed(kid, der, country, listing) {
             return Err(SkipReason::Duplicate);
         }
         if let Some(time) = candidate.timestamp.and_then(parse_instant) {
@@ -249,7 +290,7 @@ impl Importer {
             format: Some(format),
             anchor,
             list_time: list_time.or(self.report.newest_entry),
-            fetched_at: None,
+            ..Provenance::default()
         };
         (self.list, self.report)
     }

@@ -11,6 +11,7 @@ mod store;
 
 pub use anchor::{AnchorError, AnchorId, Anchors};
 pub use dsc::{Dsc, DscError, KeyUsage, Kid};
+pub use formats::who::{Environment, Listing};
 pub use formats::{ListFormat, SignedList, UnsignedList};
 pub use import::{ImportReport, SkipReason, Skipped, TrustListError};
 pub use provenance::Provenance;
@@ -46,13 +47,16 @@ impl std::fmt::Debug for TrustList {
 struct Entry {
     der: Box<[u8]>,
     listed_country: Option<String>,
+    listing: Option<Listing>,
     dsc: OnceLock<Result<Arc<Dsc>, DscError>>,
 }
 
 impl Entry {
     fn dsc(&self) -> Result<&Arc<Dsc>, &DscError> {
         self.dsc
-            .get_or_init(|| Dsc::from_der(&self.der).map(Arc::new))
+            .get_or_init(|| {
+                Dsc::from_der(&self.der).map(|dsc| Arc::new(dsc.with_listing(self.listing.clone())))
+            })
             .as_ref()
     }
 }
@@ -68,6 +72,7 @@ impl TrustList {
         let entry = Entry {
             der: dsc.der().into(),
             listed_country: None,
+            listing: dsc.listing().cloned(),
             dsc: OnceLock::from(Ok(Arc::new(dsc))),
         };
         self.insert(Kid::of_certificate(&entry.der), entry);
@@ -83,10 +88,17 @@ impl TrustList {
 
     /// Adds a certificate to be parsed on first use; `kid` must be the one computed from `der`.
     /// Returns false, adding nothing, when the same certificate is already listed.
-    fn add_unparsed(&mut self, kid: Kid, der: Vec<u8>, listed_country: Option<String>) -> bool {
+    fn add_unparsed(
+        &mut self,
+        kid: Kid,
+        der: Vec<u8>,
+        listed_country: Option<String>,
+        listing: Option<Listing>,
+    ) -> bool {
         let entry = Entry {
             der: der.into_boxed_slice(),
             listed_country,
+            listing,
             dsc: OnceLock::new(),
         };
         self.insert(kid, entry)
@@ -141,6 +153,26 @@ impl TrustList {
                     .and_then(|dsc| dsc.country().map(str::to_owned))
             });
             *counts.entry(country).or_insert(0) += 1;
+        }
+        counts
+    }
+
+    /// How many certificates each participant of a WHO list has (alpha-3 or test codes);
+    /// empty for other formats.
+    pub fn participants(&self) -> BTreeMap<String, usize> {
+        self.count_listings(|listing| &listing.participant)
+    }
+
+    /// How many certificates each trust domain of a WHO list has (`DCC`, `PH4H`, ...); empty
+    /// for other formats.
+    pub fn domains(&self) -> BTreeMap<String, usize> {
+        self.count_listings(|listing| &listing.domain)
+    }
+
+    fn count_listings(&self, key: impl Fn(&Listing) -> &String) -> BTreeMap<String, usize> {
+        let mut counts = BTreeMap::new();
+        for listing in self.entries().filter_map(|e| e.listing.as_ref()) {
+            *counts.entry(key(listing).clone()).or_insert(0) += 1;
         }
         counts
     }
@@ -218,9 +250,9 @@ mod tests {
         let bad = vec![0x30, 0x07, 0x30, 0x00, 0x30, 0x00, 0x03, 0x01, 0x00];
         let bad_kid = Kid::of_certificate(&bad);
         let mut list = TrustList::new();
-        assert!(list.add_unparsed(good_kid, good.clone(), Some("VN".into())));
-        assert!(list.add_unparsed(bad_kid, bad, None));
-        assert!(!list.add_unparsed(good_kid, good, None), "duplicate");
+        assert!(list.add_unparsed(good_kid, good.clone(), Some("VN".into()), None));
+        assert!(list.add_unparsed(bad_kid, bad, None, None));
+        assert!(!list.add_unparsed(good_kid, good, None, None), "duplicate");
         assert_eq!(list.len(), 2);
         assert_eq!(list.signers(&good_kid).count(), 1);
         assert_eq!(list.signers(&bad_kid).count(), 0);
@@ -239,8 +271,8 @@ mod tests {
         let (a, b) = (sample("dsc-vn-es256"), sample("dsc-vn-ps256"));
         let shared = Kid([7; 8]);
         let mut list = TrustList::new();
-        assert!(list.add_unparsed(shared, a, None));
-        assert!(list.add_unparsed(shared, b, None));
+        assert!(list.add_unparsed(shared, a, None, None));
+        assert!(list.add_unparsed(shared, b, None, None));
         assert_eq!(list.signers(&shared).count(), 2);
     }
 }

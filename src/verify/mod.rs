@@ -1,6 +1,7 @@
 //! Verification: signature, time, key usage, then the content of a genuine certificate (JSON
 //! schema, value sets, business rules), and the [`Verification`] result.
 
+mod batch;
 mod clock;
 mod payload_checks;
 mod result;
@@ -21,7 +22,10 @@ pub use result::{
 
 use std::sync::Arc;
 
+use crate::crypto::Backend;
 use crate::decode::{self, HealthCertificate};
+use crate::deviation::Deviation;
+use crate::payload::Kind;
 use crate::rules::RuleSet;
 use crate::trust::{Dsc, TrustList, TrustSlot, TrustStore};
 use crate::valuesets::ValueSets;
@@ -71,6 +75,7 @@ impl Default for Settings {
 /// Whether the payload is checked against the DCC JSON schema of its version and the value
 /// sets, and what a violation does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub enum SchemaPolicy {
     /// Not checked ([`Verification::schema`] is `None`).
     Off,
@@ -89,14 +94,23 @@ impl Settings {
     /// `refuse_after`.
     fn trust_list_status(&self, trust: &TrustList, now: i64) -> (TrustListStatus, bool) {
         let provenance = trust.provenance();
-        let age = provenance.age_at(now);
+        let age = match provenance.fetched_at {
+            // Fetched a little after `now` by this clock: clock difference, not age.
+            Some(fetched) if fetched > now && fetched - now <= self.clock_skew => Some(0),
+            _ => provenance.age_at(now),
+        };
+        // A fetch time further in the future gives no age at all: the list counts as stale,
+        // and as expired where an age limit applies, rather than as fresh forever.
+        let unknown_age = provenance.fetched_at.is_some() && age.is_none();
         let status = TrustListStatus {
             format: provenance.format,
             signed: provenance.is_signed(),
             age_seconds: age,
-            stale: age.is_some_and(|age| age > self.stale_after),
+            stale: unknown_age || age.is_some_and(|age| age > self.stale_after),
         };
-        let expired = matches!((age, self.refuse_after), (Some(age), Some(limit)) if age > limit);
+        let expired = self
+            .refuse_after
+            .is_some_and(|limit| unknown_age || age.is_some_and(|age| age > limit));
         (status, expired)
     }
 
@@ -117,6 +131,7 @@ pub struct Verifier {
     rules: Slot<RuleSet>,
     /// `None`: the bundled value sets.
     value_sets: Slot<ValueSets>,
+    backend: Backend,
 }
 
 impl std::fmt::Debug for Verifier {
@@ -146,7 +161,20 @@ impl Verifier {
             trust: TrustSlot::default(),
             rules: Slot::default(),
             value_sets: Slot::default(),
+            backend: Backend::DEFAULT,
         }
+    }
+
+    /// Verifies signatures on `backend` instead of [`Backend::DEFAULT`] (every backend gives
+    /// the same answers; this is for comparing them).
+    pub fn with_backend(mut self, backend: Backend) -> Self {
+        self.backend = backend;
+        self
+    }
+
+    /// The signature backend in use.
+    pub fn backend(&self) -> Backend {
+        self.backend
     }
 
     /// Uses `clock` instead of the system clock.
@@ -243,18 +271,28 @@ impl Verifier {
         self.verify_with_value_sets(qr, Some(at)).0
     }
 
-    /// [`verify_at`](Self::verify_at) with `Some(at)`, [`verify`](Self::verify) with `None`,
-    /// with the value sets the verification used: display names taken from them match its
-    /// value-set check even when another thread replaces the sets.
-    pub fn verify_with_value_sets(
+    /// Verifies QR texts as of `now` (Unix seconds, taken as given like
+    /// [`verify_at`](Self::verify_at)) on every core, answers in input order:
+    /// [`verify_batch_on`](Self::verify_batch_on) with [`available_parallelism`] threads.
+    ///
+    /// [`available_parallelism`]: std::thread::available_parallelism
+    pub fn verify_batch(&self, qrs: &[&str], now: i64) -> Vec<Verification> {
+        let cores = std::thread::available_parallelism().map_or(1, usize::from);
+        self.verify_batch_on(qrs, Some(now), cores)
+    }
+
+    /// Verifies QR texts on up to `threads` threads (1: this thread only), as of `at` (as
+    /// [`verify_at`](Self::verify_at)) or, with `None`, the verifier's clock read once when
+    /// the batch starts (as [`verify`](Self::verify)). The answers are in input order. Every
+    /// verification of the batch uses the trust list, rules and value sets in force when the
+    /// batch starts.
+    pub fn verify_batch_on(
         &self,
-        qr: &str,
+        qrs: &[&str],
         at: Option<i64>,
-    ) -> (Verification, Arc<ValueSets>) {
-        let (now, clock) = match at {
-            Some(at) => (at, TimeSource::Given),
-            None => (self.clock.now(), TimeSource::DeviceClock),
-        };
+        threads: usize,
+    ) -> Vec<Verification> {
+        let (now, clock) = self.time_of(at);
         let trust = self.trust_list();
         let rules = self.rules();
         let value_sets = self.value_sets();
@@ -263,10 +301,37 @@ impl Verifier {
             rules: rules.as_deref(),
             value_sets: &value_sets,
         };
-        (
-            verify(qr, now, clock, trust.as_deref(), &policy),
-            value_sets,
-        )
+        let one = |qr: &&str| verify(qr, now, clock, trust.as_deref(), &policy, self.backend);
+        batch::map_ordered(qrs, threads, one)
+    }
+
+    /// The verification time: `at` as given, else the verifier's clock.
+    fn time_of(&self, at: Option<i64>) -> (i64, TimeSource) {
+        match at {
+            Some(at) => (at, TimeSource::Given),
+            None => (self.clock.now(), TimeSource::DeviceClock),
+        }
+    }
+
+    /// [`verify_at`](Self::verify_at) with `Some(at)`, [`verify`](Self::verify) with `None`,
+    /// with the value sets the verification used: display names taken from them match its
+    /// value-set check even when another thread replaces the sets.
+    pub fn verify_with_value_sets(
+        &self,
+        qr: &str,
+        at: Option<i64>,
+    ) -> (Verification, Arc<ValueSets>) {
+        let (now, clock) = self.time_of(at);
+        let trust = self.trust_list();
+        let rules = self.rules();
+        let value_sets = self.value_sets();
+        let policy = Policy {
+            settings: &self.settings,
+            rules: rules.as_deref(),
+            value_sets: &value_sets,
+        };
+        let verification = verify(qr, now, clock, trust.as_deref(), &policy, self.backend);
+        (verification, value_sets)
     }
 }
 
@@ -293,10 +358,12 @@ fn verify(
     clock: TimeSource,
     trust: Option<&TrustList>,
     policy: &Policy<'_>,
+    backend: Backend,
 ) -> Verification {
     let settings = policy.settings;
     let freshness = trust.map(|trust| settings.trust_list_status(trust, now));
-    let cose = match decode::cose(qr) {
+    let mut deviations = Vec::new();
+    let cose = match decode::cose_noting(qr, &mut deviations) {
         Ok(cose) => cose,
         Err(e) => {
             return Verification {
@@ -305,17 +372,28 @@ fn verify(
             }
         }
     };
-    let certificate = decode::certificate(&cose);
-    let signer = trust.map(|trust| signature::verify(&cose, trust));
+    let certificate = decode::certificate_noting(&cose, &mut deviations);
+    let signer = trust.map(|trust| signature::verify(&cose, trust, backend));
 
     let mut checks = Checks::default();
     if let Some(signer) = &signer {
         checks.signature = CheckStatus::from_bool(signer.is_ok());
     }
     if let Ok(cert) = &certificate {
-        checks.issued_at =
-            CheckStatus::from_bool(cert.issued_at <= now.saturating_add(settings.clock_skew));
-        checks.expiry = CheckStatus::from_bool(now <= cert.expires_at);
+        if let Some(iat) = cert.issued_at {
+            checks.issued_at =
+                CheckStatus::from_bool(iat <= now.saturating_add(settings.clock_skew));
+        }
+        // Without exp (an ICVP: lifelong; the CWT stage refuses it for other kinds) there is no
+        // signature expiry to check.
+        if let Some(exp) = cert.expires_at {
+            checks.expiry = CheckStatus::from_bool(now <= exp);
+        }
+        if let Some((from, until)) = cert.content.validity() {
+            checks.certificate_validity = CheckStatus::from_bool(
+                from.is_none_or(|from| from <= now) && until.is_none_or(|until| now <= until),
+            );
+        }
         if let Some(Ok(dsc)) = &signer {
             signer_checks(&mut checks, cert, dsc);
         }
@@ -339,11 +417,25 @@ fn verify(
         (Some(Ok(_)), Err(e)) => Outcome::Invalid {
             reason: InvalidReason::Malformed(e.clone()),
         },
-        (Some(Ok(_)), Ok(cert)) => first_failure(&checks, cert)
+        (Some(Ok(_)), Ok(cert)) => first_failure(&checks, cert, &deviations, settings, now)
             .map_or(Outcome::Valid, |reason| Outcome::Invalid { reason }),
     };
+    if outcome == Outcome::Valid
+        && certificate
+            .as_ref()
+            .is_ok_and(|cert| cert.kind() == Kind::Unknown)
+    {
+        // Genuine, but this library cannot say what it attests: a newer one may.
+        outcome = Outcome::Undecidable {
+            reason: UndecidableReason::UnknownKind,
+        };
+    }
+    // The schema, value sets and business rules are the EU DCC's.
     let content = match (&outcome, &certificate) {
-        (Outcome::Valid, Ok(cert)) => PayloadChecks::run(cert, cose.kid(), now, policy),
+        (Outcome::Valid, Ok(cert)) => cert
+            .dcc()
+            .map(|dcc| PayloadChecks::run(cert, dcc, cose.kid(), now, policy))
+            .unwrap_or_default(),
         _ => PayloadChecks::default(),
     };
     if outcome == Outcome::Valid {
@@ -359,20 +451,27 @@ fn verify(
             country: dsc.country().map(str::to_owned),
             not_before: dsc.not_before(),
             not_after: dsc.not_after(),
+            participant: dsc.listing().map(|l| l.participant.clone()),
+            domain: dsc.listing().map(|l| l.domain.clone()),
         }),
         checks,
         trust_list: freshness.map(|(status, _)| status),
         schema: content.schema,
         rules: content.rules,
+        deviations,
     }
 }
 
 /// The checks that need the verified DSC.
 fn signer_checks(checks: &mut Checks, cert: &HealthCertificate, dsc: &Dsc) {
-    checks.signer_validity = CheckStatus::from_bool(
-        dsc.not_before() <= cert.issued_at && cert.issued_at <= dsc.not_after(),
-    );
-    checks.key_usage = CheckStatus::from_bool(dsc.key_usage().allows(cert.dcc.certificate_type()));
+    if let Some(iat) = cert.issued_at {
+        checks.signer_validity =
+            CheckStatus::from_bool(dsc.not_before() <= iat && iat <= dsc.not_after());
+    }
+    // The EKU certificate-type restriction is the EU DCC's (v, t, r); other kinds have none.
+    if let Some(dcc) = cert.dcc() {
+        checks.key_usage = CheckStatus::from_bool(dsc.key_usage().allows(dcc.certificate_type()));
+    }
     checks.issuer_country = match (&cert.issuer, dsc.country()) {
         (Some(iss), Some(country)) => CheckStatus::from_bool(iss.eq_ignore_ascii_case(country)),
         _ => CheckStatus::NotChecked,
@@ -380,16 +479,33 @@ fn signer_checks(checks: &mut Checks, cert: &HealthCertificate, dsc: &Dsc) {
 }
 
 /// The first failed check, in order of how fundamental it is.
-fn first_failure(checks: &Checks, cert: &HealthCertificate) -> Option<InvalidReason> {
+fn first_failure(
+    checks: &Checks,
+    cert: &HealthCertificate,
+    deviations: &[Deviation],
+    settings: &Settings,
+    now: i64,
+) -> Option<InvalidReason> {
     let failed = |status: CheckStatus| status == CheckStatus::Failed;
-    if failed(checks.signer_validity) {
+    if cert.kind() == Kind::LegacyDdcc {
+        Some(InvalidReason::LegacyFormat)
+    } else if settings.schema == SchemaPolicy::Strict && !deviations.is_empty() {
+        Some(InvalidReason::Deviations)
+    } else if failed(checks.signer_validity) {
         Some(InvalidReason::SignerNotValid)
-    } else if failed(checks.key_usage) {
-        Some(InvalidReason::KeyUsage(cert.dcc.certificate_type()))
+    } else if let (true, Some(dcc)) = (failed(checks.key_usage), cert.dcc()) {
+        Some(InvalidReason::KeyUsage(dcc.certificate_type()))
     } else if failed(checks.issued_at) {
         Some(InvalidReason::NotYetValid)
     } else if failed(checks.expiry) {
         Some(InvalidReason::Expired)
+    } else if failed(checks.certificate_validity) {
+        let (from, _) = cert.content.validity().unwrap_or_default();
+        Some(if from.is_some_and(|from| from > now) {
+            InvalidReason::CertificateNotYetValid
+        } else {
+            InvalidReason::CertificateExpired
+        })
     } else {
         None
     }
@@ -407,6 +523,7 @@ impl Verification {
             trust_list: None,
             schema: None,
             rules: None,
+            deviations: Vec::new(),
         }
     }
 }

@@ -5,7 +5,7 @@
 use base64::Engine;
 
 use crate::decode::HealthCertificate;
-use crate::payload::Entries;
+use crate::payload::{Dcc, Entries};
 use crate::rules::certlogic::DateTime;
 use crate::rules::{RuleContext, RuleSet, RulesResult};
 use crate::schema;
@@ -32,21 +32,22 @@ impl PayloadChecks {
     /// works on JSON, convert it.
     pub fn run(
         cert: &HealthCertificate,
+        dcc: &Dcc,
         kid: Option<&[u8]>,
         now: i64,
         policy: &Policy<'_>,
     ) -> PayloadChecks {
         let schema = (policy.settings.schema != SchemaPolicy::Off).then(|| {
-            let report = schema::validate_dcc(&cert.dcc);
+            let report = schema::validate_dcc(dcc);
             SchemaCheck {
                 version: report.version,
                 violations: report.violations,
-                value_set_violations: policy.value_sets.check_dcc(&cert.dcc),
+                value_set_violations: policy.value_sets.check_dcc(dcc),
             }
         });
         let rules = policy
             .rules
-            .map(|rules| evaluate_rules(rules, cert, &cert.dcc.to_json(), kid, now, policy));
+            .map(|rules| evaluate_rules(rules, cert, dcc, kid, now, policy));
         PayloadChecks { schema, rules }
     }
 
@@ -88,7 +89,7 @@ impl PayloadChecks {
 fn evaluate_rules(
     rules: &RuleSet,
     cert: &HealthCertificate,
-    payload: &serde_json::Value,
+    dcc: &Dcc,
     kid: Option<&[u8]>,
     now: i64,
     policy: &Policy<'_>,
@@ -100,23 +101,23 @@ fn evaluate_rules(
         .issuer
         .as_deref()
         .filter(|iss| !iss.is_empty())
-        .or_else(|| entry_country(&cert.dcc.entries))
+        .or_else(|| entry_country(&dcc.entries))
         .unwrap_or("");
     let context = RuleContext {
-        certificate_type: cert.dcc.certificate_type(),
+        certificate_type: dcc.certificate_type(),
         issuer_country,
         // Without an arrival country no acceptance rule applies; the issuer's invalidation
         // rules still do.
         arrival_country: settings.arrival_country.as_deref().unwrap_or(""),
         region: settings.region.as_deref(),
         validation_clock: DateTime::from_unix_seconds_saturating(now),
-        issued_at: DateTime::from_unix_seconds(cert.issued_at),
-        expires_at: DateTime::from_unix_seconds(cert.expires_at),
+        issued_at: cert.issued_at.and_then(DateTime::from_unix_seconds),
+        expires_at: cert.expires_at.and_then(DateTime::from_unix_seconds),
         kid: kid.as_deref(),
         value_sets: policy.value_sets,
     };
     let mut result = rules
-        .evaluate(payload, &context, &settings.language)
+        .evaluate(&dcc.to_json(), &context, &settings.language)
         .into_owned();
     result.arrival_country_has_rules = settings
         .arrival_country

@@ -5,6 +5,7 @@ use thiserror::Error;
 use crate::cose::Algorithm;
 use crate::crypto::KeyError;
 use crate::decode::{DecodeError, HealthCertificate};
+use crate::deviation::Deviation;
 use crate::payload::CertificateType;
 use crate::rules::RulesResult;
 use crate::schema::{SchemaVersion, SchemaViolation};
@@ -38,6 +39,11 @@ pub struct Verification {
     /// ([`Verifier::set_rules`](super::Verifier::set_rules)), or when the certificate did not
     /// pass the cryptographic checks (rules are only evaluated on a genuine certificate).
     pub rules: Option<RulesResult>,
+    /// The departures from the specification that were read anyway (base64 transport, a text
+    /// kid, text claim keys, milliseconds...), in pipeline order. Each is accepted only where
+    /// its reading is unambiguous; [`SchemaPolicy::Strict`](super::SchemaPolicy::Strict)
+    /// makes any of them `Invalid` ([`InvalidReason::Deviations`]).
+    pub deviations: Vec<Deviation>,
 }
 
 /// The payload against the DCC JSON schema of its declared version and the value sets. Paths
@@ -67,10 +73,13 @@ pub struct TrustListStatus {
     pub format: Option<ListFormat>,
     /// True when an anchor verified its signature; false for an unsigned source.
     pub signed: bool,
-    /// Seconds since it was fetched; `None` when the fetch time is unknown.
+    /// Seconds since it was fetched; `None` when the fetch time is unknown, or lies after
+    /// the verification time by more than [`Settings::clock_skew`](super::Settings::clock_skew)
+    /// (then the list is also `stale`).
     pub age_seconds: Option<i64>,
-    /// Older than [`Settings::stale_after`](super::Settings::stale_after): the app should
-    /// fetch a new list (the verification itself is unaffected).
+    /// Older than [`Settings::stale_after`](super::Settings::stale_after), or fetched at a
+    /// time that gives no age: the app should fetch a new list (the verification itself is
+    /// unaffected unless [`Settings::refuse_after`](super::Settings::refuse_after) is set).
     pub stale: bool,
 }
 
@@ -146,6 +155,23 @@ pub enum InvalidReason {
     /// The signature has expired.
     #[error("expired")]
     Expired,
+    /// The certificate's own validity window (an ICVP's `vls`) starts after the verification
+    /// time.
+    #[error("certificate not yet valid")]
+    CertificateNotYetValid,
+    /// The certificate's own validity window (an ICVP's `vle`, a health link's `exp`) ended
+    /// before the verification time.
+    #[error("certificate no longer valid")]
+    CertificateExpired,
+    /// The 2021 DDCC demo format (the data set as the whole CWT, no hcert claim): readable, but
+    /// no GDHCN certificate, so never valid.
+    #[error("2021 DDCC demo format, not an HCERT certificate")]
+    LegacyFormat,
+    /// The certificate departs from the specification (see
+    /// [`Verification::deviations`]), and the policy is
+    /// [`SchemaPolicy::Strict`](super::SchemaPolicy::Strict).
+    #[error("certificate departs from the HCERT specification")]
+    Deviations,
     /// The payload violates its JSON schema or the value sets, and the policy is
     /// [`SchemaPolicy::Strict`](super::SchemaPolicy::Strict); `schema` lists the violations.
     #[error("payload does not conform to the DCC schema")]
@@ -177,6 +203,10 @@ impl InvalidReason {
             Self::KeyUsage(_) => "key-usage",
             Self::NotYetValid => "not-yet-valid",
             Self::Expired => "expired",
+            Self::CertificateNotYetValid => "certificate-not-yet-valid",
+            Self::CertificateExpired => "certificate-expired",
+            Self::LegacyFormat => "legacy-ddcc",
+            Self::Deviations => "deviations",
             Self::SchemaInvalid => "schema-invalid",
             Self::RulesFailed => "rules-failed",
         }
@@ -199,6 +229,10 @@ pub enum UndecidableReason {
     /// newer rule engine or schema version, a broken rule): `rules` names it.
     #[error("a business rule could not be evaluated")]
     RulesOpen,
+    /// Genuinely signed, but of a kind (hcert sub-claim) this library does not know: what it
+    /// attests cannot be judged here.
+    #[error("certificate of an unknown kind")]
+    UnknownKind,
 }
 
 impl UndecidableReason {
@@ -208,6 +242,7 @@ impl UndecidableReason {
             Self::ClockNotSet => "clock-not-set",
             Self::TrustListExpired => "trust-list-expired",
             Self::RulesOpen => "rules-open",
+            Self::UnknownKind => "unknown-kind",
         }
     }
 }
@@ -221,6 +256,12 @@ pub struct Signer {
     /// DSC validity, Unix seconds.
     pub not_before: i64,
     pub not_after: i64,
+    /// The participant that lists the DSC in a WHO trust list (ISO alpha-3 or a test code);
+    /// `None` for other lists.
+    pub participant: Option<String>,
+    /// The trust domain the DSC is listed under in a WHO trust list (`DCC`, `PH4H`, ...). Shown,
+    /// never used to refuse a payload kind (WHO's own ICVP samples are signed by PH4H keys).
+    pub domain: Option<String>,
 }
 
 /// The status of one check.
@@ -259,12 +300,15 @@ pub struct Checks {
     pub signature: CheckStatus,
     /// The DSC was valid at the certificate's signing time (`iat`).
     pub signer_validity: CheckStatus,
-    /// The DSC's extended key usage allows this certificate type.
+    /// The DSC's extended key usage allows this certificate type (EU DCC only).
     pub key_usage: CheckStatus,
     /// `iat` is not in the future (with the configured clock skew).
     pub issued_at: CheckStatus,
-    /// `exp` has not passed.
+    /// `exp` has not passed. Not checked for an ICVP without `exp` (a lifelong certificate).
     pub expiry: CheckStatus,
+    /// The certificate's own validity window (an ICVP's `vls`..`vle`, a health link's `exp`)
+    /// holds the verification time. Not checked for kinds without one.
+    pub certificate_validity: CheckStatus,
     /// The CWT issuer (`iss`) is the DSC's country. Informational: a mismatch is reported here but
     /// does not make the certificate invalid.
     pub issuer_country: CheckStatus,

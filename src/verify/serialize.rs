@@ -19,6 +19,7 @@ use super::result::{
     CheckStatus, Checks, InvalidReason, Outcome, SchemaCheck, Signer, TrustListStatus,
     UndecidableReason, Verification,
 };
+use crate::payload::{Content, IcvpShape};
 use crate::rules::{RuleVerdict, RulesResult};
 use crate::schema::SchemaViolation;
 use crate::trust::{Kid, ListFormat};
@@ -49,29 +50,75 @@ impl Verification {
 
 /// An object with `outcome` (`"valid"`, `"invalid"`, `"undecidable"`), `reason` (the reason
 /// code, `null` when valid), `kid` (base64, `null` when the code had none), the certificate's
-/// `issuer`, `type` (`"v"`, `"t"`, `"r"`), `schema` (its declared version), `iat` and `exp`
-/// (Unix seconds; all `null` when it did not decode), `signer_country`, `checks`,
-/// `trust_list`, `schema_check` and `rules` (`null` when not run).
+/// `kind` (`"eu-dcc"`, `"icvp"`, `"health-link"`, `"medication-overview"`, `"ddcc-vs"`,
+/// `"ddcc-tr"`, `"legacy-ddcc"`, `"unknown"`), `issuer`, `type` (`"v"`, `"t"`, `"r"`; EU DCC
+/// only), `schema` (its declared version; EU DCC only), `iat` and `exp` (Unix seconds; all
+/// `null` when it did not decode), `content` (what another kind attests, without personal data:
+/// an ICVP's products and validity, a health link's host, flags and expiry, the number of
+/// medications; `null` for the EU DCC), `deviations` (codes of the departures from the
+/// specification read anyway), `signer_country`, `checks`, `trust_list`, `schema_check` and
+/// `rules` (`null` when not run).
 impl Serialize for Verification {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let certificate = self.certificate.as_ref();
-        let mut object = serializer.serialize_struct("Verification", 13)?;
+        let dcc = certificate.and_then(|c| c.dcc());
+        let mut object = serializer.serialize_struct("Verification", 16)?;
         object.serialize_field("checks", &self.checks)?;
-        object.serialize_field("exp", &certificate.map(|c| c.expires_at))?;
-        object.serialize_field("iat", &certificate.map(|c| c.issued_at))?;
+        object.serialize_field("content", &certificate.and_then(|c| content(&c.content)))?;
+        let deviations: Vec<&str> = self.deviations.iter().map(|d| d.code()).collect();
+        object.serialize_field("deviations", &deviations)?;
+        object.serialize_field("exp", &certificate.and_then(|c| c.expires_at))?;
+        object.serialize_field("iat", &certificate.and_then(|c| c.issued_at))?;
         object.serialize_field("issuer", &certificate.and_then(|c| c.issuer.as_deref()))?;
         object.serialize_field("kid", &self.kid.as_deref().map(base64))?;
+        object.serialize_field("kind", &certificate.map(|c| c.kind().code()))?;
         object.serialize_field("outcome", self.outcome.code())?;
         object.serialize_field("reason", &self.outcome.reason_code())?;
         object.serialize_field("rules", &self.rules)?;
-        object.serialize_field("schema", &certificate.map(|c| c.dcc.version.as_str()))?;
+        object.serialize_field("schema", &dcc.map(|d| d.version.as_str()))?;
         object.serialize_field("schema_check", &self.schema)?;
         let signer_country = self.signer.as_ref().and_then(|s| s.country.as_deref());
         object.serialize_field("signer_country", &signer_country)?;
         object.serialize_field("trust_list", &self.trust_list)?;
-        let kind = certificate.map(|c| c.dcc.certificate_type().code());
+        let kind = dcc.map(|d| d.certificate_type().code());
         object.serialize_field("type", &kind)?;
         object.end()
+    }
+}
+
+/// What a certificate of another kind than the EU DCC attests, without personal data (no name,
+/// birth date, identifier, link key or label, no medication): an ICVP's shape and, per
+/// vaccination, product id and name and validity window (not the date of vaccination); a health link's scheme, host,
+/// flags and expiry, with `content_verified: false`; a medication overview's count; an
+/// unknown kind's sub-claim key. Keys sort alphabetically, as everywhere here.
+fn content(content: &Content) -> Option<serde_json::Value> {
+    use serde_json::json;
+    match content {
+        Content::Icvp(icvp) => Some(json!({
+            "shape": match icvp.shape {
+                IcvpShape::IcvpMin => "icvp-min",
+                IcvpShape::Dvc2024 => "dvc-2024",
+            },
+            "vaccinations": icvp.vaccinations.iter().map(|v| json!({
+                "name": v.display_name(),
+                "product": v.product,
+                "valid_from": v.valid_from,
+                "valid_until": v.valid_until,
+            })).collect::<Vec<_>>(),
+        })),
+        Content::HealthLink(link) => Some(json!({
+            "content_verified": false,
+            "direct_file": link.direct_file(),
+            "host": link.host(),
+            "link_exp": link.expires_at,
+            "passcode": link.needs_passcode(),
+            "scheme": link.scheme.code(),
+        })),
+        Content::MedicationOverview(overview) => Some(json!({
+            "medications": overview.medications.len(),
+        })),
+        Content::Unknown(unknown) => Some(json!({ "key": unknown.key })),
+        _ => None,
     }
 }
 
@@ -109,7 +156,8 @@ impl Serialize for CheckStatus {
 /// One field per check, named as in [`Checks`].
 impl Serialize for Checks {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = serializer.serialize_struct("Checks", 6)?;
+        let mut object = serializer.serialize_struct("Checks", 7)?;
+        object.serialize_field("certificate_validity", &self.certificate_validity)?;
         object.serialize_field("expiry", &self.expiry)?;
         object.serialize_field("issued_at", &self.issued_at)?;
         object.serialize_field("issuer_country", &self.issuer_country)?;
@@ -123,11 +171,13 @@ impl Serialize for Checks {
 /// `{"country", "kid", "not_after", "not_before"}`: the kid in base64, validity in Unix seconds.
 impl Serialize for Signer {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = serializer.serialize_struct("Signer", 4)?;
+        let mut object = serializer.serialize_struct("Signer", 6)?;
         object.serialize_field("country", &self.country)?;
+        object.serialize_field("domain", &self.domain)?;
         object.serialize_field("kid", &self.kid)?;
         object.serialize_field("not_after", &self.not_after)?;
         object.serialize_field("not_before", &self.not_before)?;
+        object.serialize_field("participant", &self.participant)?;
         object.end()
     }
 }

@@ -36,6 +36,8 @@ fn full_verification() -> Verification {
             country: Some("VN".to_owned()),
             not_before: 1,
             not_after: 2,
+            participant: Some("VNM".to_owned()),
+            domain: Some("DCC".to_owned()),
         }),
         checks: Checks {
             signature: CheckStatus::Passed,
@@ -43,6 +45,7 @@ fn full_verification() -> Verification {
             key_usage: CheckStatus::Passed,
             issued_at: CheckStatus::Passed,
             expiry: CheckStatus::Failed,
+            certificate_validity: CheckStatus::NotChecked,
             issuer_country: CheckStatus::NotChecked,
         },
         trust_list: Some(TrustListStatus {
@@ -76,6 +79,7 @@ fn full_verification() -> Verification {
             ],
             arrival_country_has_rules: true,
         }),
+        deviations: vec![crate::Deviation::TextKid],
     }
 }
 
@@ -85,6 +89,7 @@ fn a_full_verification_serialises_to_the_documented_fields() {
     let kid = crate::trust::Kid::from_slice(verification.kid.as_deref().unwrap()).unwrap();
     let expected = serde_json::json!({
         "checks": {
+            "certificate_validity": "not-checked",
             "expiry": "failed",
             "issued_at": "passed",
             "issuer_country": "not-checked",
@@ -92,10 +97,13 @@ fn a_full_verification_serialises_to_the_documented_fields() {
             "signature": "passed",
             "signer_validity": "passed",
         },
+        "content": null,
+        "deviations": ["text-kid"],
         "exp": 2_087_942_400,
         "iat": 1_772_323_200,
         "issuer": "VN",
         "kid": kid.to_base64(),
+        "kind": "eu-dcc",
         "outcome": "invalid",
         "reason": "rules-failed",
         "rules": {
@@ -146,6 +154,8 @@ fn a_code_that_does_not_decode_has_nulls_for_the_certificate() {
     assert_eq!(json["reason"], "malformed-base45");
     for field in [
         "kid",
+        "kind",
+        "content",
         "issuer",
         "type",
         "schema",
@@ -155,6 +165,7 @@ fn a_code_that_does_not_decode_has_nulls_for_the_certificate() {
     ] {
         assert_eq!(json[field], serde_json::Value::Null, "{field}");
     }
+    assert_eq!(json["deviations"], serde_json::json!([]));
     assert_eq!(json["schema_check"], serde_json::Value::Null);
     assert_eq!(json["rules"], serde_json::Value::Null);
 }
@@ -175,6 +186,6 @@ fn the_parts_serialise_on_their_own() {
     let signer = full_verification().signer.unwrap();
     assert_eq!(
         serde_json::to_value(&signer).unwrap(),
-        serde_json::json!({"country": "VN", "kid": "AQIDBAUGBwg=", "not_after": 2, "not_before": 1})
+        serde_json::json!({"country": "VN", "domain": "DCC", "kid": "AQIDBAUGBwg=", "not_after": 2, "not_before": 1, "participant": "VNM"})
     );
 }

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use crate::cose::{Algorithm, CoseSign1};
-use crate::crypto::{Scheme, SignatureError};
+use crate::crypto::{Backend, Scheme, SignatureError};
 use crate::trust::{Dsc, Kid, TrustList};
 
 use super::InvalidReason;
@@ -13,7 +13,11 @@ use super::InvalidReason;
 /// Every DSC with the kid is tried, as the specification requires (a kid is a truncated hash
 /// and may collide). When none verifies, the most telling failure is reported: a bad signature
 /// over a matching key outranks an algorithm/key mismatch, which outranks an unusable key.
-pub(super) fn verify(cose: &CoseSign1, trust: &TrustList) -> Result<Arc<Dsc>, InvalidReason> {
+pub(super) fn verify(
+    cose: &CoseSign1,
+    trust: &TrustList,
+    backend: Backend,
+) -> Result<Arc<Dsc>, InvalidReason> {
     let scheme = match cose.algorithm() {
         Some((Algorithm::Es256, _)) => Scheme::EcdsaSha256,
         Some((Algorithm::Ps256, _)) => Scheme::RsaPssSha256,
@@ -36,7 +40,7 @@ pub(super) fn verify(cose: &CoseSign1, trust: &TrustList) -> Result<Arc<Dsc>, In
         // The algorithm in the header (protected or not) only selects the scheme; the key type
         // must agree with it, so a forged header cannot steer an RSA key into ECDSA or back.
         let message = signed_data.get_or_insert_with(|| cose.signed_data());
-        match key.verify(scheme, message, cose.signature()) {
+        match key.verify_with(backend, scheme, message, cose.signature()) {
             Ok(()) => return Ok(Arc::clone(dsc)),
             Err(SignatureError::KeyMismatch) => {
                 failure = worse(failure, InvalidReason::AlgorithmMismatch)

@@ -1,6 +1,8 @@
-//! The decoded health certificate, and `decode` without a signature check.
+//! The decoded health certificate, one content case per kind, and `decode` without a signature
+//! check.
 //!
-//! Names, the date of birth, certificate ids and the payload are personal data: the records
+//! Names, the date of birth, certificate ids, health link keys and the payload are personal
+//! data: the records
 //! that hold them print redacted (`toString()` in Kotlin, `description` in Swift, `str`/`repr`
 //! in Python all come from the `Debug`/`Display` here), so an app that logs a result leaks none.
 
@@ -9,7 +11,7 @@ use std::fmt::{self, Debug, Display, Formatter};
 use super::names::DisplayNames;
 use dcc::cose::Algorithm;
 use dcc::decode::{DecodeError, Decoded, Stage};
-use dcc::payload::{self, Dcc, Entries as CoreEntries, PartialDate};
+use dcc::payload::{self, Content, Dcc, Entries as CoreEntries, PartialDate};
 use dcc::ValueSets;
 
 /// What a QR text decodes to, without any signature check.
@@ -22,6 +24,8 @@ pub enum DecodeOutcome {
         /// The key identifier from the COSE header, base64.
         kid: Option<String>,
         algorithm: Option<SignatureAlgorithm>,
+        /// Departures from the specification read anyway (stable codes, e.g. "text-kid").
+        deviations: Vec<String>,
     },
     /// The text does not decode.
     Malformed {
@@ -32,9 +36,24 @@ pub enum DecodeOutcome {
         /// An English explanation, free of personal data.
         message: String,
     },
+    /// dcc-verify failed internally (a bug, caught before it reached the app).
+    InternalError {
+        /// "internal-error".
+        code: String,
+        /// An English explanation, with nothing from the input.
+        message: String,
+    },
 }
 
 impl DecodeOutcome {
+    /// The answer when decoding panicked.
+    pub(super) fn internal_error() -> Self {
+        Self::InternalError {
+            code: "internal-error".to_owned(),
+            message: super::guard::INTERNAL_ERROR.to_owned(),
+        }
+    }
+
     /// The outcome of decoding, display names from `value_sets`.
     pub(super) fn new(result: Result<Decoded, DecodeError>, value_sets: &ValueSets) -> Self {
         match result {
@@ -42,6 +61,7 @@ impl DecodeOutcome {
                 certificate: HealthCertificate::new(decoded.certificate, value_sets),
                 kid: decoded.kid.as_deref().map(base64),
                 algorithm: decoded.algorithm.map(Into::into),
+                deviations: deviation_codes(&decoded.deviations),
             },
             Err(e) => Self::Malformed {
                 stage: e.stage().into(),
@@ -50,6 +70,10 @@ impl DecodeOutcome {
             },
         }
     }
+}
+
+pub(super) fn deviation_codes(deviations: &[dcc::Deviation]) -> Vec<String> {
+    deviations.iter().map(|d| d.code().to_owned()).collect()
 }
 
 pub(super) fn base64(bytes: &[u8]) -> String {
@@ -120,17 +144,126 @@ impl From<payload::CertificateType> for CertificateType {
     }
 }
 
-/// A decoded health certificate: the CWT claims and the EU DCC payload. Only a `Valid`
-/// verification makes its content trustworthy.
+/// A decoded health certificate: the CWT claims and the certificate of one kind. Only a
+/// `Valid` verification makes its content trustworthy.
 #[derive(Clone, PartialEq, uniffi::Record)]
 #[uniffi::export(Debug, Display)]
 pub struct HealthCertificate {
     /// Issuing country (CWT `iss`), when present.
     pub issuer: Option<String>,
-    /// Signing time (CWT `iat`), Unix seconds.
-    pub issued_at: i64,
-    /// Expiry of the signature (CWT `exp`), Unix seconds.
-    pub expires_at: i64,
+    /// Signing time (CWT `iat`), Unix seconds. Absent only in the 2021 DDCC demo format.
+    pub issued_at: Option<i64>,
+    /// Expiry of the signature (CWT `exp`), Unix seconds. Absent in an ICVP (lifelong) and the
+    /// 2021 DDCC demo format.
+    pub expires_at: Option<i64>,
+    pub kind: CertificateKind,
+    /// The certificate, one case per kind.
+    pub content: CertificateContent,
+    /// The whole certificate as JSON, as issued (a health link without its key).
+    pub payload_json: String,
+}
+
+impl HealthCertificate {
+    /// The certificate, display names from `value_sets`.
+    pub(super) fn new(cert: dcc::HealthCertificate, value_sets: &ValueSets) -> Self {
+        let payload_json = cert.content.to_json().to_string();
+        Self {
+            issuer: cert.issuer,
+            issued_at: cert.issued_at,
+            expires_at: cert.expires_at,
+            kind: cert.content.kind().into(),
+            content: CertificateContent::new(cert.content, value_sets),
+            payload_json,
+        }
+    }
+}
+
+/// The kind of certificate (its hcert sub-claim).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
+pub enum CertificateKind {
+    EuDcc,
+    Icvp,
+    HealthLink,
+    MedicationOverview,
+    DdccVs,
+    DdccTr,
+    /// The 2021 DDCC demo format: never valid.
+    LegacyDdcc,
+    Unknown,
+}
+
+impl From<payload::Kind> for CertificateKind {
+    fn from(kind: payload::Kind) -> Self {
+        match kind {
+            payload::Kind::EuDcc => Self::EuDcc,
+            payload::Kind::Icvp => Self::Icvp,
+            payload::Kind::HealthLink => Self::HealthLink,
+            payload::Kind::MedicationOverview => Self::MedicationOverview,
+            payload::Kind::DdccVs => Self::DdccVs,
+            payload::Kind::DdccTr => Self::DdccTr,
+            payload::Kind::LegacyDdcc => Self::LegacyDdcc,
+            _ => Self::Unknown,
+        }
+    }
+}
+
+/// The certificate's content: a sealed class (Kotlin), an enum (Swift), one case per kind.
+// A transfer value: boxing the large variant buys nothing.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, PartialEq, uniffi::Enum)]
+pub enum CertificateContent {
+    EuDcc {
+        dcc: EuDcc,
+    },
+    Icvp {
+        icvp: Icvp,
+    },
+    /// A signed pointer: the content behind the link is not retrieved or verified.
+    HealthLink {
+        link: HealthLink,
+    },
+    MedicationOverview {
+        overview: MedicationOverview,
+    },
+    DdccVs {
+        ddcc: Ddcc,
+    },
+    DdccTr {
+        ddcc: Ddcc,
+    },
+    LegacyDdcc {
+        ddcc: Ddcc,
+    },
+    /// A sub-claim this version does not know; `payload_json` has its content.
+    Unknown {
+        key: i64,
+    },
+}
+
+impl CertificateContent {
+    fn new(content: Content, value_sets: &ValueSets) -> Self {
+        match content {
+            Content::EuDcc(dcc) => Self::EuDcc {
+                dcc: EuDcc::new(dcc, value_sets),
+            },
+            Content::Icvp(icvp) => Self::Icvp { icvp: icvp.into() },
+            Content::HealthLink(link) => Self::HealthLink { link: link.into() },
+            Content::MedicationOverview(overview) => Self::MedicationOverview {
+                overview: overview.into(),
+            },
+            Content::DdccVs(ddcc) => Self::DdccVs { ddcc: ddcc.into() },
+            Content::DdccTr(ddcc) => Self::DdccTr { ddcc: ddcc.into() },
+            Content::LegacyDdcc(ddcc) => Self::LegacyDdcc { ddcc: ddcc.into() },
+            Content::Unknown(unknown) => Self::Unknown { key: unknown.key },
+            _ => Self::Unknown { key: 0 },
+        }
+    }
+}
+
+/// An EU DCC (hcert sub-claim 1).
+#[derive(Clone, PartialEq, uniffi::Record)]
+#[uniffi::export(Debug, Display)]
+pub struct EuDcc {
     /// Schema version the issuer declared (`ver`), e.g. "1.3.0".
     pub schema_version: String,
     pub certificate_type: CertificateType,
@@ -141,33 +274,239 @@ pub struct HealthCertificate {
     /// Names to show for the entries' codes, from the verifier's value sets (those the
     /// verification used; the bundled ones unless others were loaded).
     pub display_names: DisplayNames,
-    /// The whole payload as JSON, as issued (including fields this version does not name).
-    pub payload_json: String,
 }
 
-impl HealthCertificate {
-    /// The certificate, display names from `value_sets`.
-    pub(super) fn new(cert: dcc::HealthCertificate, value_sets: &ValueSets) -> Self {
-        let payload_json = cert.dcc.to_json().to_string();
-        let display_names = cert.dcc.display_names(value_sets).into();
+impl EuDcc {
+    fn new(dcc: Dcc, value_sets: &ValueSets) -> Self {
+        let display_names = dcc.display_names(value_sets).into();
         let Dcc {
             version,
             name,
             date_of_birth,
             entries,
             ..
-        } = cert.dcc;
+        } = dcc;
         Self {
-            issuer: cert.issuer,
-            issued_at: cert.issued_at,
-            expires_at: cert.expires_at,
             schema_version: version,
             certificate_type: entries.certificate_type().into(),
             name: name.into(),
             date_of_birth: date_of_birth.into(),
             entries: entries.into(),
             display_names,
-            payload_json,
+        }
+    }
+}
+
+/// Which ICVP shape the issuer used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
+pub enum IcvpShape {
+    IcvpMin,
+    Dvc2024,
+}
+
+/// An ICVP (hcert sub-claim -6), the digital yellow-fever card.
+#[derive(Clone, PartialEq, uniffi::Record)]
+#[uniffi::export(Debug, Display)]
+pub struct Icvp {
+    pub shape: IcvpShape,
+    /// `n`.
+    pub name: String,
+    /// `dob`.
+    pub date_of_birth: Option<DateOfBirth>,
+    /// `s`, as issued.
+    pub sex: Option<String>,
+    /// `ntl`.
+    pub nationality: Option<String>,
+    /// `nid`.
+    pub national_id: Option<String>,
+    /// `ndt`.
+    pub national_id_type: Option<String>,
+    /// `gn`: parent or guardian.
+    pub guardian: Option<String>,
+    pub vaccinations: Vec<IcvpVaccination>,
+}
+
+impl From<payload::Icvp> for Icvp {
+    fn from(icvp: payload::Icvp) -> Self {
+        Self {
+            shape: match icvp.shape {
+                payload::IcvpShape::IcvpMin => IcvpShape::IcvpMin,
+                payload::IcvpShape::Dvc2024 => IcvpShape::Dvc2024,
+            },
+            name: icvp.name,
+            date_of_birth: icvp.date_of_birth.map(Into::into),
+            sex: icvp.sex,
+            nationality: icvp.nationality,
+            national_id: icvp.national_id,
+            national_id_type: icvp.national_id_type,
+            guardian: icvp.guardian,
+            vaccinations: icvp.vaccinations.into_iter().map(Into::into).collect(),
+        }
+    }
+}
+
+/// One vaccination of an ICVP.
+#[derive(Clone, PartialEq, uniffi::Record)]
+#[uniffi::export(Debug, Display)]
+pub struct IcvpVaccination {
+    /// `vp`: a WHO PreQual product id (ICVPMin) or a vaccine code (DVC shape).
+    pub product: String,
+    /// For people, e.g. "yellow fever vaccination (STAMARIL)".
+    pub display_name: String,
+    /// The PreQual list's vaccine type (e.g. "Yellow Fever"), when `product` is on it.
+    pub vaccine_type: Option<String>,
+    /// The PreQual list's manufacturer, when `product` is on it.
+    pub manufacturer_name: Option<String>,
+    /// `dt`: date of vaccination.
+    pub date: String,
+    /// `bo`: batch.
+    pub batch: Option<String>,
+    /// `vls`: valid from (date).
+    pub valid_from: Option<String>,
+    /// `vle`: valid until (date); absent: for life.
+    pub valid_until: Option<String>,
+    /// `cn`: the clinician.
+    pub clinician: Option<String>,
+    /// `is`: the issuer.
+    pub issuer: Option<String>,
+    /// DVC shape: `dn`, `tg`, `mp`, `ma`.
+    pub dose: Option<String>,
+    pub target_disease: Option<String>,
+    pub medicinal_product: Option<String>,
+    pub manufacturer: Option<String>,
+}
+
+impl From<payload::IcvpVaccination> for IcvpVaccination {
+    fn from(v: payload::IcvpVaccination) -> Self {
+        let product = v.product_info();
+        Self {
+            display_name: v.display_name(),
+            vaccine_type: product.map(|p| p.vaccine_type.to_owned()),
+            manufacturer_name: product.map(|p| p.manufacturer.to_owned()),
+            product: v.product,
+            date: v.date,
+            batch: v.batch,
+            valid_from: v.valid_from,
+            valid_until: v.valid_until,
+            clinician: v.clinician,
+            issuer: v.issuer,
+            dose: v.dose,
+            target_disease: v.target_disease,
+            medicinal_product: v.medicinal_product,
+            manufacturer: v.manufacturer,
+        }
+    }
+}
+
+/// A health link (hcert sub-claim 5): a signed pointer. The content behind it is not retrieved
+/// or verified by this library.
+#[derive(Clone, PartialEq, uniffi::Record)]
+#[uniffi::export(Debug, Display)]
+pub struct HealthLink {
+    /// "shlink" or "vhlink".
+    pub scheme: String,
+    pub url: String,
+    /// The URL's host.
+    pub host: String,
+    /// `flag` as issued.
+    pub flags: String,
+    /// Flag P: a passcode is needed.
+    pub needs_passcode: bool,
+    /// Flag U: the URL is the file itself.
+    pub direct_file: bool,
+    /// When the link stops working, Unix seconds.
+    pub expires_at: Option<i64>,
+    pub label: Option<String>,
+    /// The decryption key (base64url). Personal-data grade: never log it.
+    pub key: String,
+}
+
+impl From<payload::HealthLink> for HealthLink {
+    fn from(link: payload::HealthLink) -> Self {
+        Self {
+            scheme: link.scheme.code().to_owned(),
+            host: link.host().to_owned(),
+            needs_passcode: link.needs_passcode(),
+            direct_file: link.direct_file(),
+            key: link.key().to_owned(),
+            url: link.url,
+            flags: link.flags,
+            expires_at: link.expires_at,
+            label: link.label,
+        }
+    }
+}
+
+/// A medication overview (hcert sub-claim -7).
+#[derive(Clone, PartialEq, uniffi::Record)]
+#[uniffi::export(Debug, Display)]
+pub struct MedicationOverview {
+    pub name: String,
+    pub date_of_birth: Option<DateOfBirth>,
+    pub sex: Option<String>,
+    pub nationality: Option<String>,
+    pub identifier: Option<String>,
+    pub identifier_type: Option<String>,
+    pub medications: Vec<Medication>,
+}
+
+impl From<payload::MedicationOverview> for MedicationOverview {
+    fn from(o: payload::MedicationOverview) -> Self {
+        Self {
+            name: o.name,
+            date_of_birth: o.date_of_birth.map(Into::into),
+            sex: o.sex,
+            nationality: o.nationality,
+            identifier: o.identifier,
+            identifier_type: o.identifier_type,
+            medications: o.medications.into_iter().map(Into::into).collect(),
+        }
+    }
+}
+
+/// One medication: `m` (SNOMED CT), `es`, `ee`, `da`, `d`, `r`.
+#[derive(Clone, PartialEq, uniffi::Record)]
+#[uniffi::export(Debug, Display)]
+pub struct Medication {
+    pub code: String,
+    pub start: Option<String>,
+    pub end: Option<String>,
+    pub asserted: Option<String>,
+    pub dosage: Option<String>,
+    pub description: Option<String>,
+}
+
+impl From<payload::Medication> for Medication {
+    fn from(m: payload::Medication) -> Self {
+        Self {
+            code: m.code,
+            start: m.start,
+            end: m.end,
+            asserted: m.asserted,
+            dosage: m.dosage,
+            description: m.description,
+        }
+    }
+}
+
+/// A DDCC core data set (DDCC:VS, DDCC:TR, or the 2021 demo format).
+#[derive(Clone, PartialEq, uniffi::Record)]
+#[uniffi::export(Debug, Display)]
+pub struct Ddcc {
+    pub name: Option<String>,
+    pub birth_date: Option<String>,
+    pub identifier: Option<String>,
+    /// Every other field, as issued, as JSON.
+    pub data_json: String,
+}
+
+impl From<payload::Ddcc> for Ddcc {
+    fn from(d: payload::Ddcc) -> Self {
+        Self {
+            data_json: d.data_json().to_string(),
+            name: d.name,
+            birth_date: d.birth_date,
+            identifier: d.identifier,
         }
     }
 }
@@ -393,14 +732,75 @@ impl Debug for HealthCertificate {
             .field("issuer", &self.issuer)
             .field("issued_at", &self.issued_at)
             .field("expires_at", &self.expires_at)
+            .field("kind", &self.kind)
+            .field("content", &self.content)
+            .field("payload_json", &Raw(REDACTED))
+            .finish()
+    }
+}
+
+impl Debug for EuDcc {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        f.debug_struct("EuDcc")
             .field("schema_version", &self.schema_version)
             .field("certificate_type", &self.certificate_type)
             .field("name", &self.name)
             .field("date_of_birth", &self.date_of_birth)
             .field("entries", &self.entries)
             .field("display_names", &self.display_names)
-            .field("payload_json", &Raw(REDACTED))
             .finish()
+    }
+}
+
+impl Debug for Icvp {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Icvp")
+            .field("shape", &self.shape)
+            .field("vaccinations", &self.vaccinations)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Debug for IcvpVaccination {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        f.debug_struct("IcvpVaccination")
+            .field("product", &self.product)
+            .field("display_name", &self.display_name)
+            .field("valid_from", &self.valid_from)
+            .field("valid_until", &self.valid_until)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Debug for HealthLink {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HealthLink")
+            .field("scheme", &self.scheme)
+            .field("host", &self.host)
+            .field("flags", &self.flags)
+            .field("expires_at", &self.expires_at)
+            .field("key", &Raw(REDACTED))
+            .finish_non_exhaustive()
+    }
+}
+
+impl Debug for MedicationOverview {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MedicationOverview")
+            .field("medications", &self.medications.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Debug for Medication {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        write!(f, "Medication({REDACTED})")
+    }
+}
+
+impl Debug for Ddcc {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        write!(f, "Ddcc({REDACTED})")
     }
 }
 
@@ -461,6 +861,13 @@ macro_rules! display_as_debug {
 
 display_as_debug!(
     HealthCertificate,
+    EuDcc,
+    Icvp,
+    IcvpVaccination,
+    HealthLink,
+    MedicationOverview,
+    Medication,
+    Ddcc,
     PersonName,
     DateOfBirth,
     VaccinationEntry,

@@ -2,7 +2,9 @@
 //! in printed forms, misuse as typed errors. (The generated bindings themselves are tested
 //! from Kotlin, Python and Swift by bindings/test.sh.)
 
-use super::certificate::{CertificateType, DecodeStage, Entries, SignatureAlgorithm};
+use super::certificate::{
+    CertificateContent, CertificateKind, CertificateType, DecodeStage, Entries, SignatureAlgorithm,
+};
 use super::names::{DisplayNames, TestNames, VaccinationNames};
 use super::rules::{OpenReason, RejectedRule, RuleOutcome, RuleType};
 use super::schema::{SchemaViolation, ValueSetViolation};
@@ -25,7 +27,7 @@ fn sample(name: &str) -> String {
     std::fs::read_to_string(path).unwrap()
 }
 
-fn settings() -> Settings {
+pub(crate) fn settings() -> Settings {
     Settings {
         clock_skew_seconds: 300,
         stale_after_seconds: 48 * 3600,
@@ -70,6 +72,13 @@ fn valid_sample_carries_certificate_signer_and_checks() {
     assert_eq!(v.checks.signature, CheckStatus::Passed);
     assert_eq!(v.checks.issuer_country, CheckStatus::Passed);
     let cert = v.certificate.unwrap();
+    assert_eq!(cert.kind, CertificateKind::EuDcc);
+    assert_eq!(
+        (cert.issued_at, cert.expires_at),
+        (Some(1_772_323_200), Some(2_087_942_400))
+    );
+    let payload_json = cert.payload_json.clone();
+    let cert = eu_dcc(cert);
     assert_eq!(
         cert.name.family_name_standardised.as_deref(),
         Some("NGUYEN")
@@ -83,15 +92,11 @@ fn valid_sample_carries_certificate_signer_and_checks() {
         ),
         (Some(1985), Some(3), Some(12))
     );
-    assert_eq!(
-        (cert.issued_at, cert.expires_at),
-        (1_772_323_200, 2_087_942_400)
-    );
     let Entries::Vaccination { entries } = &cert.entries else {
         panic!("not a vaccination: {:?}", cert.entries);
     };
     assert_eq!((entries[0].dose_number, entries[0].total_doses), (2, 2));
-    let payload: serde_json::Value = serde_json::from_str(&cert.payload_json).unwrap();
+    let payload: serde_json::Value = serde_json::from_str(&payload_json).unwrap();
     let expected: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(format!(
             "{}/../../testdata/samples/vn-vaccination-es256.json",
@@ -362,7 +367,8 @@ fn the_cache_directory_keeps_the_list_across_verifiers() {
     let path = dir.to_str().unwrap().to_owned();
     let anchors = vec![DE_KEY.to_vec()];
 
-    let first = Verifier::open_cache(path.clone(), anchors.clone(), settings()).unwrap();
+    // The test mixes signed and unsigned lists in one cache: the app allows unsigned ones.
+    let first = Verifier::open_cache(path.clone(), anchors.clone(), settings(), true).unwrap();
     assert_eq!(
         first.cache_load_error(),
         Some(super::trust::CacheLoadError::Missing)
@@ -392,7 +398,7 @@ fn the_cache_directory_keeps_the_list_across_verifiers() {
         Outcome::Valid
     );
 
-    let second = Verifier::open_cache(path.clone(), anchors, settings()).unwrap();
+    let second = Verifier::open_cache(path.clone(), anchors.clone(), settings(), true).unwrap();
     assert_eq!(second.cache_load_error(), None);
     let info = second.trust_list_info().unwrap();
     assert_eq!((info.certificate_count, info.status.signed), (8, false));
@@ -403,8 +409,22 @@ fn the_cache_directory_keeps_the_list_across_verifiers() {
         Outcome::Valid
     );
 
+    // Opened with anchors alone, the cache takes signed lists only: the unsigned list in it
+    // does not load, and an unsigned update is refused.
+    let signed_only = Verifier::open_cache(path.clone(), anchors, settings(), false).unwrap();
     assert_eq!(
-        Verifier::open_cache(path, vec![b"junk".to_vec()], settings()).unwrap_err(),
+        signed_only.cache_load_error(),
+        Some(super::trust::CacheLoadError::UnsignedNotAllowed)
+    );
+    let Err(VerifierError::TrustListRefused { code, .. }) =
+        signed_only.update_cache_unsigned(samples(), None, false)
+    else {
+        panic!("an unsigned list went into a signed-only cache");
+    };
+    assert_eq!(code, "unsigned-not-allowed");
+
+    assert_eq!(
+        Verifier::open_cache(path, vec![b"junk".to_vec()], settings(), false).unwrap_err(),
         VerifierError::InvalidAnchor {
             index: 0,
             detail: dcc::trust::AnchorError::NotSpki.to_string()
@@ -450,7 +470,8 @@ fn printed_forms_carry_no_personal_data() {
     for name in ["vn-vaccination-es256", "vn-test-es256", "vn-recovery-es256"] {
         let v = verifier.verify(sample(name), Some(AT));
         assert!(v.rules.is_some() && v.schema.is_some(), "{name}");
-        let cert = v.certificate.clone().unwrap();
+        let whole = v.certificate.clone().unwrap();
+        let cert = eu_dcc(whole.clone());
         let personal = [
             cert.name.family_name.clone().unwrap(),
             cert.name.family_name_standardised.clone().unwrap(),
@@ -460,6 +481,7 @@ fn printed_forms_carry_no_personal_data() {
         ];
         for shown in [
             format!("{v:?}"),
+            whole.to_string(),
             cert.to_string(),
             cert.name.to_string(),
             cert.date_of_birth.to_string(),
@@ -637,7 +659,7 @@ fn nl_schema_violations() -> (String, UnsignedTrustList, i64) {
         case["TESTCTX"]["CERTIFICATE"].as_str().unwrap()
     );
     let qr = case["PREFIX"].as_str().unwrap().to_owned();
-    let at = dcc::decode(&qr).unwrap().certificate.issued_at + 3600;
+    let at = dcc::decode(&qr).unwrap().certificate.issued_at.unwrap() + 3600;
     let list = UnsignedTrustList::Pem {
         list: pem.into_bytes(),
     };
@@ -697,11 +719,20 @@ fn the_schema_policy_decides_what_violations_do() {
     assert!(check.violations.is_empty() && check.value_set_violations.is_empty());
 }
 
-fn vaccination_names(certificate: &super::certificate::HealthCertificate) -> &VaccinationNames {
-    let DisplayNames::Vaccination { entries } = &certificate.display_names else {
-        panic!("not a vaccination: {:?}", certificate.display_names);
+fn vaccination_names(certificate: &super::certificate::HealthCertificate) -> VaccinationNames {
+    let dcc = eu_dcc(certificate.clone());
+    let DisplayNames::Vaccination { entries } = &dcc.display_names else {
+        panic!("not a vaccination: {:?}", dcc.display_names);
     };
-    &entries[0]
+    entries[0].clone()
+}
+
+/// The EU DCC a certificate holds.
+fn eu_dcc(certificate: super::certificate::HealthCertificate) -> super::certificate::EuDcc {
+    match certificate.content {
+        CertificateContent::EuDcc { dcc } => dcc,
+        other => panic!("not an EU DCC: {other:?}"),
+    }
 }
 
 #[test]
@@ -711,7 +742,7 @@ fn display_names_come_from_the_value_sets_in_force() {
     let cert = verifier.verify(qr.clone(), Some(AT)).certificate.unwrap();
     assert_eq!(
         vaccination_names(&cert),
-        &VaccinationNames {
+        VaccinationNames {
             disease: Some("COVID-19".into()),
             vaccine: Some("covid-19 vaccines (deprecated)".into()),
             product: Some("Comirnaty".into()),
@@ -724,7 +755,7 @@ fn display_names_come_from_the_value_sets_in_force() {
         .certificate
         .unwrap();
     assert_eq!(
-        test.display_names,
+        eu_dcc(test).display_names,
         DisplayNames::Test {
             entries: vec![TestNames {
                 disease: Some("COVID-19".into()),

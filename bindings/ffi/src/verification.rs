@@ -2,7 +2,7 @@
 //! and every check.
 
 use super::certificate::{
-    base64, CertificateType, DecodeStage, HealthCertificate, SignatureAlgorithm,
+    base64, deviation_codes, CertificateType, DecodeStage, HealthCertificate, SignatureAlgorithm,
 };
 use super::rules::RulesResult;
 use super::schema::SchemaCheck;
@@ -34,6 +34,9 @@ pub struct Verification {
     /// The business rules' verdict. `None` without rules loaded, or when the certificate did
     /// not pass the cryptographic and time checks (rules only judge a genuine certificate).
     pub rules: Option<RulesResult>,
+    /// Departures from the specification read anyway (stable codes, e.g. "text-kid",
+    /// "iat-milliseconds"); a strict schema policy makes any of them invalid.
+    pub deviations: Vec<String>,
 }
 
 impl Verification {
@@ -51,6 +54,36 @@ impl Verification {
             trust_list: v.trust_list.map(Into::into),
             schema: v.schema.map(Into::into),
             rules: v.rules.map(Into::into),
+            deviations: deviation_codes(&v.deviations),
+        }
+    }
+
+    /// The answer when verifying panicked: undecided, nothing checked, nothing from the input.
+    pub(super) fn internal_error() -> Self {
+        let not_checked = CheckStatus::NotChecked;
+        Self {
+            outcome: Outcome::Undecidable {
+                reason: UndecidableReason::InternalError,
+                code: "internal-error".to_owned(),
+                message: super::guard::INTERNAL_ERROR.to_owned(),
+            },
+            certificate: None,
+            signer: None,
+            checks: Checks {
+                signature: not_checked,
+                signer_validity: not_checked,
+                key_usage: not_checked,
+                issued_at: not_checked,
+                expiry: not_checked,
+                issuer_country: not_checked,
+                certificate_validity: not_checked,
+            },
+            kid: None,
+            algorithm: None,
+            trust_list: None,
+            schema: None,
+            rules: None,
+            deviations: Vec::new(),
         }
     }
 }
@@ -117,6 +150,14 @@ pub enum InvalidReason {
     NotYetValid,
     /// The signature has expired.
     Expired,
+    /// The certificate's own validity window (an ICVP's `vls`) has not started.
+    CertificateNotYetValid,
+    /// The certificate's own validity window (an ICVP's `vle`, a health link's `exp`) is over.
+    CertificateExpired,
+    /// The 2021 DDCC demo format: never valid.
+    LegacyFormat,
+    /// A departure from the specification (see `deviations`) under a strict schema policy.
+    Deviations,
     /// The payload violates its JSON schema or the value sets, under a strict schema policy.
     SchemaInvalid,
     /// An applicable business rule failed.
@@ -141,6 +182,10 @@ impl From<verify::InvalidReason> for InvalidReason {
             },
             Core::NotYetValid => Self::NotYetValid,
             Core::Expired => Self::Expired,
+            Core::CertificateNotYetValid => Self::CertificateNotYetValid,
+            Core::CertificateExpired => Self::CertificateExpired,
+            Core::LegacyFormat => Self::LegacyFormat,
+            Core::Deviations => Self::Deviations,
             Core::SchemaInvalid => Self::SchemaInvalid,
             Core::RulesFailed => Self::RulesFailed,
         }
@@ -158,6 +203,11 @@ pub enum UndecidableReason {
     TrustListExpired,
     /// A business rule could not be evaluated (and none failed).
     RulesOpen,
+    /// Genuine, but of a kind this version does not know.
+    UnknownKind,
+    /// dcc-verify failed internally (a bug, caught before it reached the app): nothing was
+    /// checked. Code "internal-error".
+    InternalError,
 }
 
 impl From<verify::UndecidableReason> for UndecidableReason {
@@ -167,6 +217,7 @@ impl From<verify::UndecidableReason> for UndecidableReason {
             verify::UndecidableReason::ClockNotSet => Self::ClockNotSet,
             verify::UndecidableReason::TrustListExpired => Self::TrustListExpired,
             verify::UndecidableReason::RulesOpen => Self::RulesOpen,
+            verify::UndecidableReason::UnknownKind => Self::UnknownKind,
         }
     }
 }
@@ -181,6 +232,10 @@ pub struct Signer {
     /// Its validity, Unix seconds.
     pub not_before: i64,
     pub not_after: i64,
+    /// The participant that lists it in a WHO trust list (alpha-3 or a test code).
+    pub participant: Option<String>,
+    /// The trust domain it is listed under in a WHO trust list (DCC, PH4H, ...).
+    pub domain: Option<String>,
 }
 
 impl From<verify::Signer> for Signer {
@@ -190,6 +245,8 @@ impl From<verify::Signer> for Signer {
             country: signer.country,
             not_before: signer.not_before,
             not_after: signer.not_after,
+            participant: signer.participant,
+            domain: signer.domain,
         }
     }
 }
@@ -226,6 +283,8 @@ pub struct Checks {
     pub issued_at: CheckStatus,
     /// `exp` has not passed.
     pub expiry: CheckStatus,
+    /// The certificate's own validity window (an ICVP's `vls`..`vle`, a health link's `exp`).
+    pub certificate_validity: CheckStatus,
     /// The issuer (`iss`) is the signer's country. Informational: a mismatch does not make
     /// the certificate invalid.
     pub issuer_country: CheckStatus,
@@ -239,6 +298,7 @@ impl From<verify::Checks> for Checks {
             key_usage: checks.key_usage.into(),
             issued_at: checks.issued_at.into(),
             expiry: checks.expiry.into(),
+            certificate_validity: checks.certificate_validity.into(),
             issuer_country: checks.issuer_country.into(),
         }
     }

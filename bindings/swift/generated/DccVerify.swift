@@ -666,8 +666,7 @@ public protocol VerifierProtocol: AnyObject, Sendable {
     func updateCacheUnsigned(list: UnsignedTrustList, fetchedAt: Int64?, force: Bool) throws  -> ImportReport
     
     /**
-     * Verifies a QR text as of `at` (Unix seconds), or now by the device clock. Only a device
-     * clock reading before 2020 is `Undecidable(ClockNotSet)`; an `at` is taken as given.
+     * Verifies a QR text as of `at` (Unix seconds), or now by the device clock.
      */
     func verify(qr: String, at: Int64?)  -> Verification
     
@@ -917,8 +916,7 @@ open func updateCacheUnsigned(list: UnsignedTrustList, fetchedAt: Int64? = nil, 
 }
     
     /**
-     * Verifies a QR text as of `at` (Unix seconds), or now by the device clock. Only a device
-     * clock reading before 2020 is `Undecidable(ClockNotSet)`; an `at` is taken as given.
+     * Verifies a QR text as of `at` (Unix seconds), or now by the device clock.
      */
 open func verify(qr: String, at: Int64? = nil) -> Verification  {
     return try!  FfiConverterTypeVerification_lift(try! rustCall() {
@@ -2091,29 +2089,17 @@ public struct RulesResult: Equatable, Hashable {
      * One per applicable rule, by identifier.
      */
     public let verdicts: [RuleVerdict]
-    /**
-     * Whether the rules hold any acceptance rule of `Settings.arrival_country`; false without
-     * one. When false only the issuer's invalidation rules were applied: show it, as a pass
-     * on no acceptance rules at all means little.
-     */
-    public let arrivalCountryHasRules: Bool
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
     public init(passed: Int64, failed: Int64, `open`: Int64, 
         /**
          * One per applicable rule, by identifier.
-         */verdicts: [RuleVerdict], 
-        /**
-         * Whether the rules hold any acceptance rule of `Settings.arrival_country`; false without
-         * one. When false only the issuer's invalidation rules were applied: show it, as a pass
-         * on no acceptance rules at all means little.
-         */arrivalCountryHasRules: Bool) {
+         */verdicts: [RuleVerdict]) {
         self.passed = passed
         self.failed = failed
         self.`open` = `open`
         self.verdicts = verdicts
-        self.arrivalCountryHasRules = arrivalCountryHasRules
     }
 
     
@@ -2135,8 +2121,7 @@ public struct FfiConverterTypeRulesResult: FfiConverterRustBuffer {
                 passed: FfiConverterInt64.read(from: &buf), 
                 failed: FfiConverterInt64.read(from: &buf), 
                 open: FfiConverterInt64.read(from: &buf), 
-                verdicts: FfiConverterSequenceTypeRuleVerdict.read(from: &buf), 
-                arrivalCountryHasRules: FfiConverterBool.read(from: &buf)
+                verdicts: FfiConverterSequenceTypeRuleVerdict.read(from: &buf)
         )
     }
 
@@ -2145,7 +2130,6 @@ public struct FfiConverterTypeRulesResult: FfiConverterRustBuffer {
         FfiConverterInt64.write(value.failed, into: &buf)
         FfiConverterInt64.write(value.`open`, into: &buf)
         FfiConverterSequenceTypeRuleVerdict.write(value.verdicts, into: &buf)
-        FfiConverterBool.write(value.arrivalCountryHasRules, into: &buf)
     }
 }
 
@@ -2341,9 +2325,7 @@ public struct Settings: Equatable, Hashable {
     public let refuseAfterSeconds: Int64?
     /**
      * The country of arrival (ISO 3166 alpha-2, e.g. "DE"), whose acceptance rules apply once
-     * rules are loaded. Without one, only the issuing countries' invalidation rules apply. An
-     * empty one is an `InvalidArgument`; one the loaded rules have no acceptance rule for is
-     * reported in every result (`RulesResult.arrival_country_has_rules`).
+     * rules are loaded. Without one, only the issuing countries' invalidation rules apply.
      */
     public let arrivalCountry: String?
     /**
@@ -2378,9 +2360,7 @@ public struct Settings: Equatable, Hashable {
          */refuseAfterSeconds: Int64? = nil, 
         /**
          * The country of arrival (ISO 3166 alpha-2, e.g. "DE"), whose acceptance rules apply once
-         * rules are loaded. Without one, only the issuing countries' invalidation rules apply. An
-         * empty one is an `InvalidArgument`; one the loaded rules have no acceptance rule for is
-         * reported in every result (`RulesResult.arrival_country_has_rules`).
+         * rules are loaded. Without one, only the issuing countries' invalidation rules apply.
          */arrivalCountry: String? = nil, 
         /**
          * The region within the country of arrival, for rules that distinguish regions.
@@ -3880,6 +3860,17 @@ public enum DecodeOutcome: Equatable, Hashable {
          * An English explanation, free of personal data.
          */message: String
     )
+    /**
+     * dcc-verify failed internally (a bug, caught before it reached the app).
+     */
+    case internalError(
+        /**
+         * "internal-error".
+         */code: String, 
+        /**
+         * An English explanation, with nothing from the input.
+         */message: String
+    )
 
 
 
@@ -3907,6 +3898,9 @@ public struct FfiConverterTypeDecodeOutcome: FfiConverterRustBuffer {
         case 2: return .malformed(stage: try FfiConverterTypeDecodeStage.read(from: &buf), code: try FfiConverterString.read(from: &buf), message: try FfiConverterString.read(from: &buf)
         )
         
+        case 3: return .internalError(code: try FfiConverterString.read(from: &buf), message: try FfiConverterString.read(from: &buf)
+        )
+        
         default: throw UniffiInternalError.unexpectedEnumCase
         }
     }
@@ -3925,6 +3919,12 @@ public struct FfiConverterTypeDecodeOutcome: FfiConverterRustBuffer {
         case let .malformed(stage,code,message):
             writeInt(&buf, Int32(2))
             FfiConverterTypeDecodeStage.write(stage, into: &buf)
+            FfiConverterString.write(code, into: &buf)
+            FfiConverterString.write(message, into: &buf)
+            
+        
+        case let .internalError(code,message):
+            writeInt(&buf, Int32(3))
             FfiConverterString.write(code, into: &buf)
             FfiConverterString.write(message, into: &buf)
             
@@ -5021,8 +5021,7 @@ public enum SkipReason: Equatable, Hashable {
      */
     case notBase64
     /**
-     * Not a document signer: a certificate type other than DSC (e.g. a CSCA), a certificate
-     * authority (basicConstraints cA=TRUE), or a key usage without digitalSignature.
+     * A certificate type other than DSC (e.g. a CSCA).
      */
     case notDsc
     /**
@@ -5259,6 +5258,11 @@ public enum UndecidableReason: Equatable, Hashable {
      * A business rule could not be evaluated (and none failed).
      */
     case rulesOpen
+    /**
+     * dcc-verify failed internally (a bug, caught before it reached the app): nothing was
+     * checked. Code "internal-error".
+     */
+    case internalError
 
 
 
@@ -5288,6 +5292,8 @@ public struct FfiConverterTypeUndecidableReason: FfiConverterRustBuffer {
         
         case 4: return .rulesOpen
         
+        case 5: return .internalError
+        
         default: throw UniffiInternalError.unexpectedEnumCase
         }
     }
@@ -5310,6 +5316,10 @@ public struct FfiConverterTypeUndecidableReason: FfiConverterRustBuffer {
         
         case .rulesOpen:
             writeInt(&buf, Int32(4))
+        
+        
+        case .internalError:
+            writeInt(&buf, Int32(5))
         
         }
     }
@@ -6266,7 +6276,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_dcc_verify_checksum_method_verifier_update_cache_unsigned() != 36047) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_dcc_verify_checksum_method_verifier_verify() != 9694) {
+    if (uniffi_dcc_verify_checksum_method_verifier_verify() != 14337) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_dcc_verify_checksum_constructor_verifier_new() != 54253) {

@@ -2,7 +2,7 @@
 //! `Verification`, without personal data), or a one-line human summary.
 
 use base64::Engine;
-use dcc_verify::payload::Entries;
+use dcc_verify::payload::{Content, Entries};
 use dcc_verify::rules::{Outcome as RuleOutcome, RuleVerdict};
 use dcc_verify::{
     format_instant, CertificateType, CheckStatus, Dcc, Decoded, Outcome, RulesResult, ValueSets,
@@ -55,38 +55,18 @@ fn summary(v: &Verification, value_sets: &ValueSets, show_personal_data: bool) -
         Outcome::Undecidable { reason } => format!("undecidable ({}): {reason}", reason.code()),
     };
     if let Some(cert) = &v.certificate {
-        let kind = match cert.dcc.certificate_type() {
-            CertificateType::Vaccination => "vaccination",
-            CertificateType::Test => "test",
-            CertificateType::Recovery => "recovery",
-        };
-        line += &format!(" | {kind} certificate");
-        if let Some(what) = what_it_attests(&cert.dcc, value_sets) {
-            line += &format!(" ({what})");
-        }
+        line += &format!(" | {}", what_it_is(&cert.content, value_sets));
         if let Some(iss) = &cert.issuer {
             line += &format!(" from {iss}");
         }
-        line += &format!(
-            ", issued {}, expires {}",
-            format_instant(cert.issued_at),
-            format_instant(cert.expires_at)
-        );
+        line += &validity(cert);
         if show_personal_data {
-            let name = &cert.dcc.name;
-            let names = [
-                &name.family_name,
-                &name.given_name,
-                &name.family_name_standardised,
-                &name.given_name_standardised,
-            ];
-            let names: Vec<&str> = names.iter().filter_map(|n| n.as_deref()).collect();
-            line += &format!(
-                " | {} | born {}",
-                names.join(" / "),
-                cert.dcc.date_of_birth.as_str()
-            );
+            line += &personal_data(&cert.content);
         }
+    }
+    if !v.deviations.is_empty() {
+        let deviations: Vec<&str> = v.deviations.iter().map(|d| d.code()).collect();
+        line += &format!(" | deviations: {}", deviations.join(", "));
     }
     if let Some(signer) = &v.signer {
         line += &format!(" | signed by {}", signer.kid);
@@ -113,6 +93,122 @@ fn summary(v: &Verification, value_sets: &ValueSets, show_personal_data: bool) -
         line += &format!(" | warning: trust list is stale ({} h old)", age / 3600);
     }
     line
+}
+
+/// The kind and what it attests, without personal data.
+fn what_it_is(content: &Content, value_sets: &ValueSets) -> String {
+    match content {
+        Content::EuDcc(dcc) => {
+            let kind = match dcc.certificate_type() {
+                CertificateType::Vaccination => "vaccination",
+                CertificateType::Test => "test",
+                CertificateType::Recovery => "recovery",
+            };
+            match what_it_attests(dcc, value_sets) {
+                Some(what) => format!("{kind} certificate ({what})"),
+                None => format!("{kind} certificate"),
+            }
+        }
+        Content::Icvp(icvp) => {
+            let names: Vec<String> = icvp.vaccinations.iter().map(|v| v.display_name()).collect();
+            format!("ICVP {}", names.join(", "))
+        }
+        Content::HealthLink(link) => {
+            let access = if link.needs_passcode() {
+                ", passcode needed"
+            } else {
+                ""
+            };
+            format!(
+                "health link to {}{access} (content not retrieved or verified)",
+                link.host()
+            )
+        }
+        Content::MedicationOverview(overview) => format!(
+            "medication overview ({} medication{})",
+            overview.medications.len(),
+            if overview.medications.len() == 1 {
+                ""
+            } else {
+                "s"
+            }
+        ),
+        Content::DdccVs(_) => "DDCC:VS vaccination status".to_owned(),
+        Content::DdccTr(_) => "DDCC:TR test result".to_owned(),
+        Content::LegacyDdcc(ddcc) => format!(
+            "legacy DDCC demo ({})",
+            if ddcc.records_vaccination() {
+                "vaccination"
+            } else {
+                "test"
+            }
+        ),
+        Content::Unknown(unknown) => format!("unknown kind (hcert key {})", unknown.key),
+        _ => "other kind".to_owned(),
+    }
+}
+
+/// When the certificate is valid: its own window where it has one, else the signature's.
+fn validity(cert: &dcc_verify::HealthCertificate) -> String {
+    let day = |t: i64| format_instant(t).get(..10).unwrap_or_default().to_owned();
+    let mut text = String::new();
+    if let Some((from, until)) = cert.content.validity().filter(|w| *w != (None, None)) {
+        text += &format!(
+            ", valid {}..{}",
+            from.map(day).unwrap_or_default(),
+            until.map(day).unwrap_or_default()
+        );
+    }
+    if let Some(iat) = cert.issued_at {
+        text += &format!(", issued {}", format_instant(iat));
+    }
+    match cert.expires_at {
+        Some(exp) => text += &format!(", expires {}", format_instant(exp)),
+        None if cert.issued_at.is_some() => text += ", no expiry",
+        None => {}
+    }
+    text
+}
+
+/// Names, birth date (and a health link's label): only on request.
+fn personal_data(content: &Content) -> String {
+    let (names, born): (Vec<&str>, Option<&str>) = match content {
+        Content::EuDcc(dcc) => {
+            let name = &dcc.name;
+            let names = [
+                &name.family_name,
+                &name.given_name,
+                &name.family_name_standardised,
+                &name.given_name_standardised,
+            ];
+            (
+                names.iter().filter_map(|n| n.as_deref()).collect(),
+                Some(dcc.date_of_birth.as_str()),
+            )
+        }
+        Content::Icvp(icvp) => (
+            vec![icvp.name.as_str()],
+            icvp.date_of_birth.as_ref().map(|d| d.as_str()),
+        ),
+        Content::MedicationOverview(overview) => (
+            vec![overview.name.as_str()],
+            overview.date_of_birth.as_ref().map(|d| d.as_str()),
+        ),
+        Content::DdccVs(ddcc) | Content::DdccTr(ddcc) | Content::LegacyDdcc(ddcc) => (
+            ddcc.name.as_deref().into_iter().collect(),
+            ddcc.birth_date.as_deref(),
+        ),
+        Content::HealthLink(link) => (link.label.as_deref().into_iter().collect(), None),
+        _ => (Vec::new(), None),
+    };
+    let mut text = String::new();
+    if !names.is_empty() {
+        text += &format!(" | {}", names.join(" / "));
+    }
+    if let Some(born) = born {
+        text += &format!(" | born {born}");
+    }
+    text
 }
 
 /// The vaccine product, or the test type and result, by their display names (the code when
@@ -170,11 +266,13 @@ fn rules_summary(rules: &RulesResult) -> String {
 /// Headers and payload of a decoded QR text.
 pub fn decoded_json(d: &Decoded) -> Value {
     json!({
+        "kind": d.certificate.kind().code(),
+        "deviations": d.deviations.iter().map(|d| d.code()).collect::<Vec<_>>(),
         "kid": d.kid.as_deref().map(b64),
         "alg": d.algorithm.map(|a| a.name()),
         "iss": d.certificate.issuer,
         "iat": d.certificate.issued_at,
         "exp": d.certificate.expires_at,
-        "payload": d.certificate.dcc.to_json(),
+        "payload": d.certificate.content.to_json(),
     })
 }

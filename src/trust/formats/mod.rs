@@ -7,6 +7,7 @@ pub mod at;
 mod de;
 mod json;
 pub(crate) mod pem;
+pub mod who;
 
 use super::{Anchors, ImportReport, TrustList, TrustListError};
 
@@ -21,36 +22,42 @@ pub enum ListFormat {
     Json,
     /// Unsigned PEM bundle of certificates.
     Pem,
+    /// WHO GDHCN DID trust list v2 (embedded variant), signed by a JsonWebSignature2020 proof.
+    Who,
 }
 
 impl ListFormat {
-    /// "de", "at", "json" or "pem".
+    /// "de", "at", "json", "pem" or "who".
     pub fn code(&self) -> &'static str {
         match self {
             Self::De => "de",
             Self::At => "at",
             Self::Json => "json",
             Self::Pem => "pem",
+            Self::Who => "who",
         }
     }
 
     pub fn from_code(code: &str) -> Option<Self> {
-        [Self::De, Self::At, Self::Json, Self::Pem]
+        [Self::De, Self::At, Self::Json, Self::Pem, Self::Who]
             .into_iter()
             .find(|format| format.code() == code)
     }
 
     /// True for the formats that carry a signature.
     pub fn is_signed(&self) -> bool {
-        matches!(self, Self::De | Self::At)
+        matches!(self, Self::De | Self::At | Self::Who)
     }
 
-    /// Guesses the format of a file: a German signed list, Austrian CBOR content (whose
-    /// signature is a second file), JSON or PEM. `None` when it looks like none of them.
+    /// Guesses the format of a file: a German signed list, a WHO DID document, Austrian CBOR
+    /// content (whose signature is a second file), JSON or PEM. `None` when it looks like none
+    /// of them.
     pub fn detect(bytes: &[u8]) -> Option<Self> {
         let start = bytes.trim_ascii_start();
         if de::looks_like(bytes) {
             Some(Self::De)
+        } else if who::looks_like(bytes) {
+            Some(Self::Who)
         } else if pem::looks_like_pem(bytes) {
             Some(Self::Pem)
         } else if start.starts_with(b"{") || start.starts_with(b"[") {
@@ -66,6 +73,7 @@ impl ListFormat {
 
 /// A downloaded trust list in a signed format.
 #[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
 pub enum SignedList<'a> {
     /// German DSC list: base64 signature line, `\n`, JSON document.
     De(&'a [u8]),
@@ -74,6 +82,9 @@ pub enum SignedList<'a> {
         content: &'a [u8],
         signature: &'a [u8],
     },
+    /// WHO GDHCN trust list: a DID document (`v2/trustlist/.../did.json`) whose proof is
+    /// checked with the anchor of its environment.
+    Who(&'a [u8]),
 }
 
 impl SignedList<'_> {
@@ -81,6 +92,7 @@ impl SignedList<'_> {
         match self {
             Self::De(_) => ListFormat::De,
             Self::At { .. } => ListFormat::At,
+            Self::Who(_) => ListFormat::Who,
         }
     }
 }
@@ -88,6 +100,7 @@ impl SignedList<'_> {
 /// A trust list from a source trusted without a signature (the deployment's own backend over a
 /// channel it trusts, a file the user named).
 #[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
 pub enum UnsignedList<'a> {
     Json(&'a [u8]),
     Pem(&'a [u8]),
@@ -104,7 +117,9 @@ impl UnsignedList<'_> {
 
 impl TrustList {
     /// Verifies a signed list with `anchors` and reads it. `now` (Unix seconds) checks the
-    /// Austrian list's validity period, with [`at::CLOCK_SKEW`].
+    /// Austrian list's validity period, with [`at::CLOCK_SKEW`]. A WHO list's
+    /// `proof.created` becomes [`Provenance::issued_at`](super::Provenance::issued_at) and its
+    /// list time.
     ///
     /// Entries that are not usable DSCs, or whose listed kid differs from the certificate's,
     /// are skipped and reported; the document as a whole is refused only when its signature,
@@ -120,6 +135,7 @@ impl TrustList {
             SignedList::At { content, signature } => {
                 at::import(content, signature, anchors, Some(now))
             }
+            SignedList::Who(bytes) => who::import(bytes, anchors),
         }
     }
 
@@ -150,6 +166,7 @@ impl TrustList {
             (ListFormat::At, [content, signature]) => at::import(content, signature, anchors, None),
             (ListFormat::Json, [bytes]) => json::import(bytes),
             (ListFormat::Pem, [bytes]) => pem::import(bytes),
+            (ListFormat::Who, [bytes]) => who::import(bytes, anchors),
             // The store checks the number of parts; a missing one is a missing signature.
             _ => Err(TrustListError::MissingSignature),
         }
@@ -167,6 +184,7 @@ mod tests {
             ListFormat::At,
             ListFormat::Json,
             ListFormat::Pem,
+            ListFormat::Who,
         ] {
             assert_eq!(ListFormat::from_code(format.code()), Some(format));
         }
@@ -177,8 +195,12 @@ mod tests {
     fn detects_formats_by_their_first_bytes() {
         let signature_line = "A".repeat(86) + "==";
         let de = format!("{signature_line}\n{{}}");
-        let cases: [(&[u8], Option<ListFormat>); 7] = [
+        let cases: [(&[u8], Option<ListFormat>); 8] = [
             (de.as_bytes(), Some(ListFormat::De)),
+            (
+                b"{\"@context\":[\"https://www.w3.org/ns/did/v1\"]}",
+                Some(ListFormat::Who),
+            ),
             (b" {\"certificates\":[]}", Some(ListFormat::Json)),
             (b"[]", Some(ListFormat::Json)),
             (b"-----BEGIN CERTIFICATE-----\n", Some(ListFormat::Pem)),

@@ -90,23 +90,33 @@ private func nlSchemaViolations() throws -> (qr: String, signer: UnsignedTrustLi
     let certificate = try XCTUnwrap((conformanceCase?["TESTCTX"] as? [String: Any])?["CERTIFICATE"] as? String)
     let pem = "-----BEGIN CERTIFICATE-----\n\(certificate)\n-----END CERTIFICATE-----\n"
     let decoded = try XCTUnwrap(decodedCertificate(try Verifier().decode(qr: qr)))
-    return (qr, .pem(list: Data(pem.utf8)), decoded.issuedAt + 3600)
+    return (qr, .pem(list: Data(pem.utf8)), (decoded.issuedAt ?? 0) + 3600)
 }
 
 /// The certificate of a decoded QR text, or nil.
 private func decodedCertificate(_ outcome: DecodeOutcome) -> HealthCertificate? {
-    if case let .decoded(certificate, _, _) = outcome {
+    if case let .decoded(certificate, _, _, _) = outcome {
         return certificate
     }
     return nil
+}
+
+extension HealthCertificate {
+    /// The EU DCC the certificate holds, or nil.
+    var dcc: EuDcc? {
+        if case let .euDcc(dcc) = content {
+            return dcc
+        }
+        return nil
+    }
 }
 
 /// The vaccination names of a certificate, or a failure.
 private func vaccinationNames(
     _ certificate: HealthCertificate?, file: StaticString = #filePath, line: UInt = #line
 ) -> VaccinationNames? {
-    guard case let .vaccination(entries)? = certificate?.displayNames, entries.count == 1 else {
-        XCTFail("not one vaccination: \(String(describing: certificate?.displayNames))", file: file, line: line)
+    guard case let .vaccination(entries)? = certificate?.dcc?.displayNames, entries.count == 1 else {
+        XCTFail("not one vaccination: \(String(describing: certificate?.dcc?.displayNames))", file: file, line: line)
         return nil
     }
     return entries[0]
@@ -175,10 +185,13 @@ final class DccVerifyTests: XCTestCase {
         let v = try verifierWithSamples().verify(qr: try sample("vn-vaccination-es256"), at: at)
         XCTAssertEqual(v.kid, "6+Dmto+Hqng=")
         XCTAssertEqual(v.algorithm, .es256)
-        let cert = try XCTUnwrap(v.certificate)
-        XCTAssertEqual(cert.issuer, "VN")
-        XCTAssertEqual(cert.issuedAt, 1_772_323_200)
-        XCTAssertEqual(cert.expiresAt, 2_087_942_400)
+        let whole = try XCTUnwrap(v.certificate)
+        XCTAssertEqual(whole.issuer, "VN")
+        XCTAssertEqual(whole.issuedAt, 1_772_323_200)
+        XCTAssertEqual(whole.expiresAt, 2_087_942_400)
+        XCTAssertEqual(whole.kind, .euDcc)
+        XCTAssertEqual(v.deviations, [])
+        let cert = try XCTUnwrap(whole.dcc)
         XCTAssertEqual(cert.certificateType, .vaccination)
         XCTAssertEqual(cert.name.familyName, "Nguyễn")
         XCTAssertEqual(cert.name.givenNameStandardised, "THI<MINH<KHAI")
@@ -193,7 +206,7 @@ final class DccVerifyTests: XCTestCase {
         XCTAssertEqual(entry.doseNumber, 2)
         XCTAssertEqual(entry.totalDoses, 2)
         XCTAssertEqual(entry.medicinalProduct, "EU/1/20/1528")
-        let payload = try JSONSerialization.jsonObject(with: Data(cert.payloadJson.utf8)) as? NSDictionary
+        let payload = try JSONSerialization.jsonObject(with: Data(whole.payloadJson.utf8)) as? NSDictionary
         let expected = try JSONSerialization.jsonObject(
             with: Data(contentsOf: repo.appendingPathComponent("testdata/samples/vn-vaccination-es256.json"))
         ) as? NSDictionary
@@ -242,7 +255,7 @@ final class DccVerifyTests: XCTestCase {
         XCTAssertEqual(invalid(v)?.reason, .signatureInvalid)
         XCTAssertEqual(v.checks.signature, .failed)
         XCTAssertNil(v.signer)
-        XCTAssertEqual(v.certificate?.name.familyNameStandardised, "NGUYEM")
+        XCTAssertEqual(v.certificate?.dcc?.name.familyNameStandardised, "NGUYEM")
     }
 
     func testExpiredDependsOnTheTimeGiven() throws {
@@ -296,10 +309,10 @@ final class DccVerifyTests: XCTestCase {
     func testDecodeNeedsNoTrustListAndVerifyWithoutOneIsUndecidable() throws {
         let fresh = try Verifier()
         XCTAssertNil(fresh.trustListInfo())
-        guard case let .decoded(certificate, kid, _) = fresh.decode(qr: try sample("vn-vaccination-tampered")) else {
+        guard case let .decoded(certificate, kid, _, _) = fresh.decode(qr: try sample("vn-vaccination-tampered")) else {
             return XCTFail("does not decode")
         }
-        XCTAssertEqual(certificate.name.familyNameStandardised, "NGUYEM")
+        XCTAssertEqual(certificate.dcc?.name.familyNameStandardised, "NGUYEM")
         XCTAssertEqual(kid, "6+Dmto+Hqng=")
         XCTAssertEqual(undecidableCode(fresh.verify(qr: try sample("vn-vaccination-es256"), at: at)), "no-trust-list")
     }
@@ -453,7 +466,7 @@ final class DccVerifyTests: XCTestCase {
         let directory = tmp.appendingPathComponent("trust").path
         let cacheFile = URL(fileURLWithPath: directory).appendingPathComponent("trust-list.cache")
 
-        let first = try Verifier.openCache(directory: directory, anchors: [germanKey()])
+        let first = try Verifier.openCache(directory: directory, anchors: [germanKey()], allowUnsigned: true)
         XCTAssertEqual(first.cacheLoadError(), .missing)
         XCTAssertNil(first.trustListInfo())
         XCTAssertEqual(code(first.verify(qr: valid, at: at).outcome), "no-trust-list")
@@ -473,7 +486,7 @@ final class DccVerifyTests: XCTestCase {
         XCTAssertEqual(first.verify(qr: valid, at: at).outcome, .valid)
         XCTAssertEqual(try Data(contentsOf: cacheFile), onDisk)
 
-        let second = try Verifier.openCache(directory: directory, anchors: [germanKey()]) // the next start
+        let second = try Verifier.openCache(directory: directory, anchors: [germanKey()], allowUnsigned: true) // the next start
         XCTAssertNil(second.cacheLoadError())
         XCTAssertEqual(second.trustListInfo()?.certificateCount, 8)
         XCTAssertEqual(second.verify(qr: valid, at: at).outcome, .valid)
@@ -610,13 +623,13 @@ final class DccVerifyTests: XCTestCase {
             disease: "COVID-19", vaccine: "covid-19 vaccines (deprecated)", product: "Comirnaty",
             manufacturer: "Biontech Manufacturing GmbH", country: "Viet Nam"
         ))
-        let test = verifier.verify(qr: try sample("vn-test-es256"), at: at).certificate?.displayNames
+        let test = verifier.verify(qr: try sample("vn-test-es256"), at: at).certificate?.dcc?.displayNames
         XCTAssertEqual(test, .test(entries: [TestNames(
             disease: "COVID-19", testType: "Rapid immunoassay", result: "Not detected",
             device: "Abbott Rapid Diagnostics, Panbio COVID-19 Ag Rapid Test", country: "Viet Nam"
         )]))
         let recovery = try XCTUnwrap(decodedCertificate(try Verifier().decode(qr: try sample("vn-recovery-es256"))))
-        XCTAssertEqual(recovery.displayNames, .recovery(entries: [RecoveryNames(disease: "COVID-19", country: "Viet Nam")]))
+        XCTAssertEqual(recovery.dcc?.displayNames, .recovery(entries: [RecoveryNames(disease: "COVID-19", country: "Viet Nam")]))
     }
 
     func testLoadedValueSetsChangeTheDisplayNames() throws {
@@ -631,7 +644,7 @@ final class DccVerifyTests: XCTestCase {
         XCTAssertEqual(vaccinationNames(renamed.certificate)?.product, "Comirnaty (BioNTech)")
         XCTAssertEqual(vaccinationNames(renamed.certificate)?.country, "Viet Nam") // the rest stays bundled
         XCTAssertEqual(renamed.schema?.valueSetViolations.count, 0)
-        XCTAssertEqual(decodedCertificate(verifier.decode(qr: qr))?.displayNames, renamed.certificate?.displayNames)
+        XCTAssertEqual(decodedCertificate(verifier.decode(qr: qr))?.dcc?.displayNames, renamed.certificate?.dcc?.displayNames)
         try verifier.loadValueSets(json: Data(#"{"country-2-codes": ["VN"]}"#.utf8)) // codes only, no names
         let compressed = verifier.verify(qr: qr, at: at)
         XCTAssertEqual(vaccinationNames(compressed.certificate)?.product, "Comirnaty") // each load starts from the bundled sets
@@ -646,18 +659,50 @@ final class DccVerifyTests: XCTestCase {
         XCTAssertNil(vaccinationNames(verifier.verify(qr: qr, at: at).certificate)?.country) // the sets in force stay
     }
 
+    func testEveryKindHasItsContentCase() throws {
+        let verifier = try Verifier()
+        _ = try verifier.loadUnsignedTrustList(list: .pem(list: try data("testdata/who-hcert/dsc.pem")))
+        let july: Int64 = 1_782_864_000 // 2026-07-01T00:00:00Z
+        func verify(_ name: String) throws -> Verification {
+            let qr = try String(
+                contentsOf: repo.appendingPathComponent("testdata/who-hcert/qr/\(name).txt"), encoding: .utf8
+            )
+            return verifier.verify(qr: qr.trimmingCharacters(in: .whitespacesAndNewlines), at: july)
+        }
+        let icvp = try verify("who-itb-track2-icvp-XCL-2026")
+        XCTAssertEqual(icvp.outcome, .valid)
+        XCTAssertEqual(icvp.certificate?.kind, .icvp)
+        XCTAssertNil(icvp.certificate?.expiresAt)
+        guard case let .icvp(content)? = icvp.certificate?.content, let vaccination = content.vaccinations.first else {
+            return XCTFail("not an ICVP")
+        }
+        XCTAssertEqual(vaccination.vaccineType, "Yellow Fever")
+        XCTAssertEqual(vaccination.validFrom, "2025-09-26")
+        let linked = try verify("who-itb-track1-vhl-XJ-2026")
+        XCTAssertEqual(linked.deviations, ["text-kid", "text-claim-keys", "iat-milliseconds", "link-exp-milliseconds"])
+        guard case let .healthLink(link)? = linked.certificate?.content else {
+            return XCTFail("not a health link")
+        }
+        XCTAssertEqual(link.host, "lacpass.create.cl:8182")
+        XCTAssertTrue(link.key.hasPrefix("ePhmJ1"))
+        for text in [String(describing: linked), String(describing: link)] {
+            XCTAssertFalse(text.contains("ePhmJ1"), "link key printed")
+        }
+    }
+
     func testPrintedResultsCarryNoPersonalData() throws {
         let verifier = try arrivingInGermany() // so that results hold rule verdicts too
         for name in ["vn-vaccination-es256", "vn-test-es256", "vn-recovery-es256"] {
             let v = verifier.verify(qr: try sample(name), at: at)
             XCTAssertNotNil(v.rules, name)
-            let cert = try XCTUnwrap(v.certificate)
+            let whole = try XCTUnwrap(v.certificate)
+            let cert = try XCTUnwrap(whole.dcc)
             let secrets = [
                 cert.name.familyName, cert.name.familyNameStandardised, cert.name.givenName,
                 cert.dateOfBirth.text, "URN:UVCI",
             ].compactMap { $0 }
             let shown = [
-                String(describing: v), String(reflecting: v), String(describing: cert),
+                String(describing: v), String(reflecting: v), String(describing: whole), String(describing: cert),
                 String(describing: cert.name), String(reflecting: cert.dateOfBirth),
                 String(describing: cert.entries), String(describing: v.rules), String(describing: v.schema),
                 String(describing: cert.displayNames),
@@ -673,7 +718,7 @@ final class DccVerifyTests: XCTestCase {
     func testFourThreadsVerifyWhileAnotherUpdatesTheCache() throws {
         let tmp = FileManager.default.temporaryDirectory.appendingPathComponent(UUID().uuidString)
         defer { try? FileManager.default.removeItem(at: tmp) }
-        let shared = try Verifier.openCache(directory: tmp.path, anchors: [germanKey()])
+        let shared = try Verifier.openCache(directory: tmp.path, anchors: [germanKey()], allowUnsigned: true)
         _ = try shared.updateCacheUnsigned(list: samples())
         let valid = try sample("vn-vaccination-es256")
         let (signed, unsigned) = (try german(), try samples())
@@ -716,7 +761,7 @@ final class DccVerifyTests: XCTestCase {
         XCTAssertTrue(Set(seen).isSubset(of: ["valid", "unknown-signer"]), "\(Set(seen))")
         XCTAssertEqual(shared.verify(qr: valid, at: at).outcome, .valid)
         XCTAssertEqual(
-            try Verifier.openCache(directory: tmp.path, anchors: [germanKey()]).trustListInfo()?.certificateCount, 8
+            try Verifier.openCache(directory: tmp.path, anchors: [germanKey()], allowUnsigned: true).trustListInfo()?.certificateCount, 8
         )
     }
 }
@@ -736,5 +781,57 @@ private final class Collector: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         return items
+    }
+}
+
+/// A Rust panic forced through the Swift bindings. What happens in Swift: UniFFI calls the
+/// methods that do not throw (`verify`, `decode`, `trustListInfo`, `cacheLoadError`,
+/// `clearRules`) through `try!`, so a panic reported by Rust would crash the app; the library
+/// catches it first and answers `Undecidable(internalError)` / `.internalError` / nil. Methods
+/// that throw rethrow a panic as `UniffiInternalError.rustPanic`, which the app's `catch`
+/// receives like any other error.
+///
+/// Needs the XCFramework built with the ffi crate's test-only feature
+/// (`DCC_FFI_FEATURES=panic-test bindings/ios/build-xcframework.sh`), where `verify`, `decode`
+/// and `loadRules` panic on `panicTrigger`. With the shipped library the trigger is only
+/// malformed text, and these tests skip, saying so.
+final class PanicTests: XCTestCase {
+    /// Equals PANIC_TRIGGER in bindings/ffi/src/guard.rs.
+    private let panicTrigger = "dcc-verify: panic for the binding tests"
+
+    private func panicTestVerifier() throws -> Verifier {
+        let verifier = try Verifier(settings: Settings())
+        if case .invalid = verifier.verify(qr: panicTrigger, at: at).outcome {
+            throw XCTSkip(
+                "built without the panic-test feature: DCC_FFI_FEATURES=panic-test bindings/ios/build-xcframework.sh"
+            )
+        }
+        return verifier
+    }
+
+    func testVerifyAnswersUndecidableInternalErrorAfterAPanic() throws {
+        let verifier = try panicTestVerifier()
+        let verification = verifier.verify(qr: panicTrigger, at: at)
+        guard case let .undecidable(reason, code, _) = verification.outcome else {
+            return XCTFail("expected undecidable, got \(verification.outcome)")
+        }
+        XCTAssertEqual(reason, .internalError)
+        XCTAssertEqual(code, "internal-error")
+        XCTAssertNil(verification.certificate)
+    }
+
+    func testDecodeAnswersInternalErrorAfterAPanic() throws {
+        let verifier = try panicTestVerifier()
+        guard case .internalError = verifier.decode(qr: panicTrigger) else {
+            return XCTFail("expected internalError")
+        }
+    }
+
+    func testAPanicInAThrowingMethodIsACatchableError() throws {
+        let verifier = try panicTestVerifier()
+        XCTAssertThrowsError(try verifier.loadRules(json: Data(panicTrigger.utf8)))
+        let valid = try sample("vn-vaccination-es256").trimmingCharacters(in: .whitespacesAndNewlines)
+        _ = try verifier.loadUnsignedTrustList(list: samples())
+        XCTAssertEqual(verifier.verify(qr: valid, at: at).outcome, .valid)
     }
 }
