@@ -21,6 +21,7 @@ const ALG_PS256: i64 = -37;
 #[non_exhaustive]
 pub enum CoseError {
     #[error("COSE message: {0}")]
+    /// The bytes are not well-formed CBOR.
     Cbor(#[from] CborError),
     /// A CBOR tag other than 18 (COSE_Sign1), or 61 (CWT) around 18.
     #[error("unexpected CBOR tag {0} (expected 18, COSE_Sign1)")]
