@@ -1,6 +1,8 @@
 //! Trust-list costs next to one full verification: importing the real German list (829 DSCs,
-//! 4 MB: signature check, parse, index), opening the cache at start-up, and one ES256 verify of
-//! a sample QR. The target: an import costs at most 40 verifications.
+//! 4 MB: signature check, parse, index), importing WHO's production list (1.5 MB, 501 entries:
+//! strict parse, URDNA2015 canonical form, proof, 438 DSCs), opening the cache at start-up, and
+//! one ES256 verify of a sample QR. The targets: a German import costs at most 40
+//! verifications, a WHO import at most 100.
 //!
 //! `cargo bench --bench trust` (after criterion's report it prints import ÷ verify).
 
@@ -15,6 +17,9 @@ use dcc_verify::{
 
 const DE_LIST: &[u8] = include_bytes!("../testdata/trustlists/de-dsc-list.signed");
 const DE_KEY: &[u8] = include_bytes!("../testdata/trustlists/de-dsc-list-signing-key.pem");
+const WHO_PROD_LIST: &[u8] =
+    include_bytes!("../testdata/who/trustlists/prod/v2-trustlist.did.json");
+const WHO_PROD_KEY: &[u8] = include_bytes!("../testdata/who/signers/who-prod-signer.pem");
 const SAMPLE_LIST: &[u8] = include_bytes!("../testdata/samples/trust-list.json");
 const SAMPLE_QR: &str = include_str!("../testdata/samples/vn-vaccination-es256.txt");
 
@@ -41,6 +46,16 @@ fn sample_verifier() -> Verifier {
     verifier
 }
 
+fn import_who(anchors: &Anchors) -> TrustList {
+    TrustList::from_signed(SignedList::Who(WHO_PROD_LIST), anchors, now())
+        .unwrap()
+        .0
+}
+
+fn who_anchors() -> Anchors {
+    Anchors::from_pem(WHO_PROD_KEY).unwrap()
+}
+
 /// A cache directory holding the German list.
 fn de_cache() -> PathBuf {
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("bench-trust-cache");
@@ -63,6 +78,11 @@ fn trust(c: &mut Criterion) {
     c.bench_function("de import (829 DSCs: signature, parse, index)", |b| {
         b.iter(|| import_de(black_box(&anchors)))
     });
+    let who = who_anchors();
+    c.bench_function(
+        "who import (prod, 1.5 MB: canonical form, proof, 438 DSCs)",
+        |b| b.iter(|| import_who(black_box(&who))),
+    );
     c.bench_function("de import, then parse every certificate", |b| {
         b.iter(|| import_de(black_box(&anchors)).iter().count())
     });
@@ -106,6 +126,10 @@ fn main() {
         let import = median(31, || {
             black_box(import_de(&anchors));
         });
+        let who = who_anchors();
+        let who_import = median(31, || {
+            black_box(import_who(&who));
+        });
         let cache = de_cache();
         let open = median(31, || {
             black_box(TrustStore::open(&cache, anchors_clone()).trust_list());
@@ -113,8 +137,10 @@ fn main() {
         let ratio = |d: Duration| d.as_secs_f64() / verify.as_secs_f64();
         println!(
             "\nmedians: verify {verify:?}; de import {import:?} = {:.1} verifies (target <= 40); \
+             who prod import {who_import:?} = {:.1} verifies (target <= 100); \
              cache open {open:?} = {:.1} verifies",
             ratio(import),
+            ratio(who_import),
             ratio(open)
         );
     }

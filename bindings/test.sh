@@ -1,15 +1,26 @@
 #!/usr/bin/env bash
-# Tests the Kotlin, Python and Swift bindings against the real library:
-#   1. builds the cdylib (release profile, no CLI) and reports its stripped size;
-#   2. generates the bindings from it with the pinned uniffi-bindgen;
-#   3. Kotlin: compiles bindings/kotlin/BindingsTest.kt with the generated code, runs it on JNA;
-#   4. Python: runs bindings/python/test_dcc_verify.py on the generated module;
+# Tests the Kotlin, Python and Swift bindings against the real library, as users install them:
+#   1. builds the cdylib (release profile, no CLI) and reports its stripped size; builds the
+#      test-only library (ffi feature `panic-test`, dev profile) and checks that the shipped one
+#      does not contain its panic trigger;
+#   2. generates the bindings from the shipped library with the pinned uniffi-bindgen
+#      (uniffi-bindgen/, a project of its own);
+#   3. Python: builds the wheel with maturin (bindings/python/pyproject.toml), installs it into a
+#      fresh venv and runs bindings/python/test_dcc_verify.py and the Python example of
+#      docs/bindings.md against the installed package; then test_panic.py against the test-only
+#      library;
+#   4. Kotlin: builds dcc-verify-<version>.jar (bindings/kotlin/build-jar.sh: the compiled
+#      bindings and the library at JNA's resource path), runs BindingsTest.kt and the Kotlin
+#      example of docs/bindings.md against it with no -Djna.library.path, then PanicTest.kt
+#      against the test-only library;
 #   5. Swift (no compiler on Linux): the checked-in bindings/swift/generated must equal a fresh
-#      generation; the generated Swift and the XCTest file must parse (tree-sitter-swift); the C
-#      header must compile (gcc) and declare only functions the library exports.
-# Installs what it needs when missing (kotlin-compiler from npm into bindings/kotlin/node_modules,
-# Debian's libjna-java, tree-sitter into a venv under target/). Ends with
-# "bindings: N passed, N failed" and exits non-zero on any failure.
+#      generation; the generated Swift, the XCTest file, the Swift example of docs/bindings.md
+#      and the root Package.swift must parse
+#      (tree-sitter-swift); the C header must compile (gcc) and declare only functions the
+#      library exports.
+# Installs what it needs when missing (maturin from PyPI and tree-sitter into venvs under
+# target/, kotlin-compiler from npm into bindings/kotlin/node_modules, Debian's libjna-java).
+# Ends with "bindings: N passed, N failed" and exits non-zero on any failure.
 #
 #   bindings/test.sh                 run everything
 #   bindings/test.sh --update-swift  first copy the fresh Swift bindings into bindings/swift/generated
@@ -19,11 +30,17 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 OUT=$ROOT/target/bindings
 LIB=$ROOT/target/release/libdcc_verify.so
-BINDGEN=$ROOT/target/bindgen/uniffi-bindgen
+BINDGEN_DIR=$ROOT/target/uniffi-bindgen/bindgen
+BINDGEN=$BINDGEN_DIR/uniffi-bindgen
 KOTLINC=$ROOT/bindings/kotlin/node_modules/kotlin-compiler/bin/kotlinc
 KOTLIN_STDLIB=$ROOT/bindings/kotlin/node_modules/kotlin-compiler/lib/kotlin-stdlib.jar
 JNA=/usr/share/java/jna.jar
 VENV=$ROOT/target/bindings-venv
+MATURIN_VENV=$ROOT/target/maturin-venv
+MATURIN_VERSION=1.16.0
+PANIC_LIB_DIR=$OUT/panic-test
+# Equals PANIC_TRIGGER in bindings/ffi/src/guard.rs.
+PANIC_TRIGGER="dcc-verify: panic for the binding tests"
 
 update_swift=false
 [[ "${1:-}" == "--update-swift" ]] && update_swift=true
@@ -36,13 +53,13 @@ step() { printf '\n== %s (at %ss)\n' "$*" $((SECONDS - started)); }
 # Adds the "<lang>: N passed, M failed" line of a test run (in file $1) to the totals.
 count() {
     local line
-    line=$(grep -E '^[a-z]+: [0-9]+ passed, [0-9]+ failed' "$1" | tail -n 1) || true
+    line=$(grep -E '^[a-z-]+: [0-9]+ passed, [0-9]+ failed' "$1" | tail -n 1) || true
     if [[ -z "$line" ]]; then
         echo "no result line in $1"
         failed=$((failed + 1))
         return
     fi
-    read -r p f < <(sed -E 's/^[a-z]+: ([0-9]+) passed, ([0-9]+) failed.*/\1 \2/' <<<"$line")
+    read -r p f < <(sed -E 's/^[a-z-]+: ([0-9]+) passed, ([0-9]+) failed.*/\1 \2/' <<<"$line")
     passed=$((passed + p))
     failed=$((failed + f))
 }
@@ -56,45 +73,116 @@ cp "$LIB" "$ROOT/target/libdcc_verify.stripped.so"
 strip --strip-all "$ROOT/target/libdcc_verify.stripped.so"
 echo "cdylib: $(stat -c %s "$LIB") bytes; stripped: $(stat -c %s "$ROOT/target/libdcc_verify.stripped.so") bytes"
 
+step "build the test-only library (feature panic-test, dev profile)"
+cargo rustc --locked -p dcc-verify-ffi --features panic-test --lib --crate-type cdylib
+rm -rf "$PANIC_LIB_DIR"
+mkdir -p "$PANIC_LIB_DIR"
+cp "$ROOT/target/debug/libdcc_verify.so" "$PANIC_LIB_DIR/"
+release_passed=0
+release_failed=0
+# The trigger is in the test-only library (so the check can see it) and not in the shipped one.
+if grep -qF "$PANIC_TRIGGER" "$PANIC_LIB_DIR/libdcc_verify.so" && ! grep -qF "$PANIC_TRIGGER" "$LIB"; then
+    release_passed=1
+    echo "ok   the shipped library does not contain the panic-test trigger"
+else
+    release_failed=1
+    echo "FAIL the panic-test trigger: in the test-only library, not in the shipped one"
+fi
+echo "release: $release_passed passed, $release_failed failed" >"$OUT/release-result.txt"
+count "$OUT/release-result.txt"
+
 step "generate the bindings"
-cargo build --locked --profile bindgen -p uniffi-bindgen
+cargo build --locked --profile bindgen --manifest-path "$ROOT/uniffi-bindgen/Cargo.toml" \
+    --target-dir "$ROOT/target/uniffi-bindgen"
 rm -rf "$OUT/generated"
 for language in kotlin python swift; do
     "$BINDGEN" generate --library "$LIB" --language "$language" --no-format \
         --out-dir "$OUT/generated/$language" >/dev/null
 done
 
-step "kotlin"
+step "python: build the wheel, install it into a fresh venv, test the installed package"
+if [[ "$("$MATURIN_VENV/bin/maturin" --version 2>/dev/null)" != "maturin $MATURIN_VERSION" ]]; then
+    rm -rf "$MATURIN_VENV"
+    python3 -m venv "$MATURIN_VENV"
+    "$MATURIN_VENV/bin/pip" install -q "maturin==$MATURIN_VERSION"
+fi
+rm -rf "$OUT/wheels" "$OUT/python-venv"
+mkdir -p "$OUT/python"
+# maturin runs the uniffi-bindgen it finds on PATH: the pinned one.
+(cd "$ROOT/bindings/python" && PATH="$BINDGEN_DIR:$PATH" "$MATURIN_VENV/bin/maturin" build \
+    --release --out "$OUT/wheels")
+python3 -m venv "$OUT/python-venv"
+"$OUT/python-venv/bin/pip" install -q --no-index "$OUT"/wheels/dcc_verify-*.whl
+# -P: the script's directory is not on sys.path, so only the installed package can be imported.
+installed=$("$OUT/python-venv/bin/python" -P -c 'import dcc_verify; print(dcc_verify.__file__)')
+echo "testing $installed"
+if [[ "$installed" == "$OUT/python-venv/"* ]]; then
+    "$OUT/python-venv/bin/python" -P "$ROOT/bindings/python/test_dcc_verify.py" 2>&1 \
+        | tee "$OUT/python/result.txt" || true
+else
+    echo "python: 0 passed, 1 failed (dcc_verify imported from $installed, not the venv)" \
+        | tee "$OUT/python/result.txt"
+fi
+count "$OUT/python/result.txt"
+
+step "python: the example of docs/bindings.md, against the installed package"
+"$ROOT/scripts/check-docs" --extract python >"$OUT/python/docs_example.py"
+if (cd "$ROOT" && "$OUT/python-venv/bin/python" -P "$OUT/python/docs_example.py"); then
+    echo "docs-python: 1 passed, 0 failed" | tee "$OUT/python/docs-result.txt"
+else
+    echo "docs-python: 0 passed, 1 failed" | tee "$OUT/python/docs-result.txt"
+fi
+count "$OUT/python/docs-result.txt"
+
+step "python: a panic forced through the bindings (test-only library)"
+mkdir -p "$PANIC_LIB_DIR/python"
+cp "$OUT/generated/python/dcc_verify.py" "$PANIC_LIB_DIR/libdcc_verify.so" "$PANIC_LIB_DIR/python/"
+PYTHONPATH="$PANIC_LIB_DIR/python" python3 -P "$ROOT/bindings/python/test_panic.py" 2>&1 \
+    | tee "$OUT/python/panic-result.txt" || true
+count "$OUT/python/panic-result.txt"
+
+step "kotlin: build the jar, test against it"
 [[ -x "$KOTLINC" ]] || npm ci --prefix "$ROOT/bindings/kotlin" --no-audit --no-fund
 [[ -f "$JNA" ]] || as_root apt-get install -y libjna-java \
     || { as_root apt-get update && as_root apt-get install -y libjna-java; }
-kotlin_sources=("$OUT/generated/kotlin/eu/dcc/verify/dcc_verify.kt" "$ROOT/bindings/kotlin/BindingsTest.kt")
-kotlin_jar=$OUT/kotlin/bindings-test.jar
+jar=$("$ROOT/bindings/kotlin/build-jar.sh" "$LIB" "$OUT/generated/kotlin")
+echo "built $jar ($(stat -c %s "$jar") bytes)"
 mkdir -p "$OUT/kotlin"
-# kotlinc takes ~25 s: recompile only when the generated code or the test changed.
-sha256sum "${kotlin_sources[@]}" "$KOTLINC" >"$OUT/kotlin/sources.sha256.new"
-if [[ -f "$kotlin_jar" ]] && cmp -s "$OUT/kotlin/sources.sha256.new" "$OUT/kotlin/sources.sha256"; then
-    echo "kotlin sources unchanged: reusing $kotlin_jar"
+# The Kotlin example of docs/bindings.md, a program of its own (class DocsExampleKt).
+"$ROOT/scripts/check-docs" --extract kotlin >"$OUT/kotlin/DocsExample.kt"
+kotlin_sources=("$ROOT/bindings/kotlin/BindingsTest.kt" "$ROOT/bindings/kotlin/PanicTest.kt"
+    "$OUT/kotlin/DocsExample.kt")
+tests_jar=$OUT/kotlin/tests.jar
+# kotlinc takes ~25 s: recompile only when the tests or the bindings' classes changed.
+sha256sum "${kotlin_sources[@]}" "$OUT/jvm/classes.sha256" >"$OUT/kotlin/sources.sha256.new"
+if [[ -f "$tests_jar" ]] && cmp -s "$OUT/kotlin/sources.sha256.new" "$OUT/kotlin/sources.sha256"; then
+    echo "kotlin tests unchanged: reusing $tests_jar"
 else
-    rm -f "$kotlin_jar" "$OUT/kotlin/sources.sha256"
-    "$KOTLINC" -nowarn -cp "$JNA" -d "$kotlin_jar" "${kotlin_sources[@]}" \
+    rm -f "$tests_jar" "$OUT/kotlin/sources.sha256"
+    "$KOTLINC" -nowarn -cp "$jar:$JNA" -d "$tests_jar" "${kotlin_sources[@]}" \
         && mv "$OUT/kotlin/sources.sha256.new" "$OUT/kotlin/sources.sha256"
 fi
-if [[ -f "$kotlin_jar" ]]; then
-    java -Djna.library.path="$(dirname "$LIB")" -Ddcc.repo="$ROOT" \
-        -cp "$kotlin_jar:$JNA:$KOTLIN_STDLIB" eu.dcc.verify.test.BindingsTestKt \
-        | tee "$OUT/kotlin/result.txt" || true
+if [[ -f "$tests_jar" ]]; then
+    # No -Djna.library.path: JNA finds the library inside the jar.
+    java -Ddcc.repo="$ROOT" -cp "$tests_jar:$jar:$JNA:$KOTLIN_STDLIB" \
+        eu.dcc.verify.test.BindingsTestKt | tee "$OUT/kotlin/result.txt" || true
+    if (cd "$ROOT" && java -cp "$tests_jar:$jar:$JNA:$KOTLIN_STDLIB" DocsExampleKt); then
+        echo "docs-kotlin: 1 passed, 0 failed" | tee "$OUT/kotlin/docs-result.txt"
+    else
+        echo "docs-kotlin: 0 passed, 1 failed" | tee "$OUT/kotlin/docs-result.txt"
+    fi
+    # jna.library.path is searched before the jar: the test-only library wins.
+    java -Djna.library.path="$PANIC_LIB_DIR" -Ddcc.repo="$ROOT" \
+        -cp "$tests_jar:$jar:$JNA:$KOTLIN_STDLIB" eu.dcc.verify.panictest.PanicTestKt \
+        | tee "$OUT/kotlin/panic-result.txt" || true
 else
     echo "kotlin: 0 passed, 1 failed (does not compile)" | tee "$OUT/kotlin/result.txt"
+    echo "kotlin-panic: 0 passed, 1 failed (does not compile)" | tee "$OUT/kotlin/panic-result.txt"
+    echo "docs-kotlin: 0 passed, 1 failed (does not compile)" | tee "$OUT/kotlin/docs-result.txt"
 fi
 count "$OUT/kotlin/result.txt"
-
-step "python"
-cp "$LIB" "$OUT/generated/python/"
-mkdir -p "$OUT/python"
-PYTHONPATH="$OUT/generated/python" python3 "$ROOT/bindings/python/test_dcc_verify.py" \
-    2>&1 | tee "$OUT/python/result.txt" || true
-count "$OUT/python/result.txt"
+count "$OUT/kotlin/docs-result.txt"
+count "$OUT/kotlin/panic-result.txt"
 
 step "swift (checks only: no Swift compiler here)"
 swift_passed=0
@@ -121,9 +209,11 @@ if ! cmp -s "$ROOT/bindings/swift/requirements.txt" "$VENV/requirements.txt"; th
     "$VENV/bin/pip" install -q -r "$ROOT/bindings/swift/requirements.txt"
     cp "$ROOT/bindings/swift/requirements.txt" "$VENV/requirements.txt"
 fi
-check "generated Swift, XCTest file and Package.swift parse (tree-sitter-swift)" \
+"$ROOT/scripts/check-docs" --extract swift >"$OUT/DocsExample.swift"
+check "generated Swift, XCTest file, docs/bindings.md's example and Package.swift parse (tree-sitter-swift)" \
     "$VENV/bin/python" "$ROOT/bindings/swift/check_syntax.py" "$OUT/generated/swift/DccVerify.swift" \
-    "$ROOT/bindings/swift/Tests/DccVerifyTests/DccVerifyTests.swift" "$ROOT/bindings/swift/Package.swift"
+    "$ROOT/bindings/swift/Tests/DccVerifyTests/DccVerifyTests.swift" "$OUT/DocsExample.swift" \
+    "$ROOT/Package.swift"
 header_compiles() {
     # GCC does not know clang's nullability qualifiers, which only annotate.
     echo '#include "DccVerifyFFI.h"' | gcc -fsyntax-only -std=c11 -Wall -Wextra -Werror \

@@ -29,6 +29,7 @@ all_targets=(
   trust_list_pem
   trust_store
   instant
+  trust_list_who
 )
 targets=("$@")
 [ ${#targets[@]} -eq 0 ] && targets=("${all_targets[@]}")

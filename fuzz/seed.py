@@ -285,6 +285,7 @@ def main():
         add("trust_list_unsigned_json", json.dumps({"certificates": entries}))
 
     trust_lists(add, certificates)
+    who_lists(add)
 
     for target, files in sorted(seeds.items()):
         directory = CORPUS / target
@@ -292,6 +293,24 @@ def main():
         for name, data in files.items():
             (directory / name).write_bytes(data)
         print(f"seeded {target}: {len(files)} inputs", file=sys.stderr)
+
+
+def who_lists(add):
+    """Seeds of trust_list_who: the real DEV filtered list (one DSC, verifies) as published and
+    re-serialised, the reference list, and the first entries of each real list (their proofs no
+    longer verify, but they reach the shape and canonical-form code with every kind of entry)."""
+    who = ROOT / "testdata/who/trustlists"
+    small = (who / "dev/v2-trustlist-PH4H-XCL-DSC.did.json").read_bytes()
+    add("trust_list_who", small)
+    document = json.loads(small)
+    add("trust_list_who", json.dumps(document, sort_keys=True))
+    add("trust_list_who", json.dumps(document, indent=2))
+    add("trust_list_who", (who / "prod/v2-trustlist-ref.did.json").read_bytes())
+    for path in sorted(who.glob("*/v2-trustlist*.did.json")):
+        document = json.loads(path.read_bytes())
+        methods = document["verificationMethod"]
+        for start in range(0, min(len(methods), 60), 12):
+            add("trust_list_who", json.dumps(dict(document, verificationMethod=methods[start : start + 12]), separators=(",", ":")))
 
 
 def trust_lists(add, certificates):

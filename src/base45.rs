@@ -25,6 +25,7 @@ const DIGITS: [u8; 256] = {
 
 /// Why a text is not valid base45.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Error)]
+#[non_exhaustive]
 pub enum Base45Error {
     /// A byte outside the 45-character alphabet (lower case letters are outside it too).
     #[error("invalid base45 character at offset {offset}")]

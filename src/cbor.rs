@@ -8,6 +8,7 @@ use crate::limits::{MAX_CBOR_DEPTH, MAX_CBOR_ITEMS};
 
 /// Why bytes are not one well-formed CBOR item.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
 pub enum CborError {
     /// Not CBOR: bad syntax, or an item that claims more bytes than there are.
     #[error("malformed CBOR at offset {0}")]
@@ -386,7 +387,7 @@ mod tests {
                         .collect(),
                 ),
                 4 => Value::Float(f64::from_bits(next()) % 1e12),
-                5 => Value::Bool(next() % 2 == 0),
+                5 => Value::Bool(next().is_multiple_of(2)),
                 6 => Value::Null,
                 7 => Value::Array((0..next() % 5).map(|_| value(next, depth + 1)).collect()),
                 8 => Value::Map(

@@ -19,6 +19,7 @@ const ALG_PS256: i64 = -37;
 
 /// Why inflated bytes are not a usable COSE_Sign1 message.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
 pub enum CoseError {
     #[error("COSE message: {0}")]
     Cbor(#[from] CborError),

@@ -43,6 +43,7 @@ impl std::fmt::Display for Claim {
 
 /// Why the COSE payload is not a CWT carrying a health certificate.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
 pub enum CwtError {
     #[error("CWT: {0}")]
     Cbor(#[from] CborError),

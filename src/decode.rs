@@ -26,6 +26,7 @@ pub enum Stage {
 
 /// Why a QR text does not decode, by stage. Never carries personal data.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
 pub enum DecodeError {
     /// Longer than any QR code can hold ([`MAX_QR_TEXT_BYTES`]); refused before decoding.
     #[error("input of {0} bytes is longer than a QR code can hold")]

@@ -7,6 +7,7 @@ use crate::limits::MAX_INFLATED_BYTES;
 
 /// Why the base45-decoded bytes do not inflate to a COSE message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Error)]
+#[non_exhaustive]
 pub enum InflateError {
     /// No zlib header: the data was never compressed (a COSE message starts with 0xd2 or 0x84).
     #[error("data is not zlib-compressed")]

@@ -82,3 +82,15 @@ pub use verify::{
     SchemaCheck, SchemaPolicy, Settings, Signer, SystemClock, TrustListStatus, UndecidableReason,
     Verification, Verifier,
 };
+
+/// The documentation's Rust examples, compiled and run as doctests. `scripts/check-docs` fails
+/// when a page with a Rust example is missing here.
+#[cfg(doctest)]
+mod documentation {
+    #[doc = include_str!("../README.md")]
+    struct Readme;
+    #[doc = include_str!("../docs/result-model.md")]
+    struct ResultModel;
+    #[doc = include_str!("../docs/business-rules.md")]
+    struct BusinessRules;
+}

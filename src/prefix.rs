@@ -7,6 +7,7 @@ pub const HC1: &str = "HC1:";
 
 /// Why a QR text does not start with a supported context identifier.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
 pub enum PrefixError {
     /// No context identifier at all: this is not a health certificate QR code.
     #[error("no context identifier (expected \"HC1:\")")]

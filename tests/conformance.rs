@@ -161,7 +161,8 @@ fn qr_from_cose(cose: &[u8]) -> String {
 
 fn hex_decode(hex: &str) -> Option<Vec<u8>> {
     let hex = hex.trim();
-    (hex.len() % 2 == 0)
+    hex.len()
+        .is_multiple_of(2)
         .then(|| {
             (0..hex.len())
                 .step_by(2)

@@ -317,8 +317,9 @@ fn a_chunked_body_over_the_limit_is_refused_while_it_streams() {
     server.wait_for_log("413");
 }
 
-/// A client that stops sending its body mid-way gets a 408 after --request-timeout, not a
-/// connection held open forever. (Raw socket: an HTTP client cannot be made to stall.)
+/// A client that stops sending its body mid-way gets a 408 after --request-timeout, and one
+/// that stops in its header is disconnected: no connection is held open forever. (Raw
+/// sockets: an HTTP client cannot be made to stall.)
 #[test]
 fn a_stalled_body_gets_408_after_the_request_timeout() {
     let server = Server::start(&["--request-timeout", "0.5"]);
@@ -338,6 +339,19 @@ fn a_stalled_body_gets_408_after_the_request_timeout() {
     assert!(reply.starts_with("HTTP/1.1 408"), "{reply}");
     assert!(reply.contains(r#""error":"request-timeout""#), "{reply}");
     assert!(start.elapsed() < Duration::from_secs(10));
+
+    // Stalled in the middle of its header: the connection is closed.
+    let mut socket = TcpStream::connect(server.address()).unwrap();
+    socket
+        .set_read_timeout(Some(Duration::from_secs(20)))
+        .unwrap();
+    let start = Instant::now();
+    socket
+        .write_all(b"POST /v1/verify HTTP/1.1\r\nHost: x\r\n")
+        .unwrap();
+    let mut reply = Vec::new();
+    let _ = socket.read_to_end(&mut reply);
+    assert!(start.elapsed() < Duration::from_secs(10), "held open");
 }
 
 #[test]
@@ -595,7 +609,8 @@ fn the_trust_list_switches_under_load_without_a_restart_and_batches_stay_whole()
     let garbage = dir.join("garbage.tmp");
     std::fs::write(&garbage, b"not a cache").unwrap();
     std::fs::rename(&garbage, dir.join("trust-list.cache")).unwrap();
-    server.wait_for_log("not taken");
+    let kept = server.wait_for_log("not taken");
+    assert!(kept.contains("cached trust list is corrupt"), "{kept}");
     std::thread::sleep(Duration::from_millis(300));
     stop.store(true, Ordering::Relaxed);
     for client in clients {
@@ -752,4 +767,92 @@ fn serve_takes_the_trust_options_of_verify() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     std::fs::remove_dir_all(dir).unwrap();
+}
+
+/// The rules options are those of `verify` too: the same rules fail the same certificate.
+#[test]
+fn serve_applies_business_rules_as_verify_does() {
+    let rules = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/testdata/rules-samples/de-eu-rules.json"
+    );
+    let options = ["--rules", rules, "--country", "DE", "--schema", "strict"];
+    let server = Server::start(&options);
+    let codes = [sample("vn-test-es256"), sample("vn-vaccination-es256")];
+    let answer = post_json(&client(), &server.url("/v1/verify"), &batch_body(&codes));
+    let out = Command::new(binary())
+        .args(["verify", "--json", "--at", AT])
+        .args(options)
+        .args(&codes)
+        .output()
+        .unwrap();
+    let cli: Vec<Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(answer.json(), json!({ "results": cli }));
+    // The rapid test is too old for arrival in DE; the vaccination passes.
+    assert_eq!(cli[0]["reason"], "rules-failed");
+    assert_eq!(cli[0]["rules"]["failed_ids"], json!(["TR-DE-0002"]));
+    assert_eq!(cli[1]["outcome"], "valid");
+    assert_eq!(cli[1]["rules"]["passed"], 4);
+}
+
+/// The container runs the service as an unprivileged user on a read-only filesystem, the cache
+/// mounted read-only: it must serve, and follow imports made from outside, without writing.
+/// Here the cache directory and its files lose their write bits; as root (where those bits bind
+/// nobody, as on CI) the service runs as uid 65532 through `setpriv`, as the image's user.
+#[test]
+fn serves_and_follows_a_read_only_cache_as_an_unprivileged_user() {
+    let dir = temp_dir("read-only");
+    import(&dir, &list_without_vn(), None);
+    let set_writable = |writable: bool| {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            set_mode(&entry.unwrap().path(), if writable { 0o644 } else { 0o444 });
+        }
+        set_mode(&dir, if writable { 0o755 } else { 0o555 });
+    };
+    set_writable(false);
+    let program = dir.with_extension("bin");
+    std::fs::copy(binary(), &program).unwrap();
+    set_mode(&program, 0o755);
+    let root = Command::new("id").arg("-u").output().unwrap().stdout == b"0\n";
+    let mut command = if root {
+        let mut command = Command::new("setpriv");
+        command.args(["--reuid=65532", "--regid=65532", "--clear-groups"]);
+        command.arg(&program);
+        command
+    } else {
+        Command::new(&program)
+    };
+    command.args([
+        "serve",
+        "--cache",
+        dir.to_str().unwrap(),
+        "--reload-interval",
+        "0.1",
+    ]);
+    let server = Server::start_command(command);
+    let agent = client();
+    assert_eq!(get(&agent, &server.url("/healthz")).status, 200);
+    let body = json!({ "qr": sample("vn-vaccination-es256"), "at": AT }).to_string();
+    let before = post_json(&agent, &server.url("/v1/verify"), &body).json();
+    assert_eq!(before["reason"], "unknown-signer");
+
+    set_writable(true);
+    import(&dir, &full_list(), None);
+    set_writable(false);
+    server.wait_for_log("trust list switched");
+    let after = post_json(&agent, &server.url("/v1/verify"), &body).json();
+    assert_eq!(after["outcome"], "valid");
+    drop(server);
+    set_writable(true);
+    std::fs::remove_dir_all(&dir).unwrap();
+    std::fs::remove_file(program).unwrap();
+}
+
+fn set_mode(path: &std::path::Path, mode: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
 }

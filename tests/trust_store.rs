@@ -208,10 +208,8 @@ fn a_crash_between_write_and_rename_leaves_the_old_list_loadable() {
         assert_eq!(store.load_error(), None);
         assert_eq!(store.trust_list().unwrap().len(), 1, "the old list");
         assert_eq!(cache_bytes(&dir), old_file);
-        // Opening cleared the leftover.
-        assert_eq!(temp_files(&dir), Vec::<String>::new());
     }
-    // The next update goes through.
+    // The next update goes through, and removes the leftover under the directory lock.
     let store = open(&dir, key.anchors());
     store
         .update(SignedList::De(&new), UpdateOptions::default())
@@ -261,8 +259,12 @@ fn a_failed_write_leaves_the_previous_list_in_force() {
     assert_eq!(temp_files(&moved), Vec::<String>::new());
 }
 
+/// Issue 10 item 2: each update compares with the list on disk, under the directory lock, not
+/// with the one its store loaded. Two stores, two threads each, offering the same nine lists in
+/// opposite orders: every update is taken or refused as a rollback (never fails), and the
+/// newest list ends in force on disk and in both stores. Bounded: 36 updates.
 #[test]
-fn two_stores_on_one_directory_never_corrupt_the_cache() {
+fn concurrent_updates_from_two_stores_end_with_the_newest_list() {
     let dir = scratch_dir("store-two-writers");
     let key = TestKey::new();
     let lists: Vec<Vec<u8>> = (1..=9)
@@ -273,16 +275,26 @@ fn two_stores_on_one_directory_never_corrupt_the_cache() {
             )
         })
         .collect();
+    let newest = dcc_verify::parse_instant("2026-01-09T00:00:00Z");
     let (first, second) = (open(&dir, key.anchors()), open(&dir, key.anchors()));
     std::thread::scope(|scope| {
-        for store in [&first, &second] {
+        for (store, reversed) in [
+            (&first, false),
+            (&first, true),
+            (&second, false),
+            (&second, true),
+        ] {
             let lists = &lists;
             scope.spawn(move || {
-                for list in lists {
-                    // Each store only knows its own updates, so none is refused as a rollback.
-                    store
-                        .update(SignedList::De(list), UpdateOptions::default())
-                        .unwrap();
+                let mut order: Vec<&Vec<u8>> = lists.iter().collect();
+                if reversed {
+                    order.reverse();
+                }
+                for list in order {
+                    match store.update(SignedList::De(list), UpdateOptions::default()) {
+                        Ok(_) | Err(UpdateError::Rollback { .. } | UpdateError::Superseded) => {}
+                        Err(e) => panic!("update failed: {e:?}"),
+                    }
                 }
             });
         }
@@ -291,7 +303,51 @@ fn two_stores_on_one_directory_never_corrupt_the_cache() {
     assert_eq!(reopened.load_error(), None);
     assert_eq!(
         reopened.trust_list().unwrap().provenance().list_time,
-        dcc_verify::parse_instant("2026-01-09T00:00:00Z")
+        newest
+    );
+    // The last thing each store did was take the newest list or be refused for it (and then
+    // serve what was on disk): either way, the newest list.
+    for store in [&first, &second] {
+        assert_eq!(store.trust_list().unwrap().provenance().list_time, newest);
+    }
+}
+
+/// Issue 10 item 2: two stores opened on an empty directory; the second puts February in
+/// force; the first, which never saw it, offers January. Before the fix this was taken (the
+/// first store compared with the nothing it had loaded) and January ended in force.
+#[test]
+fn a_store_compares_with_the_list_another_store_put_on_disk() {
+    let dir = scratch_dir("store-other-writer");
+    let key = TestKey::new();
+    let january = de_list(
+        &key,
+        &sample_entries(&["dsc-vn-es256"], "2026-01-01T00:00:00Z"),
+    );
+    let february = de_list(
+        &key,
+        &sample_entries(&["dsc-vn-ps256"], "2026-02-01T00:00:00Z"),
+    );
+    let (first, second) = (open(&dir, key.anchors()), open(&dir, key.anchors()));
+    second
+        .update(SignedList::De(&february), UpdateOptions::default())
+        .unwrap();
+    assert!(matches!(
+        first.update(SignedList::De(&january), UpdateOptions::default()),
+        Err(UpdateError::Rollback { .. })
+    ));
+    let february_time = dcc_verify::parse_instant("2026-02-01T00:00:00Z");
+    // The refused store now serves the list in force on disk.
+    assert_eq!(
+        first.trust_list().unwrap().provenance().list_time,
+        february_time
+    );
+    assert_eq!(
+        open(&dir, key.anchors())
+            .trust_list()
+            .unwrap()
+            .provenance()
+            .list_time,
+        february_time
     );
 }
 
@@ -329,8 +385,10 @@ fn an_older_list_is_refused_unless_forced() {
         "{MANIFEST}/testdata/samples/pki/dsc-vn-es256.crt.pem"
     ))
     .unwrap();
+    let allowing_unsigned = TrustStore::open_allowing_unsigned(&dir, key.anchors())
+        .with_clock(FixedClock(sample_time()));
     assert!(matches!(
-        store.update_unsigned(UnsignedList::Pem(&no_time), UpdateOptions::default()),
+        allowing_unsigned.update_unsigned(UnsignedList::Pem(&no_time), UpdateOptions::default()),
         Err(UpdateError::Rollback { offered: None, .. })
     ));
     // The same list again is fine (a re-download refreshes the fetch time)...
@@ -541,9 +599,10 @@ fn verifiers_during_updates_see_the_old_list_or_the_new_one_never_a_mix() {
         &key,
         &sample_entries(&["dsc-vn-ps256", "dsc-de-es256"], "2026-01-01T00:00:00Z"),
     );
+    // Forced: going back to a list already replaced is a rollback otherwise.
     let options = |fetched_at| UpdateOptions {
         fetched_at: Some(fetched_at),
-        force: false,
+        force: true,
     };
     store
         .update(SignedList::De(&list_a), options(time_a))
@@ -603,4 +662,390 @@ fn verifiers_during_updates_see_the_old_list_or_the_new_one_never_a_mix() {
             .fetched_at,
         Some(time_a)
     );
+}
+
+/// Issue 10 item 1: a list once superseded never comes back. January lists X and Y; February
+/// withdraws X (its newest entry, Y's, is unchanged). Before the fix, replaying January was
+/// accepted, since its newest entry is not older, and X was trusted again.
+#[test]
+fn replaying_the_list_in_force_before_a_removal_is_refused() {
+    let dir = scratch_dir("store-replay");
+    let key = TestKey::new();
+    let mut entries = sample_entries(&["dsc-vn-es256"], "2026-01-01T00:00:00Z");
+    entries.extend(sample_entries(&["dsc-vn-ps256"], "2026-01-15T00:00:00Z"));
+    let with_x = de_list(&key, &entries);
+    let without_x = de_list(&key, &entries[1..]);
+    let store = open(&dir, key.anchors());
+    store
+        .update(SignedList::De(&with_x), UpdateOptions::default())
+        .unwrap();
+    // A list never seen before whose newest entry is not older is accepted: the withdrawal.
+    store
+        .update(SignedList::De(&without_x), UpdateOptions::default())
+        .unwrap();
+    assert_eq!(store.trust_list().unwrap().len(), 1);
+    let qr = sample_qr("vn-vaccination-es256");
+    let verifier = Verifier::default().with_store(&store);
+    assert_eq!(
+        verifier.verify_at(&qr, sample_time()).outcome,
+        Outcome::Invalid {
+            reason: InvalidReason::UnknownSigner
+        }
+    );
+    assert_eq!(
+        store
+            .update(SignedList::De(&with_x), UpdateOptions::default())
+            .unwrap_err(),
+        UpdateError::Superseded
+    );
+    assert_eq!(store.trust_list().unwrap().len(), 1);
+    // After a restart, and from another store, too: the history is on disk.
+    let reopened = open(&dir, key.anchors());
+    assert_eq!(
+        reopened
+            .update(SignedList::De(&with_x), UpdateOptions::default())
+            .unwrap_err()
+            .code(),
+        "superseded"
+    );
+    // The same list again is a re-download, not a replay.
+    reopened
+        .update(SignedList::De(&without_x), UpdateOptions::default())
+        .unwrap();
+    // Forcing takes it back; the list it replaces is then the superseded one.
+    let forced = UpdateOptions {
+        fetched_at: None,
+        force: true,
+    };
+    reopened.update(SignedList::De(&with_x), forced).unwrap();
+    assert_eq!(reopened.trust_list().unwrap().len(), 2);
+    assert_eq!(
+        reopened
+            .update(SignedList::De(&without_x), UpdateOptions::default())
+            .unwrap_err(),
+        UpdateError::Superseded
+    );
+}
+
+/// Issue 10 item 1: where the signature carries an issue time, it decides. The Austrian list
+/// signed later is taken although its `nbf` is earlier; the one signed earlier is refused
+/// although its `nbf` is later (before the fix, `nbf` decided both ways).
+#[test]
+fn austrian_lists_are_ordered_by_their_signed_issue_time() {
+    let dir = scratch_dir("store-rollback-iat");
+    let key = TestKey::new();
+    let store = open(&dir, key.anchors());
+    let now = sample_time();
+    let (exp, day) = (now + 86_400, 86_400);
+    let both = at_entries(&["dsc-vn-es256", "dsc-vn-ps256"]);
+    let one = at_entries(&["dsc-vn-ps256"]);
+    let update = |(content, signature): &(Vec<u8>, Vec<u8>)| {
+        store.update(
+            SignedList::At { content, signature },
+            UpdateOptions::default(),
+        )
+    };
+    update(&at_pair_with_iat(
+        &key,
+        &both,
+        now - day,
+        exp,
+        now - 2 * day,
+    ))
+    .unwrap();
+    assert_eq!(
+        store.trust_list().unwrap().provenance().issued_at,
+        Some(now - 2 * day)
+    );
+    // Signed a day later, valid from earlier, withdrawing a DSC: taken.
+    update(&at_pair_with_iat(&key, &one, now - 3 * day, exp, now - day)).unwrap();
+    assert_eq!(store.trust_list().unwrap().len(), 1);
+    // Signed between the two, with the latest nbf: refused.
+    assert_eq!(
+        update(&at_pair_with_iat(
+            &key,
+            &both,
+            now - 60,
+            exp,
+            now - 2 * day + 1
+        ))
+        .unwrap_err(),
+        UpdateError::Rollback {
+            in_force: Some(now - day),
+            offered: Some(now - 2 * day + 1)
+        }
+    );
+    // Without iat, the signed nbf is the issue time.
+    let (content, signature) = at_pair(&key, &both, now - 60, exp);
+    store
+        .update(
+            SignedList::At {
+                content: &content,
+                signature: &signature,
+            },
+            UpdateOptions::default(),
+        )
+        .unwrap();
+    assert_eq!(
+        open(&dir, key.anchors())
+            .trust_list()
+            .unwrap()
+            .provenance()
+            .issued_at,
+        Some(now - 60)
+    );
+}
+
+/// Issue 10 item 3: opening a store removes nothing (before the fix it removed every temporary
+/// file, including one a running update was writing). Updates remove leftovers, and only
+/// while they hold the directory lock, which every writer holds while its file exists.
+#[cfg(unix)]
+#[test]
+fn temporary_files_are_removed_only_under_the_directory_lock() {
+    let dir = scratch_dir("store-temp-files");
+    let key = TestKey::new();
+    let list = de_list(
+        &key,
+        &sample_entries(&["dsc-vn-es256"], "2026-01-01T00:00:00Z"),
+    );
+    let in_progress = dir.join(format!("{}999999.0", TrustStore::TEMP_PREFIX));
+    // Another writer: it holds the lock and is writing its temporary file.
+    let lock = std::fs::File::open(&dir).unwrap();
+    lock.lock().unwrap();
+    std::fs::write(&in_progress, b"half a cache").unwrap();
+    std::thread::scope(|scope| {
+        // Opening reads under a shared lock, so it waits for the writer, and removes nothing.
+        let opening = scope.spawn(|| open(&dir, key.anchors()));
+        std::thread::sleep(std::time::Duration::from_millis(200));
+        assert!(
+            in_progress.exists(),
+            "removed while its writer held the lock"
+        );
+        assert!(!opening.is_finished(), "read while an update held the lock");
+        lock.unlock().unwrap();
+        let store = opening.join().unwrap();
+        assert!(in_progress.exists(), "opening removed a temporary file");
+        // The writer is gone (it released the lock without renaming its file): the next update
+        // finds the file under the lock, so it is a leftover, and removes it.
+        store
+            .update(SignedList::De(&list), UpdateOptions::default())
+            .unwrap();
+    });
+    assert_eq!(temp_files(&dir), Vec::<String>::new());
+}
+
+/// Issue 10 item 5: the header's format is not signed, so a cache claiming "json" must not
+/// load where anchors are configured (before the fix it loaded, unsigned, and verified
+/// certificates). Unsigned lists need the explicit `open_allowing_unsigned`.
+#[test]
+fn a_planted_unsigned_cache_does_not_load_in_a_store_with_anchors() {
+    let dir = scratch_dir("store-planted-unsigned");
+    let key = TestKey::new();
+    let signed = open(&dir, key.anchors());
+    signed
+        .update(
+            SignedList::De(&de_list(
+                &key,
+                &sample_entries(&["dsc-vn-ps256"], "2026-01-01T00:00:00Z"),
+            )),
+            UpdateOptions::default(),
+        )
+        .unwrap();
+    // An attacker who can write the directory puts an unsigned list of their own there.
+    let elsewhere = scratch_dir("store-planted-unsigned-source");
+    open(&elsewhere, dcc_verify::Anchors::new())
+        .update_unsigned(UnsignedList::Json(&sample_json()), UpdateOptions::default())
+        .unwrap();
+    std::fs::copy(
+        elsewhere.join(TrustStore::CACHE_FILE),
+        dir.join(TrustStore::CACHE_FILE),
+    )
+    .unwrap();
+    let store = open(&dir, key.anchors());
+    assert_eq!(store.load_error(), Some(&LoadError::UnsignedNotAllowed));
+    assert!(store.trust_list().is_none());
+    let verifier = Verifier::default().with_store(&store);
+    assert_eq!(
+        verifier
+            .verify_at(&sample_qr("vn-vaccination-es256"), sample_time())
+            .outcome,
+        Outcome::Undecidable {
+            reason: UndecidableReason::NoTrustList
+        }
+    );
+    // Nor does such a store take an unsigned update.
+    assert_eq!(
+        store
+            .update_unsigned(UnsignedList::Json(&sample_json()), UpdateOptions::default())
+            .unwrap_err(),
+        UpdateError::UnsignedNotAllowed
+    );
+    // Asked for explicitly, the unsigned list loads, and says it is unsigned.
+    let allowing = TrustStore::open_allowing_unsigned(&dir, key.anchors());
+    assert_eq!(allowing.load_error(), None);
+    assert!(!allowing.trust_list().unwrap().provenance().is_signed());
+}
+
+/// Issue 10 item 5: anti-rollback state lives apart from the cache. Before the fix, a corrupt
+/// (or deleted) cache left the store with nothing to compare with, and any older list went in.
+#[test]
+fn a_corrupt_cache_does_not_switch_anti_rollback_off() {
+    let dir = scratch_dir("store-corrupt-rollback");
+    let key = TestKey::new();
+    let january = de_list(
+        &key,
+        &sample_entries(&["dsc-vn-es256"], "2026-01-01T00:00:00Z"),
+    );
+    let february = de_list(
+        &key,
+        &sample_entries(&["dsc-vn-ps256"], "2026-02-01T00:00:00Z"),
+    );
+    open(&dir, key.anchors())
+        .update(SignedList::De(&february), UpdateOptions::default())
+        .unwrap();
+    let cache = dir.join(TrustStore::CACHE_FILE);
+    for damage in [Some(b"not a cache".to_vec()), None] {
+        match &damage {
+            Some(bytes) => std::fs::write(&cache, bytes).unwrap(),
+            None => std::fs::remove_file(&cache).unwrap(),
+        }
+        let store = open(&dir, key.anchors());
+        assert!(store.trust_list().is_none());
+        assert!(matches!(
+            store.update(SignedList::De(&january), UpdateOptions::default()),
+            Err(UpdateError::Rollback { .. })
+        ));
+        // The newest list (or the same again) is still taken.
+        store
+            .update(SignedList::De(&february), UpdateOptions::default())
+            .unwrap();
+    }
+}
+
+/// Issue 10 item 5: a cache the history says was replaced, put back in the directory, does
+/// not load.
+#[test]
+fn a_superseded_cache_put_back_does_not_load() {
+    let dir = scratch_dir("store-cache-put-back");
+    let key = TestKey::new();
+    let store = open(&dir, key.anchors());
+    let january = de_list(
+        &key,
+        &sample_entries(&["dsc-vn-es256"], "2026-01-01T00:00:00Z"),
+    );
+    let february = de_list(
+        &key,
+        &sample_entries(&["dsc-vn-ps256"], "2026-02-01T00:00:00Z"),
+    );
+    store
+        .update(SignedList::De(&january), UpdateOptions::default())
+        .unwrap();
+    let january_file = cache_bytes(&dir);
+    store
+        .update(SignedList::De(&february), UpdateOptions::default())
+        .unwrap();
+    std::fs::write(dir.join(TrustStore::CACHE_FILE), january_file).unwrap();
+    assert_eq!(
+        open(&dir, key.anchors()).load_error(),
+        Some(&LoadError::RolledBack)
+    );
+}
+
+/// Issue 10 item 4 (library side): the cache is written before the history. Killed in between,
+/// the directory holds the new cache and the old history; the new list loads, and the list it
+/// replaced still counts as replaced.
+#[test]
+fn a_kill_between_the_cache_and_the_history_loses_nothing() {
+    let dir = scratch_dir("store-kill-before-history");
+    let key = TestKey::new();
+    let mut entries = sample_entries(&["dsc-vn-es256"], "2026-01-01T00:00:00Z");
+    entries.extend(sample_entries(&["dsc-vn-ps256"], "2026-01-15T00:00:00Z"));
+    let (with_x, without_x) = (de_list(&key, &entries), de_list(&key, &entries[1..]));
+    let store = open(&dir, key.anchors());
+    store
+        .update(SignedList::De(&with_x), UpdateOptions::default())
+        .unwrap();
+    let history = dir.join(TrustStore::HISTORY_FILE);
+    let old_history = std::fs::read(&history).unwrap();
+    store
+        .update(SignedList::De(&without_x), UpdateOptions::default())
+        .unwrap();
+    std::fs::write(&history, old_history).unwrap();
+
+    let reopened = open(&dir, key.anchors());
+    assert_eq!(reopened.load_error(), None);
+    assert_eq!(reopened.trust_list().unwrap().len(), 1);
+    assert_eq!(
+        reopened
+            .update(SignedList::De(&with_x), UpdateOptions::default())
+            .unwrap_err(),
+        UpdateError::Superseded
+    );
+}
+
+/// Issue 10 item 6: a fetch time beyond the clock skew in the future would make the list
+/// "age 0" for ever; before the fix it was recorded as given.
+#[test]
+fn a_fetch_time_in_the_future_is_refused() {
+    let dir = scratch_dir("store-future-fetch");
+    let key = TestKey::new();
+    let store = open(&dir, key.anchors());
+    let list = de_list(
+        &key,
+        &sample_entries(&["dsc-vn-es256"], "2026-01-01T00:00:00Z"),
+    );
+    let at = |fetched_at| UpdateOptions {
+        fetched_at: Some(fetched_at),
+        force: false,
+    };
+    let future = sample_time() + 3600;
+    assert_eq!(
+        store.update(SignedList::De(&list), at(future)).unwrap_err(),
+        UpdateError::FetchedInFuture {
+            fetched_at: future,
+            now: sample_time()
+        }
+    );
+    assert!(store.trust_list().is_none());
+    // Within the clock skew it is a clock difference, and taken.
+    store
+        .update(SignedList::De(&list), at(sample_time() + 120))
+        .unwrap();
+}
+
+/// Issue 10 item 6: a list fetched after the verification time (by more than the clock skew)
+/// has no age: it is reported stale, and refused where an age limit applies. Before the fix it
+/// was "age 0", fresh.
+#[test]
+fn a_negative_age_is_unknown_and_stale() {
+    let key = TestKey::new();
+    let list = de_list(
+        &key,
+        &sample_entries(&["dsc-vn-es256"], "2026-01-01T00:00:00Z"),
+    );
+    let (trust, _) =
+        dcc_verify::TrustList::from_signed(SignedList::De(&list), &key.anchors(), sample_time())
+            .unwrap();
+    let fetched_at = sample_time();
+    let trust = trust.with_fetched_at(fetched_at);
+    let qr = sample_qr("vn-vaccination-es256");
+    let verifier = Verifier::new(Settings {
+        refuse_after: Some(7 * 86_400),
+        ..Settings::default()
+    })
+    .with_trust_list(trust);
+    let a_day_before = verifier.verify_at(&qr, fetched_at - 86_400);
+    let status = a_day_before.trust_list.unwrap();
+    assert_eq!((status.age_seconds, status.stale), (None, true));
+    assert_eq!(
+        a_day_before.outcome,
+        Outcome::Undecidable {
+            reason: UndecidableReason::TrustListExpired
+        }
+    );
+    // A minute before is clock skew: age 0, fresh.
+    let a_minute_before = verifier.verify_at(&qr, fetched_at - 60);
+    let status = a_minute_before.trust_list.unwrap();
+    assert_eq!((status.age_seconds, status.stale), (Some(0), false));
+    assert_eq!(a_minute_before.outcome, Outcome::Valid);
 }

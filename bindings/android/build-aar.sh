@@ -55,7 +55,8 @@ done
 
 # The Kotlin bindings, generated from the host build of the same source.
 cargo rustc --locked --release -p dcc-verify-ffi --lib --crate-type cdylib
-cargo run --locked --profile bindgen -p uniffi-bindgen -- generate --library "$ROOT/target/release/libdcc_verify.so" \
+cargo run --locked --profile bindgen --manifest-path "$ROOT/uniffi-bindgen/Cargo.toml" \
+    --target-dir "$ROOT/target/uniffi-bindgen" -- generate --library "$ROOT/target/release/libdcc_verify.so" \
     --language kotlin --no-format --out-dir "$MODULE/src/main/kotlin"
 
 cp "$ROOT/bindings/android/build.gradle.kts" "$ROOT/bindings/android/consumer-rules.pro" "$MODULE/"

@@ -4,9 +4,10 @@
 #   - iOS devices (aarch64-apple-ios),
 #   - the iOS simulator (aarch64-apple-ios-sim + x86_64-apple-ios, one fat library),
 #   - macOS (aarch64-apple-darwin + x86_64-apple-darwin), so `swift test` runs the XCTest
-#     suite in bindings/swift on a Mac.
-# With it, bindings/swift is a complete Swift package (Package.swift): add it to an app by
-# path, or run `cd bindings/swift && swift test`.
+#     suite in bindings/swift/Tests on a Mac.
+# With it, the root Package.swift builds locally (without it, the package takes the released
+# XCFramework from its URL): add the repository to an app by path, or run `swift test` at the
+# repository root.
 #
 # NOT exercised by this repository's CI (Linux, no Xcode). Needs macOS with Xcode and rustup
 # (the script adds the Apple targets). The Swift sources and the header are the ones checked
@@ -26,7 +27,9 @@ rustup target add "$DEVICE" "${SIMULATOR[@]}" "${MACOS[@]}"
 
 for target in "$DEVICE" "${SIMULATOR[@]}" "${MACOS[@]}"; do
     # Only the staticlib: built with the rlib and the cdylib it comes out larger.
-    cargo rustc --locked --release -p dcc-verify-ffi --lib --crate-type staticlib --target "$target"
+    # DCC_FFI_FEATURES=panic-test builds the test-only library of PanicTests (never ship it).
+    cargo rustc --locked --release -p dcc-verify-ffi ${DCC_FFI_FEATURES:+--features "$DCC_FFI_FEATURES"} \
+        --lib --crate-type staticlib --target "$target"
 done
 
 lib() { echo "$ROOT/target/$1/release/libdcc_verify.a"; }

@@ -1,5 +1,6 @@
-// Tests of the generated Kotlin bindings against the real library (bindings/test.sh builds,
-// generates, compiles and runs this). Plain `main`: no Gradle, no JUnit on this machine.
+// Tests of the generated Kotlin bindings against the real library, as the jar ships them
+// (bindings/test.sh builds dcc-verify-<version>.jar, compiles this against it and runs it with
+// no -Djna.library.path). Plain `main`: no Gradle, no JUnit on this machine.
 // Prints "N passed, N failed" and exits 1 on any failure.
 //
 // The Austrian list format is not exercised: there is no real Austrian list in testdata/ (the
@@ -363,6 +364,35 @@ fun main() {
         v.close()
     }
 
+    test("WHO's production list verifies with its signer's DID document and names participants") {
+        val who = File(repo, "testdata/who")
+        val prodList = File(who, "trustlists/prod/v2-trustlist.did.json").readBytes()
+        val prodDid = File(who, "signers/who-prod-signer.did.json").readBytes()
+        val v = Verifier()
+        val report = v.loadTrustList(SignedTrustList.Who(prodList), listOf(prodDid))
+        expect(438L to 63, report.taken to report.skipped.size, "taken, skipped")
+        check(report.skipped.all { it.reason == SkipReason.NOT_DSC }, "CSCA and DECA entries skipped as not-dsc")
+        val info = v.trustListInfo() ?: throw AssertionError("no list in force")
+        expect(TrustListFormat.WHO to "prod", info.status.format to info.environment, "format, environment")
+        expect(1_787_418_301L, info.issuedAt, "proof.created 2026-08-22T17:05:01Z")
+        expect(listOf("DCC" to 438L), info.domains.map { it.code to it.certificateCount }, "domains")
+        expect(75L, info.participants.single { it.code == "NLD" }.certificateCount, "NLD DSCs")
+        // A Spanish certificate of the EU test data, signed in 2021 by a DSC still listed.
+        val es = Regex("\"PREFIX\":\\s*\"([^\"]+)\"").find(File(repo, "testdata/dgc-testdata/ES/2DCode/raw/203.json").readText())!!.groupValues[1]
+        val result = v.verify(es, 1_622_505_600L) // 2021-06-01
+        expect(Outcome.Valid, result.outcome, "ES certificate with the WHO list")
+        expect(Triple("ES", "ESP", "DCC"), Triple(result.signer?.country, result.signer?.participant, result.signer?.domain), "signer")
+        // Another environment's key, and a reference list, are refused; the list in force stays.
+        val devKey = File(who, "signers/who-dev-signer.pem").readBytes()
+        val wrongKey = thrown<VerifierException.TrustListRefused>("dev key") { v.loadTrustList(SignedTrustList.Who(prodList), listOf(devKey)) }
+        expect("signature-invalid", wrongKey.code, "refusal code")
+        val reference = File(who, "trustlists/prod/v2-trustlist-ref.did.json").readBytes()
+        val refused = thrown<VerifierException.TrustListRefused>("reference list") { v.loadTrustList(SignedTrustList.Who(reference), listOf(prodDid)) }
+        expect("reference-list", refused.code, "reference list code")
+        expect(438L, v.trustListInfo()?.certificateCount, "list in force")
+        v.close()
+    }
+
     test("a list fetched three days ago is stale") {
         val now = System.currentTimeMillis() / 1000
         val v = Verifier()
@@ -398,7 +428,7 @@ fun main() {
         try {
             val directory = File(tmp, "trust").path
             val cacheFile = File(directory, "trust-list.cache")
-            val first = Verifier.openCache(directory, listOf(germanKey))
+            val first = Verifier.openCache(directory, listOf(germanKey), allowUnsigned = true)
             expect(CacheLoadError.Missing, first.cacheLoadError(), "empty cache")
             expect(null, first.trustListInfo(), "no list")
             expect("no-trust-list", code(first.verify(valid, AT).outcome), "before any update")
@@ -416,7 +446,7 @@ fun main() {
             expect(Outcome.Valid, first.verify(valid, AT).outcome, "the list in force stays")
             check(cacheFile.readBytes().contentEquals(onDisk), "the cache file is unchanged")
 
-            val second = Verifier.openCache(directory, listOf(germanKey)) // the app's next start
+            val second = Verifier.openCache(directory, listOf(germanKey), allowUnsigned = true) // the app's next start
             expect(null, second.cacheLoadError(), "loaded")
             expect(8L, second.trustListInfo()?.certificateCount, "list loaded at start-up")
             expect(Outcome.Valid, second.verify(valid, AT).outcome, "verifies at start-up")
@@ -637,7 +667,7 @@ fun main() {
     test("4 threads verify while another updates the cache") {
         val tmp = Files.createTempDirectory("dcc-verify-threads").toFile()
         try {
-            val shared = Verifier.openCache(tmp.path, listOf(germanKey))
+            val shared = Verifier.openCache(tmp.path, listOf(germanKey), allowUnsigned = true)
             shared.updateCacheUnsigned(samples())
             val valid = sample("vn-vaccination-es256")
             val pool = Executors.newFixedThreadPool(5)
@@ -670,7 +700,7 @@ fun main() {
             // Each verification sees one list, whole: the samples' (valid) or the German one.
             expect(emptySet<String>(), seen.toSet() - setOf("valid", "unknown-signer"), "other answers")
             expect(Outcome.Valid, shared.verify(valid, AT).outcome, "after the last update (sample list)")
-            expect(8L, Verifier.openCache(tmp.path, listOf(germanKey)).trustListInfo()?.certificateCount, "on disk")
+            expect(8L, Verifier.openCache(tmp.path, listOf(germanKey), allowUnsigned = true).trustListInfo()?.certificateCount, "on disk")
             shared.close()
         } finally {
             tmp.deleteRecursively()

@@ -1,7 +1,8 @@
 """Tests of the generated Python bindings against the real library.
 
-bindings/test.sh generates `dcc_verify.py` next to the built `libdcc_verify.so` and puts that
-directory on PYTHONPATH. Run directly, this prints "python: N passed, N failed".
+bindings/test.sh builds the wheel (pyproject.toml), installs it into a fresh venv and runs this
+file with that venv's Python, so `dcc_verify` is the installed package. Run directly, this
+prints "python: N passed, N failed".
 
 The Austrian list format is not exercised here: there is no real Austrian list in testdata/
 (the Rust tests cover it with lists signed by generated keys); the binding is the same call.
@@ -278,6 +279,36 @@ class Bindings(unittest.TestCase):
         self.assertEqual(v.outcome, dcc.Outcome.VALID())
         self.assertEqual((v.trust_list.format, v.trust_list.signed), (dcc.TrustListFormat.JSON, False))
 
+    def test_whos_production_list_verifies_with_its_signers_did_document(self):
+        who = REPO / "testdata" / "who"
+        prod_list = (who / "trustlists" / "prod" / "v2-trustlist.did.json").read_bytes()
+        prod_did = (who / "signers" / "who-prod-signer.did.json").read_bytes()
+        verifier = dcc.Verifier(dcc.Settings())
+        report = verifier.load_trust_list(dcc.SignedTrustList.WHO(prod_list), [prod_did])
+        self.assertEqual((report.taken, len(report.skipped)), (438, 63))
+        self.assertEqual({s.reason for s in report.skipped}, {dcc.SkipReason.NOT_DSC})
+        info = verifier.trust_list_info()
+        self.assertEqual((info.status.format, info.environment), (dcc.TrustListFormat.WHO, "prod"))
+        self.assertEqual(info.issued_at, 1_787_418_301)  # proof.created 2026-08-22T17:05:01Z
+        self.assertEqual([(d.code, d.certificate_count) for d in info.domains], [("DCC", 438)])
+        self.assertEqual({p.code: p.certificate_count for p in info.participants}["NZL"], 39)
+        # A Spanish certificate of the EU test data, signed in 2021 by a DSC still listed.
+        es = json.loads((REPO / "testdata/dgc-testdata/ES/2DCode/raw/203.json").read_bytes())["PREFIX"]
+        result = verifier.verify(es, 1_622_505_600)  # 2021-06-01
+        self.assertTrue(result.outcome.is_valid(), result.outcome)
+        self.assertEqual(
+            (result.signer.country, result.signer.participant, result.signer.domain), ("ES", "ESP", "DCC")
+        )
+        dev_key = (who / "signers" / "who-dev-signer.pem").read_bytes()
+        with self.assertRaises(dcc.VerifierError.TrustListRefused) as raised:
+            verifier.load_trust_list(dcc.SignedTrustList.WHO(prod_list), [dev_key])
+        self.assertEqual(raised.exception.code, "signature-invalid")
+        reference = (who / "trustlists" / "prod" / "v2-trustlist-ref.did.json").read_bytes()
+        with self.assertRaises(dcc.VerifierError.TrustListRefused) as raised:
+            verifier.load_trust_list(dcc.SignedTrustList.WHO(reference), [prod_did])
+        self.assertEqual(raised.exception.code, "reference-list")
+        self.assertEqual(verifier.trust_list_info().certificate_count, 438)
+
     def test_a_tampered_signed_list_is_refused_and_the_previous_list_stays(self):
         verifier = verifier_with_samples()
         with self.assertRaises(dcc.VerifierError.TrustListRefused) as raised:
@@ -316,7 +347,7 @@ class Bindings(unittest.TestCase):
         valid = sample("vn-vaccination-es256")
         with tempfile.TemporaryDirectory() as tmp:
             directory = str(Path(tmp) / "trust")
-            first = dcc.Verifier.open_cache(directory, [GERMAN_KEY])
+            first = dcc.Verifier.open_cache(directory, [GERMAN_KEY], allow_unsigned=True)
             self.assertEqual(first.cache_load_error(), dcc.CacheLoadError.MISSING())
             self.assertIsNone(first.trust_list_info())
             self.assertEqual(first.verify(valid, AT).outcome.code, "no-trust-list")
@@ -336,7 +367,9 @@ class Bindings(unittest.TestCase):
             self.assertEqual(first.verify(valid, AT).outcome, dcc.Outcome.VALID())
             self.assertEqual((Path(directory) / "trust-list.cache").read_bytes(), on_disk)
 
-            second = dcc.Verifier.open_cache(directory, [GERMAN_KEY])  # the next start of the app
+            signed_only = dcc.Verifier.open_cache(directory, [GERMAN_KEY])  # unsigned lists not allowed
+            self.assertEqual(signed_only.cache_load_error(), dcc.CacheLoadError.UNSIGNED_NOT_ALLOWED())
+            second = dcc.Verifier.open_cache(directory, [GERMAN_KEY], allow_unsigned=True)  # the next start of the app
             self.assertIsNone(second.cache_load_error())
             self.assertEqual(second.trust_list_info().certificate_count, 8)
             self.assertEqual(second.verify(valid, AT).outcome, dcc.Outcome.VALID())
@@ -543,7 +576,7 @@ class Bindings(unittest.TestCase):
         valid = sample("vn-vaccination-es256")
         seen, errors = [], []
         with tempfile.TemporaryDirectory() as tmp:
-            shared = dcc.Verifier.open_cache(tmp, [GERMAN_KEY])
+            shared = dcc.Verifier.open_cache(tmp, [GERMAN_KEY], allow_unsigned=True)
             shared.update_cache_unsigned(samples_list())
 
             def verify():
@@ -581,7 +614,7 @@ class Bindings(unittest.TestCase):
             # Each verification sees one list, whole: the samples' (valid) or the German one.
             self.assertLessEqual(set(seen), {"valid", "unknown-signer"})
             self.assertEqual(shared.verify(valid, AT).outcome, dcc.Outcome.VALID())  # the last update
-            self.assertEqual(dcc.Verifier.open_cache(tmp, [GERMAN_KEY]).trust_list_info().certificate_count, 8)
+            self.assertEqual(dcc.Verifier.open_cache(tmp, [GERMAN_KEY], allow_unsigned=True).trust_list_info().certificate_count, 8)
 
 
 if __name__ == "__main__":

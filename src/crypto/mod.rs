@@ -137,6 +137,7 @@ pub enum Scheme {
 
 /// Why a key cannot be used.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Error)]
+#[non_exhaustive]
 pub enum KeyError {
     /// An algorithm or curve outside the specification, a compressed EC point, or an RSA key
     /// over [`MAX_RSA_BITS`].
@@ -152,6 +153,7 @@ pub enum KeyError {
 
 /// Why a signature does not verify.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Error)]
+#[non_exhaustive]
 pub enum SignatureError {
     /// The scheme does not fit the key (ECDSA with an RSA key or the reverse).
     #[error("signature scheme does not match the key type")]
@@ -185,8 +187,14 @@ impl std::fmt::Debug for PublicKey {
 
 /// What every backend is given: a key that passed the checks of [`PublicKey`].
 enum Checked<'a> {
-    Ec { curve: Curve, point: &'a [u8] },
-    Rsa { modulus: &'a [u8], exponent: &'a [u8] },
+    Ec {
+        curve: Curve,
+        point: &'a [u8],
+    },
+    Rsa {
+        modulus: &'a [u8],
+        exponent: &'a [u8],
+    },
 }
 
 impl PublicKey {

@@ -11,7 +11,12 @@ use std::cmp::Ordering;
 use super::Curve;
 
 /// P-256 (SEC 2, FIPS 186-4): p and b, little-endian 64-bit limbs.
-const P256_P: [u64; 4] = [0xffffffffffffffff, 0x00000000ffffffff, 0, 0xffffffff00000001];
+const P256_P: [u64; 4] = [
+    0xffffffffffffffff,
+    0x00000000ffffffff,
+    0,
+    0xffffffff00000001,
+];
 const P256_B: [u64; 4] = [
     0x3bce3c3e27d2604b,
     0x651d06b0cc53b0f6,

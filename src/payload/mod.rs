@@ -39,6 +39,7 @@ pub type Extra = BTreeMap<String, serde_json::Value>;
 /// values (EU DCC paths are bare, e.g. `v[].tg`; other kinds' start with the kind, e.g.
 /// `icvp.v.vp`).
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
 pub enum PayloadError {
     #[error("DCC payload: {0}")]
     Cbor(#[from] CborError),

@@ -59,6 +59,7 @@ pub struct Description {
 
 /// Why a rule's JSON is not a gateway rule.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum RuleError {
     #[error("rule is not valid gateway rule JSON: {0}")]
     Json(#[from] serde_json::Error),

@@ -16,6 +16,7 @@ pub struct RuleSet {
 /// Why a rule-set document cannot be read at all. (A single unusable rule is left out and
 /// reported as a [`RejectedRule`] instead.)
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum RuleSetError {
     #[error("rule set is not JSON: {0}")]
     Json(#[from] serde_json::Error),

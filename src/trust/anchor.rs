@@ -49,6 +49,7 @@ impl fmt::Display for AnchorId {
 
 /// Why bytes are not a usable anchor key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Error)]
+#[non_exhaustive]
 pub enum AnchorError {
     #[error("no PUBLIC KEY block in the PEM text")]
     NoPublicKey,

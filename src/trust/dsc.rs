@@ -136,6 +136,7 @@ impl KeyUsage {
 
 /// Why bytes are not a usable document signer certificate.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
 pub enum DscError {
     #[error("not a DER-encoded X.509 certificate")]
     NotX509,

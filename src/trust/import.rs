@@ -12,6 +12,7 @@ use crate::verify::parse_instant;
 /// Why a trust-list document is refused as a whole (single bad entries are skipped instead).
 /// A refused document changes nothing: no partial list is ever produced.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
 pub enum TrustListError {
     #[error("trust list is not JSON of the expected shape")]
     NotJson,

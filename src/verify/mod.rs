@@ -1,6 +1,7 @@
 //! Verification: signature, time, key usage, then the content of a genuine certificate (JSON
 //! schema, value sets, business rules), and the [`Verification`] result.
 
+mod batch;
 mod clock;
 mod payload_checks;
 mod result;
@@ -74,6 +75,7 @@ impl Default for Settings {
 /// Whether the payload is checked against the DCC JSON schema of its version and the value
 /// sets, and what a violation does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub enum SchemaPolicy {
     /// Not checked ([`Verification::schema`] is `None`).
     Off,
@@ -92,14 +94,23 @@ impl Settings {
     /// `refuse_after`.
     fn trust_list_status(&self, trust: &TrustList, now: i64) -> (TrustListStatus, bool) {
         let provenance = trust.provenance();
-        let age = provenance.age_at(now);
+        let age = match provenance.fetched_at {
+            // Fetched a little after `now` by this clock: clock difference, not age.
+            Some(fetched) if fetched > now && fetched - now <= self.clock_skew => Some(0),
+            _ => provenance.age_at(now),
+        };
+        // A fetch time further in the future gives no age at all: the list counts as stale,
+        // and as expired where an age limit applies, rather than as fresh forever.
+        let unknown_age = provenance.fetched_at.is_some() && age.is_none();
         let status = TrustListStatus {
             format: provenance.format,
             signed: provenance.is_signed(),
             age_seconds: age,
-            stale: age.is_some_and(|age| age > self.stale_after),
+            stale: unknown_age || age.is_some_and(|age| age > self.stale_after),
         };
-        let expired = matches!((age, self.refuse_after), (Some(age), Some(limit)) if age > limit);
+        let expired = self
+            .refuse_after
+            .is_some_and(|limit| unknown_age || age.is_some_and(|age| age > limit));
         (status, expired)
     }
 
@@ -260,6 +271,48 @@ impl Verifier {
         self.verify_with_value_sets(qr, Some(at)).0
     }
 
+    /// Verifies QR texts as of `now` (Unix seconds, taken as given like
+    /// [`verify_at`](Self::verify_at)) on every core, answers in input order:
+    /// [`verify_batch_on`](Self::verify_batch_on) with [`available_parallelism`] threads.
+    ///
+    /// [`available_parallelism`]: std::thread::available_parallelism
+    pub fn verify_batch(&self, qrs: &[&str], now: i64) -> Vec<Verification> {
+        let cores = std::thread::available_parallelism().map_or(1, usize::from);
+        self.verify_batch_on(qrs, Some(now), cores)
+    }
+
+    /// Verifies QR texts on up to `threads` threads (1: this thread only), as of `at` (as
+    /// [`verify_at`](Self::verify_at)) or, with `None`, the verifier's clock read once when
+    /// the batch starts (as [`verify`](Self::verify)). The answers are in input order. Every
+    /// verification of the batch uses the trust list, rules and value sets in force when the
+    /// batch starts.
+    pub fn verify_batch_on(
+        &self,
+        qrs: &[&str],
+        at: Option<i64>,
+        threads: usize,
+    ) -> Vec<Verification> {
+        let (now, clock) = self.time_of(at);
+        let trust = self.trust_list();
+        let rules = self.rules();
+        let value_sets = self.value_sets();
+        let policy = Policy {
+            settings: &self.settings,
+            rules: rules.as_deref(),
+            value_sets: &value_sets,
+        };
+        let one = |qr: &&str| verify(qr, now, clock, trust.as_deref(), &policy, self.backend);
+        batch::map_ordered(qrs, threads, one)
+    }
+
+    /// The verification time: `at` as given, else the verifier's clock.
+    fn time_of(&self, at: Option<i64>) -> (i64, TimeSource) {
+        match at {
+            Some(at) => (at, TimeSource::Given),
+            None => (self.clock.now(), TimeSource::DeviceClock),
+        }
+    }
+
     /// [`verify_at`](Self::verify_at) with `Some(at)`, [`verify`](Self::verify) with `None`,
     /// with the value sets the verification used: display names taken from them match its
     /// value-set check even when another thread replaces the sets.
@@ -268,10 +321,7 @@ impl Verifier {
         qr: &str,
         at: Option<i64>,
     ) -> (Verification, Arc<ValueSets>) {
-        let (now, clock) = match at {
-            Some(at) => (at, TimeSource::Given),
-            None => (self.clock.now(), TimeSource::DeviceClock),
-        };
+        let (now, clock) = self.time_of(at);
         let trust = self.trust_list();
         let rules = self.rules();
         let value_sets = self.value_sets();

@@ -73,10 +73,13 @@ pub struct TrustListStatus {
     pub format: Option<ListFormat>,
     /// True when an anchor verified its signature; false for an unsigned source.
     pub signed: bool,
-    /// Seconds since it was fetched; `None` when the fetch time is unknown.
+    /// Seconds since it was fetched; `None` when the fetch time is unknown, or lies after
+    /// the verification time by more than [`Settings::clock_skew`](super::Settings::clock_skew)
+    /// (then the list is also `stale`).
     pub age_seconds: Option<i64>,
-    /// Older than [`Settings::stale_after`](super::Settings::stale_after): the app should
-    /// fetch a new list (the verification itself is unaffected).
+    /// Older than [`Settings::stale_after`](super::Settings::stale_after), or fetched at a
+    /// time that gives no age: the app should fetch a new list (the verification itself is
+    /// unaffected unless [`Settings::refuse_after`](super::Settings::refuse_after) is set).
     pub stale: bool,
 }
 

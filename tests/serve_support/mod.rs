@@ -28,9 +28,14 @@ pub struct Server {
 impl Server {
     /// Starts `dcc-verify serve ARGS --listen 127.0.0.1:0` and waits until it listens.
     pub fn start(args: &[&str]) -> Server {
-        let mut child = Command::new(binary())
-            .arg("serve")
-            .args(args)
+        let mut command = Command::new(binary());
+        command.arg("serve").args(args);
+        Server::start_command(command)
+    }
+
+    /// Starts `command` (a `serve` command line) with `--listen 127.0.0.1:0` added.
+    pub fn start_command(mut command: Command) -> Server {
+        let mut child = command
             .args(["--listen", "127.0.0.1:0"])
             .stdin(Stdio::null())
             .stdout(Stdio::null())

@@ -222,3 +222,38 @@ pub fn at_entries(names: &[&str]) -> Vec<(Vec<u8>, Vec<u8>)> {
         })
         .collect()
 }
+
+/// A valid Austrian pair whose signed claims also carry `iat` (claim 6).
+pub fn at_pair_with_iat(
+    key: &TestKey,
+    entries: &[(Vec<u8>, Vec<u8>)],
+    nbf: i64,
+    exp: i64,
+    iat: i64,
+) -> (Vec<u8>, Vec<u8>) {
+    let content = at_content(entries);
+    let protected = cbor(&Value::Map(vec![(1.into(), (-7).into())]));
+    let payload = cbor(&Value::Map(vec![
+        (2.into(), Value::Bytes(Sha256::digest(&content).to_vec())),
+        (4.into(), exp.into()),
+        (5.into(), nbf.into()),
+        (6.into(), iat.into()),
+    ]));
+    let to_sign = cbor(&Value::Array(vec![
+        "Signature1".into(),
+        Value::Bytes(protected.clone()),
+        Value::Bytes(vec![]),
+        Value::Bytes(payload.clone()),
+    ]));
+    let signature = key.sign(&to_sign);
+    let cose = cbor(&Value::Tag(
+        18,
+        Box::new(Value::Array(vec![
+            Value::Bytes(protected),
+            Value::Map(vec![]),
+            Value::Bytes(payload),
+            Value::Bytes(signature),
+        ])),
+    ));
+    (content, cose)
+}

@@ -36,9 +36,24 @@ pub enum DecodeOutcome {
         /// An English explanation, free of personal data.
         message: String,
     },
+    /// dcc-verify failed internally (a bug, caught before it reached the app).
+    InternalError {
+        /// "internal-error".
+        code: String,
+        /// An English explanation, with nothing from the input.
+        message: String,
+    },
 }
 
 impl DecodeOutcome {
+    /// The answer when decoding panicked.
+    pub(super) fn internal_error() -> Self {
+        Self::InternalError {
+            code: "internal-error".to_owned(),
+            message: super::guard::INTERNAL_ERROR.to_owned(),
+        }
+    }
+
     /// The outcome of decoding, display names from `value_sets`.
     pub(super) fn new(result: Result<Decoded, DecodeError>, value_sets: &ValueSets) -> Self {
         match result {

@@ -6,7 +6,7 @@
 //! integers (awkward from Java), with timestamps as `i64` Unix seconds and key identifiers as
 //! base64 text. Trust lists come in through the core's imports and [`TrustStore`] (the cache
 //! directory). Certificate faults are results; only API misuse, unreadable documents and I/O
-//! ([`VerifierError`]) are thrown.
+//! ([`VerifierError`]) are thrown. No panic crosses into the app unannounced (see [`guard`]).
 
 // Certificate faults are results; the bindings must never panic on input either.
 #![cfg_attr(
@@ -20,6 +20,7 @@
 )]
 
 mod certificate;
+mod guard;
 mod names;
 mod rules;
 mod schema;
@@ -30,6 +31,7 @@ mod verification;
 mod tests;
 
 use certificate::DecodeOutcome;
+use guard::{guard, panic_for_test};
 use rules::RuleSetReport;
 use schema::SchemaPolicy;
 use trust::{CacheLoadError, ImportReport, SignedTrustList, TrustListInfo, UnsignedTrustList};
@@ -184,7 +186,10 @@ impl From<UpdateError> for VerifierError {
     fn from(error: UpdateError) -> Self {
         match error {
             UpdateError::Rejected(refusal) => refusal.into(),
-            UpdateError::Rollback { .. } => Self::TrustListRefused {
+            UpdateError::Rollback { .. }
+            | UpdateError::Superseded
+            | UpdateError::FetchedInFuture { .. }
+            | UpdateError::UnsignedNotAllowed => Self::TrustListRefused {
                 code: error.code().to_owned(),
                 detail: error.to_string(),
             },
@@ -220,17 +225,26 @@ impl Verifier {
 
     /// A verifier whose trust list is kept in the cache directory `directory` (created by the
     /// first update), loaded from there now: the last good list, its signature checked again
-    /// with `anchors` (P-256 public keys, each PEM or SubjectPublicKeyInfo DER). Never fails
-    /// because of the cache: a missing, corrupt or no longer trusted one means no trust list,
-    /// and [`cache_load_error`](Self::cache_load_error) says why.
-    #[uniffi::constructor(default(anchors = [], settings))]
+    /// with `anchors` (P-256 public keys, each PEM or SubjectPublicKeyInfo DER). With anchors,
+    /// the cache takes signed lists only, unless `allow_unsigned` (for an app whose own backend
+    /// delivers unsigned lists over a channel it trusts); without anchors, unsigned lists
+    /// only. Never fails because of the cache: a missing, corrupt, unsigned where signed is
+    /// required, put back or no longer trusted one means no trust list, and
+    /// [`cache_load_error`](Self::cache_load_error) says why.
+    #[uniffi::constructor(default(anchors = [], allow_unsigned = false, settings))]
     pub fn open_cache(
         directory: String,
         anchors: Vec<Vec<u8>>,
         settings: Settings,
+        allow_unsigned: bool,
     ) -> Result<Arc<Self>, VerifierError> {
         let settings = settings.try_into()?;
-        let store = TrustStore::open(directory, trust::anchors(&anchors)?);
+        let anchors = trust::anchors(&anchors)?;
+        let store = if allow_unsigned {
+            TrustStore::open_allowing_unsigned(directory, anchors)
+        } else {
+            TrustStore::open(directory, anchors)
+        };
         Ok(Arc::new(Self {
             core: dcc::Verifier::new(settings).with_store(&store),
             store: Some(store),
@@ -274,8 +288,10 @@ impl Verifier {
     }
 
     /// Verifies a signed list with the cache's anchors and, unless it is older than the list in
-    /// force (`force` accepts it anyway), writes it to the cache directory atomically and puts
-    /// it in force. A refused or failed update changes nothing, in memory or on disk.
+    /// force on disk or one the cache already replaced (`rollback`, `superseded`; `force`
+    /// accepts it anyway), writes it to the cache directory atomically and puts it in force.
+    /// A `fetched_at` more than 5 minutes in the future is refused (`fetched-in-future`). A
+    /// refused or failed update changes nothing, in memory or on disk.
     #[uniffi::method(default(fetched_at = None, force = false))]
     pub fn update_cache(
         &self,
@@ -290,7 +306,8 @@ impl Verifier {
     }
 
     /// [`update_cache`](Self::update_cache) for an unsigned list (see
-    /// [`load_unsigned_trust_list`](Self::load_unsigned_trust_list)).
+    /// [`load_unsigned_trust_list`](Self::load_unsigned_trust_list)); refused
+    /// (`unsigned-not-allowed`) by a cache opened with anchors but without `allow_unsigned`.
     #[uniffi::method(default(fetched_at = None, force = false))]
     pub fn update_cache_unsigned(
         &self,
@@ -307,17 +324,18 @@ impl Verifier {
     /// Why [`open_cache`](Self::open_cache) found no usable list in the directory; `None` when
     /// it loaded one, and on a verifier without a cache directory.
     pub fn cache_load_error(&self) -> Option<CacheLoadError> {
-        self.store
-            .as_ref()
-            .and_then(TrustStore::load_error)
-            .map(Into::into)
+        let error = || self.store.as_ref()?.load_error().map(Into::into);
+        guard(error, || None)
     }
 
     /// The trust list in force, with its age and staleness now; `None` before one is loaded.
     pub fn trust_list_info(&self) -> Option<TrustListInfo> {
-        let list = self.core.trust_list()?;
-        let status = self.core.settings().status_of(&list, self.core.now());
-        Some(TrustListInfo::new(&list, status))
+        let info = || {
+            let list = self.core.trust_list()?;
+            let status = self.core.settings().status_of(&list, self.core.now());
+            Some(TrustListInfo::new(&list, status))
+        };
+        guard(info, || None)
     }
 
     /// Puts a rule set in force: a JSON array of gateway rules (typically the acceptance rules
@@ -327,6 +345,7 @@ impl Verifier {
     /// is judged by the rules that apply to it, and `Verification.rules` says how. Throws
     /// `RulesRefused` when the document is not a JSON array; the rules in force then stay.
     pub fn load_rules(&self, json: Vec<u8>) -> Result<RuleSetReport, VerifierError> {
+        panic_for_test(&json);
         let (rules, rejected) = dcc::RuleSet::from_json(&json)?;
         let report = RuleSetReport::new(&rules, rejected);
         self.core.set_rules(rules);
@@ -335,7 +354,7 @@ impl Verifier {
 
     /// Stops applying business rules.
     pub fn clear_rules(&self) {
-        self.core.clear_rules();
+        guard(|| self.core.clear_rules(), || ());
     }
 
     /// Puts value sets in force: one EU value-set document, an array of them, or the compressed
@@ -360,14 +379,22 @@ impl Verifier {
     /// clock reading before 2020 is `Undecidable(ClockNotSet)`; an `at` is taken as given.
     #[uniffi::method(default(at = None))]
     pub fn verify(&self, qr: String, at: Option<i64>) -> Verification {
-        let (verification, value_sets) = self.core.verify_with_value_sets(&qr, at);
-        Verification::new(verification, &value_sets)
+        let verify = || {
+            panic_for_test(qr.as_bytes());
+            let (verification, value_sets) = self.core.verify_with_value_sets(&qr, at);
+            Verification::new(verification, &value_sets)
+        };
+        guard(verify, Verification::internal_error)
     }
 
     /// Decodes a QR text without checking its signature, to show what it contains (display
     /// names from the value sets in force). Only [`Verifier::verify`] says whether to trust it.
     pub fn decode(&self, qr: String) -> DecodeOutcome {
-        DecodeOutcome::new(dcc::decode(&qr), &self.core.value_sets())
+        let decode = || {
+            panic_for_test(qr.as_bytes());
+            DecodeOutcome::new(dcc::decode(&qr), &self.core.value_sets())
+        };
+        guard(decode, DecodeOutcome::internal_error)
     }
 }
 

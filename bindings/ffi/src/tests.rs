@@ -27,7 +27,7 @@ fn sample(name: &str) -> String {
     std::fs::read_to_string(path).unwrap()
 }
 
-fn settings() -> Settings {
+pub(crate) fn settings() -> Settings {
     Settings {
         clock_skew_seconds: 300,
         stale_after_seconds: 48 * 3600,
@@ -367,7 +367,8 @@ fn the_cache_directory_keeps_the_list_across_verifiers() {
     let path = dir.to_str().unwrap().to_owned();
     let anchors = vec![DE_KEY.to_vec()];
 
-    let first = Verifier::open_cache(path.clone(), anchors.clone(), settings()).unwrap();
+    // The test mixes signed and unsigned lists in one cache: the app allows unsigned ones.
+    let first = Verifier::open_cache(path.clone(), anchors.clone(), settings(), true).unwrap();
     assert_eq!(
         first.cache_load_error(),
         Some(super::trust::CacheLoadError::Missing)
@@ -397,7 +398,7 @@ fn the_cache_directory_keeps_the_list_across_verifiers() {
         Outcome::Valid
     );
 
-    let second = Verifier::open_cache(path.clone(), anchors, settings()).unwrap();
+    let second = Verifier::open_cache(path.clone(), anchors.clone(), settings(), true).unwrap();
     assert_eq!(second.cache_load_error(), None);
     let info = second.trust_list_info().unwrap();
     assert_eq!((info.certificate_count, info.status.signed), (8, false));
@@ -408,8 +409,22 @@ fn the_cache_directory_keeps_the_list_across_verifiers() {
         Outcome::Valid
     );
 
+    // Opened with anchors alone, the cache takes signed lists only: the unsigned list in it
+    // does not load, and an unsigned update is refused.
+    let signed_only = Verifier::open_cache(path.clone(), anchors, settings(), false).unwrap();
     assert_eq!(
-        Verifier::open_cache(path, vec![b"junk".to_vec()], settings()).unwrap_err(),
+        signed_only.cache_load_error(),
+        Some(super::trust::CacheLoadError::UnsignedNotAllowed)
+    );
+    let Err(VerifierError::TrustListRefused { code, .. }) =
+        signed_only.update_cache_unsigned(samples(), None, false)
+    else {
+        panic!("an unsigned list went into a signed-only cache");
+    };
+    assert_eq!(code, "unsigned-not-allowed");
+
+    assert_eq!(
+        Verifier::open_cache(path, vec![b"junk".to_vec()], settings(), false).unwrap_err(),
         VerifierError::InvalidAnchor {
             index: 0,
             detail: dcc::trust::AnchorError::NotSpki.to_string()

@@ -14,6 +14,9 @@ pub enum SignedTrustList {
         content: Vec<u8>,
         signature: Vec<u8>,
     },
+    /// WHO's GDHCN trust list (`https://tng-cdn.who.int/v2/trustlist/did.json`, or the UAT/DEV
+    /// one), checked with its environment's signer key: the signer's DID document, a JWK or PEM.
+    Who { list: Vec<u8> },
 }
 
 impl SignedTrustList {
@@ -21,6 +24,7 @@ impl SignedTrustList {
         match self {
             Self::De { list } => trust::SignedList::De(list),
             Self::At { content, signature } => trust::SignedList::At { content, signature },
+            Self::Who { list } => trust::SignedList::Who(list),
         }
     }
 }
@@ -124,8 +128,35 @@ pub struct TrustListInfo {
     /// When it was fetched, Unix seconds.
     pub fetched_at: Option<i64>,
     /// Its own time, Unix seconds: the newest entry's timestamp (German and JSON lists) or the
-    /// signature's not-before (Austrian). An update older than this is refused unless forced.
+    /// signature's not-before (Austrian), the signed issue time (WHO). An update older than
+    /// this is refused unless forced.
     pub list_time: Option<i64>,
+    /// When its signer issued it, Unix seconds, from a signed field (WHO: `proof.created`).
+    pub issued_at: Option<i64>,
+    /// The GDHCN environment of a WHO list: "prod", "uat" or "dev".
+    pub environment: Option<String>,
+    /// How many certificates each participant of a WHO list has (alpha-3 or test codes), in
+    /// code order; empty for other formats.
+    pub participants: Vec<CodeCount>,
+    /// How many certificates each trust domain of a WHO list has (DCC, PH4H, ...).
+    pub domains: Vec<CodeCount>,
+}
+
+/// A code (participant, trust domain) and how many certificates it has.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct CodeCount {
+    pub code: String,
+    pub certificate_count: i64,
+}
+
+fn code_counts(counts: std::collections::BTreeMap<String, usize>) -> Vec<CodeCount> {
+    counts
+        .into_iter()
+        .map(|(code, n)| CodeCount {
+            code,
+            certificate_count: count(n),
+        })
+        .collect()
 }
 
 impl TrustListInfo {
@@ -145,6 +176,10 @@ impl TrustListInfo {
             anchor: provenance.anchor.map(|anchor| anchor.to_hex()),
             fetched_at: provenance.fetched_at,
             list_time: provenance.list_time,
+            issued_at: provenance.issued_at,
+            environment: provenance.environment.map(|e| e.code().to_owned()),
+            participants: code_counts(list.participants()),
+            domains: code_counts(list.domains()),
         }
     }
 }
@@ -170,6 +205,12 @@ pub enum CacheLoadError {
     /// The stored list fails its checks now, e.g. its signing key is no longer an anchor
     /// (`code` as in `VerifierError.TrustListRefused`).
     Rejected { code: String, detail: String },
+    /// The stored list is unsigned, and the cache was opened with anchors but without
+    /// `allow_unsigned`: a planted unsigned list is never used in place of a signed one.
+    UnsignedNotAllowed,
+    /// The stored list is one the cache already replaced, or older than the one it last had
+    /// in force: the file was put back or planted.
+    RolledBack,
 }
 
 impl From<&trust::LoadError> for CacheLoadError {
@@ -184,6 +225,8 @@ impl From<&trust::LoadError> for CacheLoadError {
                 code: refusal.code().to_owned(),
                 detail: refusal.to_string(),
             },
+            trust::LoadError::UnsignedNotAllowed => Self::UnsignedNotAllowed,
+            trust::LoadError::RolledBack => Self::RolledBack,
         }
     }
 }

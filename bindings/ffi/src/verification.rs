@@ -57,6 +57,35 @@ impl Verification {
             deviations: deviation_codes(&v.deviations),
         }
     }
+
+    /// The answer when verifying panicked: undecided, nothing checked, nothing from the input.
+    pub(super) fn internal_error() -> Self {
+        let not_checked = CheckStatus::NotChecked;
+        Self {
+            outcome: Outcome::Undecidable {
+                reason: UndecidableReason::InternalError,
+                code: "internal-error".to_owned(),
+                message: super::guard::INTERNAL_ERROR.to_owned(),
+            },
+            certificate: None,
+            signer: None,
+            checks: Checks {
+                signature: not_checked,
+                signer_validity: not_checked,
+                key_usage: not_checked,
+                issued_at: not_checked,
+                expiry: not_checked,
+                issuer_country: not_checked,
+                certificate_validity: not_checked,
+            },
+            kid: None,
+            algorithm: None,
+            trust_list: None,
+            schema: None,
+            rules: None,
+            deviations: Vec::new(),
+        }
+    }
 }
 
 /// The verdict. `code` is stable kebab-case for apps to branch on, translate and log
@@ -176,6 +205,9 @@ pub enum UndecidableReason {
     RulesOpen,
     /// Genuine, but of a kind this version does not know.
     UnknownKind,
+    /// dcc-verify failed internally (a bug, caught before it reached the app): nothing was
+    /// checked. Code "internal-error".
+    InternalError,
 }
 
 impl From<verify::UndecidableReason> for UndecidableReason {
@@ -200,6 +232,10 @@ pub struct Signer {
     /// Its validity, Unix seconds.
     pub not_before: i64,
     pub not_after: i64,
+    /// The participant that lists it in a WHO trust list (alpha-3 or a test code).
+    pub participant: Option<String>,
+    /// The trust domain it is listed under in a WHO trust list (DCC, PH4H, ...).
+    pub domain: Option<String>,
 }
 
 impl From<verify::Signer> for Signer {
@@ -209,6 +245,8 @@ impl From<verify::Signer> for Signer {
             country: signer.country,
             not_before: signer.not_before,
             not_after: signer.not_after,
+            participant: signer.participant,
+            domain: signer.domain,
         }
     }
 }

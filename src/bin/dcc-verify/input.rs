@@ -3,7 +3,7 @@
 //! the limit allows, not what it holds. Output goes through [`print`] and [`warn`], never
 //! `println!`/`eprintln!`, which panic on a closed pipe or a full disk.
 
-use std::io::{self, BufRead, Read, Write};
+use std::io::{self, Read, Write};
 use std::path::Path;
 
 use crate::UsageError;
@@ -47,75 +47,4 @@ pub fn print(text: &str) -> Result<(), UsageError> {
 /// one left to tell, so a failure is ignored rather than turned into a panic.
 pub fn warn(text: &str) {
     let _ = writeln!(io::stderr().lock(), "{text}");
-}
-
-/// The lines of `reader` (without `\n` or `\r\n`), each holding at most `limit + 1` bytes: the
-/// rest of a longer line is skipped without being kept, and what is kept is still longer than
-/// `limit`, so the verifier refuses it as too long. A line that is not UTF-8 is an error, as
-/// with [`BufRead::lines`], unless it was cut short (its cut may split a character).
-pub fn bounded_lines<R: BufRead>(
-    mut reader: R,
-    limit: usize,
-) -> impl Iterator<Item = io::Result<String>> {
-    std::iter::from_fn(move || {
-        let mut line = Vec::new();
-        let mut truncated = false;
-        let mut read_any = false;
-        loop {
-            let buffer = match reader.fill_buf() {
-                Ok(buffer) => buffer,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => return Some(Err(e)),
-            };
-            if buffer.is_empty() {
-                break;
-            }
-            read_any = true;
-            let newline = buffer.iter().position(|&b| b == b'\n');
-            let content = buffer.get(..newline.unwrap_or(buffer.len())).unwrap_or(&[]);
-            let room = (limit + 1).saturating_sub(line.len());
-            let kept = content.get(..content.len().min(room)).unwrap_or(&[]);
-            truncated |= kept.len() < content.len();
-            line.extend_from_slice(kept);
-            let consumed = newline.map_or(buffer.len(), |at| at + 1);
-            reader.consume(consumed);
-            if newline.is_some() {
-                break;
-            }
-        }
-        if !read_any {
-            return None;
-        }
-        if line.last() == Some(&b'\r') && !truncated {
-            line.pop();
-        }
-        Some(if truncated {
-            Ok(String::from_utf8_lossy(&line).into_owned())
-        } else {
-            String::from_utf8(line)
-                .map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "a line is not UTF-8 text"))
-        })
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn lines_longer_than_the_limit_keep_one_byte_more() -> io::Result<()> {
-        let input = format!("short\r\n{}\nlast", "x".repeat(100));
-        // A tiny buffer, so lines span several reads.
-        let reader = io::BufReader::with_capacity(7, input.as_bytes());
-        let lines: Vec<String> = bounded_lines(reader, 10).collect::<io::Result<_>>()?;
-        assert_eq!(lines, ["short", "xxxxxxxxxxx", "last"]);
-        let empty: Vec<_> = bounded_lines(io::empty(), 10).collect();
-        assert!(empty.is_empty());
-        let blank: Vec<String> = bounded_lines(&b"\n\n"[..], 10).collect::<io::Result<_>>()?;
-        assert_eq!(blank, ["", ""]);
-        assert!(bounded_lines(&b"\xff\n"[..], 10)
-            .next()
-            .is_some_and(|l| l.is_err()));
-        Ok(())
-    }
 }

@@ -13,6 +13,7 @@
     clippy::print_stderr
 )]
 
+mod batch;
 mod input;
 mod output;
 mod rules;
@@ -26,7 +27,8 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 use dcc_verify::{
-    decode, parse_instant, Clock, Settings, SystemClock, TrustList, TrustStore, Verifier,
+    decode, parse_instant, Clock, Settings, SystemClock, TrustList, TrustStore, Verification,
+    Verifier,
 };
 
 /// The bundled sample trust list (TEST keys only), used when no list is given.
@@ -63,7 +65,11 @@ enum Command {
         /// Include the holder's name and date of birth in the human summary.
         #[arg(long)]
         show_personal_data: bool,
-        /// QR texts (`HC1:...`); without any, one per line from standard input.
+        /// Threads verifying a batch (default: one per core).
+        #[arg(long, value_name = "N")]
+        jobs: Option<std::num::NonZeroUsize>,
+        /// QR texts (`HC1:...`); without any, one per line from standard input (blank lines
+        /// are skipped; with --json each answer carries its input line number as `line`).
         qr: Vec<String>,
     },
     /// Decode a QR text without checking its signature; prints headers and payload as JSON.
@@ -140,7 +146,8 @@ struct ListSource {
     #[arg(long, value_name = "DIR", conflicts_with = "trust_list")]
     cache: Option<PathBuf>,
     /// Trust list file, format detected: a German signed list, a WHO GDHCN DID list, Austrian
-    /// content (with --signature), or unsigned JSON/PEM (taken because you named it; results say unsigned).
+    /// content (with --signature), or unsigned JSON/PEM (taken because you named it, unless
+    /// --anchor or --signature asks for a signed list; results say unsigned).
     /// Default: the bundled sample list (TEST keys; verifies testdata/samples only).
     #[arg(long, value_name = "FILE")]
     trust_list: Option<PathBuf>,
@@ -148,7 +155,8 @@ struct ListSource {
     #[arg(long, value_name = "FILE", requires = "trust_list")]
     signature: Option<PathBuf>,
     /// Public key trusted to sign lists (PEM, or a signer DID document or JWK); repeat for
-    /// several. With --cache, defaults to the anchors remembered at import.
+    /// several. The list must then be signed. With --cache, defaults to the anchors
+    /// remembered at import.
     #[arg(long, value_name = "KEY.pem")]
     anchor: Vec<PathBuf>,
 }
@@ -170,10 +178,11 @@ enum TrustCommand {
         /// The Austrian list's signature file (--format at).
         #[arg(long, value_name = "FILE")]
         signature: Option<PathBuf>,
-        /// Accept an unsigned list (--format json or pem) from a source you trust.
+        /// Accept an unsigned list (--format json or pem) from a source you trust (not into a
+        /// cache that has anchors).
         #[arg(long)]
         unsigned: bool,
-        /// Accept a list older than the one in force.
+        /// Accept a list older than the one in force, or one it replaced.
         #[arg(long)]
         force: bool,
         /// When the list was fetched (RFC 3339, a date or @UNIX_SECONDS); default now.
@@ -209,8 +218,15 @@ fn main() -> ExitCode {
             at,
             json,
             show_personal_data,
+            jobs,
             qr,
-        } => verify(&source, &content, at, json, show_personal_data, qr),
+        } => {
+            let jobs = jobs.map_or_else(
+                || std::thread::available_parallelism().map_or(1, usize::from),
+                usize::from,
+            );
+            verify(&source, &content, at, json, show_personal_data, jobs, qr)
+        }
         Command::Decode { qr } => decode_command(&qr),
         Command::Trust(TrustCommand::Import {
             cache,
@@ -357,39 +373,51 @@ fn verify(
     at: Option<String>,
     json: bool,
     show_personal_data: bool,
+    jobs: usize,
     qr: Vec<String>,
 ) -> Result<ExitCode, UsageError> {
     let at = parse_at(at, "--at")?;
     let verifier = verifier(source, content, at.unwrap_or_else(|| SystemClock.now()))?;
+    // The bundled sample list (TEST keys) is unsigned too; the warning is for lists the user
+    // gave.
+    let user_list = source.cache.is_some() || source.trust_list.is_some();
     let value_sets = verifier.value_sets();
 
-    let inputs: Box<dyn Iterator<Item = Result<String, UsageError>>> = if qr.is_empty() {
-        Box::new(
-            input::bounded_lines(
-                std::io::stdin().lock(),
-                dcc_verify::limits::MAX_QR_TEXT_BYTES,
-            )
-            .map(|line| line.map_err(|e| UsageError(format!("reading standard input: {e}"))))
-            .filter(|line| !matches!(line, Ok(l) if l.trim().is_empty())),
-        )
-    } else {
-        Box::new(qr.into_iter().map(Ok))
-    };
     let mut stdout = std::io::stdout().lock();
     let mut all_valid = true;
-    for input in inputs {
-        let input = input?;
-        let verification = match at {
-            Some(at) => verifier.verify_at(&input, at),
-            None => verifier.verify(&input),
-        };
+    let mut answer = |line: Option<usize>, verification: &Verification| {
         all_valid &= verification.is_valid();
-        let line = if json {
-            verification.to_json_value().to_string()
+        let text = if json {
+            let mut value = verification.to_json_value();
+            if let (Some(line), Some(object)) = (line, value.as_object_mut()) {
+                object.insert("line".to_owned(), line.into());
+            }
+            value.to_string()
         } else {
-            output::verification_summary(&verification, &value_sets, show_personal_data)
+            let mut line =
+                output::verification_summary(verification, &value_sets, show_personal_data);
+            if user_list && verification.trust_list.is_some_and(|t| !t.signed) {
+                line += " | warning: trust list is unsigned";
+            }
+            line
         };
-        writeln!(stdout, "{line}").map_err(|e| UsageError(format!("writing output: {e}")))?;
+        writeln!(stdout, "{text}").map_err(|e| UsageError(format!("writing output: {e}")))
+    };
+    if qr.is_empty() {
+        let stdin = std::io::stdin().lock();
+        let answered = batch::verify_lines(stdin, &verifier, at, jobs, |line, verification| {
+            answer(Some(line), verification)
+        })?;
+        if answered == 0 {
+            return Err(UsageError(
+                "no QR text on standard input: give QR texts as arguments or one per line".into(),
+            ));
+        }
+    } else {
+        let qrs: Vec<&str> = qr.iter().map(String::as_str).collect();
+        for verification in verifier.verify_batch_on(&qrs, at, jobs) {
+            answer(None, &verification)?;
+        }
     }
     Ok(if all_valid {
         ExitCode::SUCCESS

@@ -17,6 +17,9 @@ use std::time::Duration;
 
 use clap::Args;
 use dcc_verify::{Clock, SystemClock};
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::server::graceful::GracefulShutdown;
+use hyper_util::service::TowerToHyperService;
 use tokio::sync::watch;
 
 use crate::{ContentChecks, ListSource, UsageError};
@@ -66,12 +69,14 @@ pub fn run(
     content: ContentChecks,
     options: Options,
 ) -> Result<ExitCode, UsageError> {
+    // Looked at before the list is loaded: a change in between is then seen as a change.
+    let seen = source.cache.as_deref().map(reload::CacheState::of);
     let verifier = crate::verifier(&source, &content, SystemClock.now())?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .map_err(|e| UsageError(format!("cannot start the runtime: {e}")))?;
-    runtime.block_on(serve(source, content, options, verifier))
+    runtime.block_on(serve(source, content, options, verifier, seen))
 }
 
 async fn serve(
@@ -79,6 +84,7 @@ async fn serve(
     content: ContentChecks,
     options: Options,
     verifier: dcc_verify::Verifier,
+    seen: Option<reload::CacheState>,
 ) -> Result<ExitCode, UsageError> {
     let log = options.log_format;
     let listener = tokio::net::TcpListener::bind(options.listen)
@@ -99,13 +105,13 @@ async fn serve(
             request_timeout: options.request_timeout,
         },
         log,
-        parallelism: std::thread::available_parallelism().map_or(1, |n| n.get()),
     });
 
     let (stop, stopped) = watch::channel(false);
-    if let Some(dir) = source.cache.clone() {
+    if let (Some(dir), Some(seen)) = (source.cache.clone(), seen) {
         let follower = reload::Follower {
             dir,
+            seen,
             source,
             content,
             current,
@@ -123,29 +129,43 @@ async fn serve(
         &format!("listening on {address}"),
         serde_json::json!({ "address": address.to_string() }),
     );
-    let listener = {
-        use axum::serve::ListenerExt;
+    let app = api::router(service);
+    let mut http = hyper::server::conn::http1::Builder::new();
+    // A client that has not sent its whole header within the request timeout is cut off
+    // (without a timer hyper would wait for it forever).
+    http.timer(TokioTimer::new())
+        .header_read_timeout(options.request_timeout);
+    let connections = GracefulShutdown::new();
+    let mut stopping = stopped.clone();
+    loop {
+        let tcp = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((tcp, _)) => tcp,
+                Err(e) => {
+                    // Out of file descriptors and the like: pause rather than spin.
+                    log::event(log, "accept-failed", &format!("cannot accept a connection: {e}"), serde_json::json!({ "reason": e.to_string() }));
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    continue;
+                }
+            },
+            _ = stopping.wait_for(|stop| *stop) => break,
+        };
         // Answers are one write each; Nagle's algorithm would only delay them.
-        listener.tap_io(|tcp| {
-            let _ = tcp.set_nodelay(true);
-        })
-    };
-    let mut stopped_server = stopped.clone();
-    let server = axum::serve(listener, api::router(service)).with_graceful_shutdown(async move {
-        let _ = stopped_server.wait_for(|stop| *stop).await;
-    });
+        let _ = tcp.set_nodelay(true);
+        let service = TowerToHyperService::new(app.clone());
+        let connection = connections.watch(http.serve_connection(TokioIo::new(tcp), service));
+        tokio::spawn(async move {
+            // A connection's end (the client went away, a bad request line) is the client's.
+            let _ = connection.await;
+        });
+    }
+    drop(listener);
     // In-flight requests finish within their timeout; a connection that still has not closed
-    // some time after that (a client stalled mid-headers) does not hold the exit.
+    // some time after that does not hold the exit.
     let grace = options.request_timeout + Duration::from_secs(5);
-    let mut stopped_grace = stopped;
     tokio::select! {
-        result = server => {
-            result.map_err(|e| UsageError(format!("server failed: {e}")))?;
-        }
-        () = async {
-            let _ = stopped_grace.wait_for(|stop| *stop).await;
-            tokio::time::sleep(grace).await;
-        } => {
+        () = connections.shutdown() => {}
+        () = tokio::time::sleep(grace) => {
             log::event(log, "shutdown-forced", "closing connections still open after the grace period", serde_json::json!({}));
         }
     }

@@ -3,8 +3,10 @@
 //!
 //! The library never stores anchors: apps pass them. This tool, being its own app, remembers
 //! the anchors a cache was imported with in `DIR/anchors.pem`, so later commands on the same
-//! directory need no `--anchor`.
+//! directory need no `--anchor`. A directory with anchors takes signed lists only.
 
+use std::fs::{self, OpenOptions};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -79,7 +81,8 @@ pub fn anchors(paths: &[PathBuf], cache: Option<&Path>) -> Result<Anchors, Usage
 }
 
 /// The list named by `verify --trust-list FILE`, its format detected. Signed lists are checked
-/// with the anchors; JSON and PEM files are taken as unsigned (naming the file is the choice).
+/// with the anchors; JSON and PEM files are taken as unsigned (naming the file is the choice),
+/// unless `--anchor` or `--signature` asked for a signed list.
 pub fn list_from_file(
     path: &Path,
     signature: Option<&Path>,
@@ -90,6 +93,24 @@ pub fn list_from_file(
     let shown = path.display();
     let format = ListFormat::detect(&bytes)
         .ok_or_else(|| UsageError(format!("{shown}: not a trust list format I know")))?;
+    if !format.is_signed() && (!anchors.is_empty() || signature.is_some()) {
+        let flag = if anchors.is_empty() {
+            "--signature"
+        } else {
+            "--anchor"
+        };
+        return Err(UsageError(format!(
+            "{shown} is an unsigned {} list, but {flag} asks for a signed one: give the signed \
+             list, or drop --anchor and --signature to use this one unsigned",
+            format.code()
+        )));
+    }
+    if format != ListFormat::At && signature.is_some() {
+        return Err(UsageError(format!(
+            "{shown} is a {} list, signed inside: drop --signature (it is for Austrian content)",
+            format.code()
+        )));
+    }
     if format.is_signed() && anchors.is_empty() {
         return Err(UsageError(format!(
             "{shown} is a signed {} list: pass --anchor KEY.pem",
@@ -153,8 +174,26 @@ pub fn import(args: Import) -> Result<ExitCode, UsageError> {
             "--signature goes with --format at (and only with it)".into(),
         ));
     }
+    let _lock = lock_imports(&args.cache)?;
     let anchors = anchors(&args.anchors, Some(&args.cache))?;
-    let anchors_pem = anchors.to_pem();
+    let remembered = if args.anchors.is_empty() {
+        Anchors::new() // unused: no new anchors to remember
+    } else {
+        // Replaced by the --anchor keys; if it cannot be read, it cannot be kept either.
+        self::anchors(&[], Some(&args.cache)).unwrap_or_else(|UsageError(why)| {
+            warn(&format!(
+                "dcc-verify: warning: replacing unusable anchors ({why})"
+            ));
+            Anchors::new()
+        })
+    };
+    if args.unsigned && !anchors.is_empty() {
+        return Err(UsageError(format!(
+            "{} takes signed lists only (it has anchors, from --anchor or {ANCHORS_FILE}): \
+             import unsigned lists into a directory of their own",
+            args.cache.display()
+        )));
+    }
     if format.is_signed() && anchors.is_empty() {
         return Err(UsageError(
             "signed lists need --anchor KEY.pem (remembered for this cache afterwards)".into(),
@@ -166,45 +205,71 @@ pub fn import(args: Import) -> Result<ExitCode, UsageError> {
         .as_deref()
         .map(|path| read_file(path, MAX_LIST_SIGNATURE_BYTES))
         .transpose()?;
+    let signed = match (format, &signature) {
+        (ListFormat::De, _) => Some(SignedList::De(&bytes)),
+        (ListFormat::Who, _) => Some(SignedList::Who(&bytes)),
+        (ListFormat::At, Some(signature)) => Some(SignedList::At {
+            content: &bytes,
+            signature,
+        }),
+        (ListFormat::At, None) => return Err(UsageError("--signature is missing".into())),
+        (ListFormat::Json | ListFormat::Pem, _) => None,
+    };
+
+    // New anchors are remembered in three steps, each leaving anchors that verify the list in
+    // the cache whenever the process is killed: the list is checked with them, nothing written
+    // yet; the old and the new keys are remembered together; the list goes in; and only then
+    // are the new keys remembered alone.
+    let (remembered_pem, anchors_pem) = (remembered.to_pem(), anchors.to_pem());
+    let new_pem =
+        (!args.anchors.is_empty() && anchors_pem != remembered_pem).then_some(anchors_pem);
+    if let (Some(new_pem), Some(list)) = (&new_pem, signed) {
+        if let Err(e) = TrustList::from_signed(list, &anchors, SystemClock.now()) {
+            return Ok(not_imported(&UpdateError::Rejected(e)));
+        }
+        let both = format!("{remembered_pem}{new_pem}");
+        let both = if Anchors::from_pem(both.as_bytes()).is_ok() {
+            both
+        } else {
+            // More keys than an anchor set holds: the new ones alone.
+            new_pem.clone()
+        };
+        remember_anchors(&args.cache, Some(&both)).map_err(|e| {
+            UsageError(format!(
+                "cannot write {}: {e} (nothing was imported)",
+                args.cache.join(ANCHORS_FILE).display()
+            ))
+        })?;
+        kill_point("anchors-widened");
+    }
     let store = TrustStore::open(&args.cache, anchors);
     let options = UpdateOptions {
         fetched_at: args.fetched_at,
         force: args.force,
     };
-    let result = match (format, &signature) {
-        (ListFormat::De, _) => store.update(SignedList::De(&bytes), options),
-        (ListFormat::Who, _) => store.update(SignedList::Who(&bytes), options),
-        (ListFormat::At, Some(signature)) => store.update(
-            SignedList::At {
-                content: &bytes,
-                signature,
-            },
-            options,
-        ),
-        (ListFormat::Json, _) => store.update_unsigned(UnsignedList::Json(&bytes), options),
-        (ListFormat::Pem, _) => store.update_unsigned(UnsignedList::Pem(&bytes), options),
-        (ListFormat::At, None) => return Err(UsageError("--signature is missing".into())),
+    let result = match (signed, format) {
+        (Some(list), _) => store.update(list, options),
+        (None, ListFormat::Pem) => store.update_unsigned(UnsignedList::Pem(&bytes), options),
+        (None, _) => store.update_unsigned(UnsignedList::Json(&bytes), options),
     };
+    kill_point("imported");
+    if new_pem.is_some() {
+        let now_remembered = match &result {
+            Ok(_) => new_pem.as_deref(),
+            Err(_) => (!remembered.is_empty()).then_some(remembered_pem.as_str()),
+        };
+        if let Err(e) = remember_anchors(&args.cache, now_remembered) {
+            // Still consistent: the old and the new keys together verify the list in force.
+            warn(&format!(
+                "dcc-verify: warning: cannot write {}: {e}; it keeps the old and the new keys",
+                args.cache.join(ANCHORS_FILE).display()
+            ));
+        }
+    }
     let report = match result {
         Ok(report) => report,
-        Err(e) => {
-            warn(&format!("dcc-verify: not imported ({}): {e}", e.code()));
-            if let UpdateError::Rollback { in_force, offered } = e {
-                warn(&format!(
-                    "  in force: {}; offered: {} (--force to accept it)",
-                    instant_or_none(in_force),
-                    instant_or_none(offered)
-                ));
-            }
-            warn("  the list in force is unchanged");
-            return Ok(ExitCode::from(1));
-        }
+        Err(e) => return Ok(not_imported(&e)),
     };
-    if !args.anchors.is_empty() {
-        let path = args.cache.join(ANCHORS_FILE);
-        std::fs::write(&path, &anchors_pem)
-            .map_err(|e| UsageError(format!("cannot write {}: {e}", path.display())))?;
-    }
     let list = store
         .trust_list()
         .ok_or_else(|| UsageError("the imported list is not in force".into()))?;
@@ -215,6 +280,98 @@ pub fn import(args: Import) -> Result<ExitCode, UsageError> {
         print(import_summary(&report, list.provenance(), issuers).trim_end())?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Says why an import was refused (exit status 1).
+fn not_imported(e: &UpdateError) -> ExitCode {
+    warn(&format!("dcc-verify: not imported ({}): {e}", e.code()));
+    match e {
+        UpdateError::Rollback { in_force, offered } => warn(&format!(
+            "  in force: {}; offered: {} (--force to accept it)",
+            instant_or_none(*in_force),
+            instant_or_none(*offered)
+        )),
+        UpdateError::Superseded => warn("  (--force to accept it again)"),
+        _ => {}
+    }
+    warn("  the list in force is unchanged");
+    ExitCode::from(1)
+}
+
+/// Makes imports into one cache directory one at a time, released when the file is dropped:
+/// an import updates the anchors file and the list in steps, and two imports must not
+/// interleave them. An flock on `DIR/.import.lock`, a file never written (the store takes its
+/// own lock on the directory for the list alone).
+fn lock_imports(cache: &Path) -> Result<fs::File, UsageError> {
+    let path = cache.join(".import.lock");
+    let failed = |e: std::io::Error| UsageError(format!("cannot lock {}: {e}", path.display()));
+    fs::create_dir_all(cache).map_err(failed)?;
+    if path
+        .symlink_metadata()
+        .is_ok_and(|m| m.file_type().is_symlink())
+    {
+        return Err(UsageError(format!(
+            "{} is a symlink: remove it (this tool never opens one for writing)",
+            path.display()
+        )));
+    }
+    let file = OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(&path)
+        .map_err(failed)?;
+    file.lock().map_err(failed)?;
+    Ok(file)
+}
+
+/// Test hook, in debug builds only: `DCC_VERIFY_TEST_KILL_AT=STEP` ends the process at STEP
+/// the way a kill would (no clean-up, no output), so tests can check what each step leaves.
+fn kill_point(step: &str) {
+    #[cfg(debug_assertions)]
+    if std::env::var_os("DCC_VERIFY_TEST_KILL_AT").is_some_and(|at| at == step) {
+        std::process::abort();
+    }
+    #[cfg(not(debug_assertions))]
+    let _ = step;
+}
+
+/// Replaces `cache/anchors.pem` with `pem` (or removes it for `None`) so that a kill leaves
+/// the old file or the new one, whole. The temporary file is created new, so a symlink planted
+/// there is never followed; the rename replaces a symlink at `anchors.pem` instead of writing
+/// through it.
+fn remember_anchors(cache: &Path, pem: Option<&str>) -> std::io::Result<()> {
+    let target = cache.join(ANCHORS_FILE);
+    let Some(pem) = pem else {
+        return match fs::remove_file(&target) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
+            _ => Ok(()),
+        };
+    };
+    fs::create_dir_all(cache)?;
+    // Named after this process: a file of that name can only be left by a dead process that
+    // had the same id, so it is removed, not refused.
+    let temp = cache.join(format!("{ANCHORS_FILE}.tmp.{}", std::process::id()));
+    let create = || OpenOptions::new().write(true).create_new(true).open(&temp);
+    let mut file = match create() {
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            fs::remove_file(&temp)?;
+            create()?
+        }
+        other => other?,
+    };
+    let written = file
+        .write_all(pem.as_bytes())
+        .and_then(|()| file.sync_all())
+        .and_then(|()| fs::rename(&temp, &target));
+    if written.is_err() {
+        let _ = fs::remove_file(&temp);
+    }
+    written?;
+    // The rename is durable once the directory is.
+    #[cfg(unix)]
+    fs::File::open(cache)?.sync_all()?;
+    Ok(())
 }
 
 fn instant_or_none(instant: Option<i64>) -> String {
@@ -301,8 +458,9 @@ pub fn info(cache: &Path, anchor_paths: &[PathBuf], json: bool) -> Result<ExitCo
         return Ok(ExitCode::from(1));
     };
     let provenance = list.provenance();
-    let age = provenance.age_at(SystemClock.now());
-    let stale = age.is_some_and(|age| age > Settings::default().stale_after);
+    // As a verification now would report it (a fetch time in the future: no age, stale).
+    let status = Settings::default().status_of(&list, SystemClock.now());
+    let (age, stale) = (status.age_seconds, status.stale);
     let countries = list.countries();
     let country_name = |c: &Option<String>| c.clone().unwrap_or_else(|| "??".to_owned());
     let (domains, participants) = (list.domains(), list.participants());
@@ -357,7 +515,10 @@ pub fn info(cache: &Path, anchor_paths: &[PathBuf], json: bool) -> Result<ExitCo
         }
         if !domains.is_empty() {
             // Domains and participants come from the list's entries: escaped.
-            print(&escape_controls(&format!("domains: {}", counts_line(&domains))))?;
+            print(&escape_controls(&format!(
+                "domains: {}",
+                counts_line(&domains)
+            )))?;
             print(&escape_controls(&format!(
                 "participants: {}",
                 counts_line(&participants)

@@ -16,6 +16,7 @@ pub const MAX_DEPTH: usize = 64;
 /// Why a JSON value is not a valid CertLogic expression. `Display` gives the message the
 /// reference validator (certlogic-js) gives.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum CompileError {
     #[error("invalid CertLogic expression")]
     NotAnExpression,

@@ -13,6 +13,7 @@ pub const STEP_BUDGET: u32 = 1_000_000;
 /// Why evaluating a (valid) expression failed on the given data. Evaluation never panics; it
 /// ends in one of these. Messages name the operation, never the data.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum EvalError {
     #[error("operand of \"{operation}\" is neither truthy nor falsy")]
     NeitherTruthyNorFalsy { operation: &'static str },

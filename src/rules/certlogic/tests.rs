@@ -348,7 +348,7 @@ fn hostile_nesting_is_refused_without_overflowing_the_stack() {
         just_deep_enough = not(just_deep_enough);
     }
     let compiled = Expression::compile(&just_deep_enough).unwrap_or_else(|e| panic!("{e}"));
-    let expected = (MAX_DEPTH - 1) % 2 == 0; // MAX_DEPTH - 1 negations of true
+    let expected = (MAX_DEPTH - 1).is_multiple_of(2); // MAX_DEPTH - 1 negations of true
     assert_eq!(
         compiled.evaluate(&json!(null)).map(|v| v.to_json()),
         Ok(json!(expected))

@@ -20,6 +20,7 @@ pub const CLOCK_SKEW: i64 = 300;
 const CLAIM_CONTENT_HASH: i128 = 2;
 const CLAIM_EXP: i128 = 4;
 const CLAIM_NBF: i128 = 5;
+const CLAIM_IAT: i128 = 6;
 
 /// The signed claims about the content.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,6 +28,8 @@ struct Claims {
     content_hash: Vec<u8>,
     not_before: i64,
     expires: i64,
+    /// `iat` when the signer wrote one (the lists seen so far carry `nbf` only).
+    issued_at: Option<i64>,
 }
 
 /// Verifies signature, hash and (when `now` is given) the validity period, then reads the
@@ -68,8 +71,11 @@ pub(crate) fn import(
             });
         }
     }
-    let importer = read_content(content)?;
-    Ok(importer.finish(ListFormat::At, Some(anchor), Some(claims.not_before)))
+    let (mut list, report) =
+        read_content(content)?.finish(ListFormat::At, Some(anchor), Some(claims.not_before));
+    // Both times are signed; `nbf` stands in for a missing `iat` (it is set when signing).
+    list.provenance.issued_at = Some(claims.issued_at.unwrap_or(claims.not_before));
+    Ok((list, report))
 }
 
 fn claims(payload: &[u8]) -> Option<Claims> {
@@ -82,10 +88,16 @@ fn claims(payload: &[u8]) -> Option<Claims> {
             .map(|(_, v)| v)
     };
     let time = |key| claim(key)?.as_integer().and_then(|t| i64::try_from(t).ok());
+    // An `iat` that is present but not a time makes the claims malformed, not absent.
+    let issued_at = match claim(CLAIM_IAT) {
+        Some(_) => Some(time(CLAIM_IAT)?),
+        None => None,
+    };
     Some(Claims {
         content_hash: claim(CLAIM_CONTENT_HASH)?.as_bytes()?.clone(),
         not_before: time(CLAIM_NBF)?,
         expires: time(CLAIM_EXP)?,
+        issued_at,
     })
 }
 
@@ -156,9 +168,24 @@ mod tests {
             Some(Claims {
                 content_hash: vec![1; 32],
                 not_before: 100,
-                expires: 200
+                expires: 200,
+                issued_at: None,
             })
         );
+        let with_iat = encode(&Value::Map(vec![
+            (2.into(), Value::Bytes(vec![1; 32])),
+            (4.into(), 200.into()),
+            (5.into(), 100.into()),
+            (6.into(), 150.into()),
+        ]));
+        assert_eq!(claims(&with_iat).and_then(|c| c.issued_at), Some(150));
+        let text_iat = encode(&Value::Map(vec![
+            (2.into(), Value::Bytes(vec![1; 32])),
+            (4.into(), 200.into()),
+            (5.into(), 100.into()),
+            (6.into(), "yesterday".into()),
+        ]));
+        assert_eq!(claims(&text_iat), None);
         let text_hash = encode(&Value::Map(vec![
             (2.into(), "hash".into()),
             (4.into(), 200.into()),

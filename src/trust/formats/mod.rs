@@ -73,6 +73,7 @@ impl ListFormat {
 
 /// A downloaded trust list in a signed format.
 #[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
 pub enum SignedList<'a> {
     /// German DSC list: base64 signature line, `\n`, JSON document.
     De(&'a [u8]),
@@ -99,6 +100,7 @@ impl SignedList<'_> {
 /// A trust list from a source trusted without a signature (the deployment's own backend over a
 /// channel it trusts, a file the user named).
 #[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
 pub enum UnsignedList<'a> {
     Json(&'a [u8]),
     Pem(&'a [u8]),

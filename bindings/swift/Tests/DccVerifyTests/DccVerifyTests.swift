@@ -466,7 +466,7 @@ final class DccVerifyTests: XCTestCase {
         let directory = tmp.appendingPathComponent("trust").path
         let cacheFile = URL(fileURLWithPath: directory).appendingPathComponent("trust-list.cache")
 
-        let first = try Verifier.openCache(directory: directory, anchors: [germanKey()])
+        let first = try Verifier.openCache(directory: directory, anchors: [germanKey()], allowUnsigned: true)
         XCTAssertEqual(first.cacheLoadError(), .missing)
         XCTAssertNil(first.trustListInfo())
         XCTAssertEqual(code(first.verify(qr: valid, at: at).outcome), "no-trust-list")
@@ -486,7 +486,7 @@ final class DccVerifyTests: XCTestCase {
         XCTAssertEqual(first.verify(qr: valid, at: at).outcome, .valid)
         XCTAssertEqual(try Data(contentsOf: cacheFile), onDisk)
 
-        let second = try Verifier.openCache(directory: directory, anchors: [germanKey()]) // the next start
+        let second = try Verifier.openCache(directory: directory, anchors: [germanKey()], allowUnsigned: true) // the next start
         XCTAssertNil(second.cacheLoadError())
         XCTAssertEqual(second.trustListInfo()?.certificateCount, 8)
         XCTAssertEqual(second.verify(qr: valid, at: at).outcome, .valid)
@@ -718,7 +718,7 @@ final class DccVerifyTests: XCTestCase {
     func testFourThreadsVerifyWhileAnotherUpdatesTheCache() throws {
         let tmp = FileManager.default.temporaryDirectory.appendingPathComponent(UUID().uuidString)
         defer { try? FileManager.default.removeItem(at: tmp) }
-        let shared = try Verifier.openCache(directory: tmp.path, anchors: [germanKey()])
+        let shared = try Verifier.openCache(directory: tmp.path, anchors: [germanKey()], allowUnsigned: true)
         _ = try shared.updateCacheUnsigned(list: samples())
         let valid = try sample("vn-vaccination-es256")
         let (signed, unsigned) = (try german(), try samples())
@@ -761,7 +761,7 @@ final class DccVerifyTests: XCTestCase {
         XCTAssertTrue(Set(seen).isSubset(of: ["valid", "unknown-signer"]), "\(Set(seen))")
         XCTAssertEqual(shared.verify(qr: valid, at: at).outcome, .valid)
         XCTAssertEqual(
-            try Verifier.openCache(directory: tmp.path, anchors: [germanKey()]).trustListInfo()?.certificateCount, 8
+            try Verifier.openCache(directory: tmp.path, anchors: [germanKey()], allowUnsigned: true).trustListInfo()?.certificateCount, 8
         )
     }
 }
@@ -781,5 +781,57 @@ private final class Collector: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         return items
+    }
+}
+
+/// A Rust panic forced through the Swift bindings. What happens in Swift: UniFFI calls the
+/// methods that do not throw (`verify`, `decode`, `trustListInfo`, `cacheLoadError`,
+/// `clearRules`) through `try!`, so a panic reported by Rust would crash the app; the library
+/// catches it first and answers `Undecidable(internalError)` / `.internalError` / nil. Methods
+/// that throw rethrow a panic as `UniffiInternalError.rustPanic`, which the app's `catch`
+/// receives like any other error.
+///
+/// Needs the XCFramework built with the ffi crate's test-only feature
+/// (`DCC_FFI_FEATURES=panic-test bindings/ios/build-xcframework.sh`), where `verify`, `decode`
+/// and `loadRules` panic on `panicTrigger`. With the shipped library the trigger is only
+/// malformed text, and these tests skip, saying so.
+final class PanicTests: XCTestCase {
+    /// Equals PANIC_TRIGGER in bindings/ffi/src/guard.rs.
+    private let panicTrigger = "dcc-verify: panic for the binding tests"
+
+    private func panicTestVerifier() throws -> Verifier {
+        let verifier = try Verifier(settings: Settings())
+        if case .invalid = verifier.verify(qr: panicTrigger, at: at).outcome {
+            throw XCTSkip(
+                "built without the panic-test feature: DCC_FFI_FEATURES=panic-test bindings/ios/build-xcframework.sh"
+            )
+        }
+        return verifier
+    }
+
+    func testVerifyAnswersUndecidableInternalErrorAfterAPanic() throws {
+        let verifier = try panicTestVerifier()
+        let verification = verifier.verify(qr: panicTrigger, at: at)
+        guard case let .undecidable(reason, code, _) = verification.outcome else {
+            return XCTFail("expected undecidable, got \(verification.outcome)")
+        }
+        XCTAssertEqual(reason, .internalError)
+        XCTAssertEqual(code, "internal-error")
+        XCTAssertNil(verification.certificate)
+    }
+
+    func testDecodeAnswersInternalErrorAfterAPanic() throws {
+        let verifier = try panicTestVerifier()
+        guard case .internalError = verifier.decode(qr: panicTrigger) else {
+            return XCTFail("expected internalError")
+        }
+    }
+
+    func testAPanicInAThrowingMethodIsACatchableError() throws {
+        let verifier = try panicTestVerifier()
+        XCTAssertThrowsError(try verifier.loadRules(json: Data(panicTrigger.utf8)))
+        let valid = try sample("vn-vaccination-es256").trimmingCharacters(in: .whitespacesAndNewlines)
+        _ = try verifier.loadUnsignedTrustList(list: samples())
+        XCTAssertEqual(verifier.verify(qr: valid, at: at).outcome, .valid)
     }
 }

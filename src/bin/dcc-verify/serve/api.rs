@@ -30,8 +30,6 @@ pub struct Service {
     pub metrics: Arc<Metrics>,
     pub limits: Limits,
     pub log: LogFormat,
-    /// How many threads a batch is spread over.
-    pub parallelism: usize,
 }
 
 pub fn router(service: Arc<Service>) -> Router {
@@ -259,12 +257,9 @@ async fn answer(
             (answer.json, tally)
         }
         Codes::Many(codes) => {
-            let answers = timeout_at(
-                deadline,
-                verify_batch(verifier, codes, now, service.parallelism),
-            )
-            .await
-            .map_err(|_| ApiError::TIMEOUT)??;
+            let answers = timeout_at(deadline, verify_batch(verifier, codes, now))
+                .await
+                .map_err(|_| ApiError::TIMEOUT)??;
             for answer in &answers {
                 service.metrics.outcome(answer.outcome, answer.reason);
             }
@@ -384,33 +379,22 @@ impl Tally {
     }
 }
 
-/// Verifies `codes` in order, spread over `parallelism` blocking threads.
+/// Verifies `codes` in order on every core (the library's batch), off the async workers.
 async fn verify_batch(
     verifier: Arc<Verifier>,
     codes: Vec<String>,
     now: i64,
-    parallelism: usize,
 ) -> Result<Vec<Answer>, ApiError> {
-    let chunk = codes.len().div_ceil(parallelism.max(1)).max(1);
-    let mut codes = codes.into_iter();
-    let mut tasks = Vec::new();
-    loop {
-        let part: Vec<String> = codes.by_ref().take(chunk).collect();
-        if part.is_empty() {
-            break;
-        }
-        let verifier = Arc::clone(&verifier);
-        tasks.push(tokio::task::spawn_blocking(move || {
-            part.iter()
-                .map(|qr| Answer::of(&verifier.verify_at(qr, now)))
-                .collect::<Result<Vec<_>, _>>()
-        }));
-    }
-    let mut answers = Vec::new();
-    for task in tasks {
-        answers.extend(task.await.map_err(|_| ApiError::INTERNAL)??);
-    }
-    Ok(answers)
+    tokio::task::spawn_blocking(move || {
+        let codes: Vec<&str> = codes.iter().map(String::as_str).collect();
+        verifier
+            .verify_batch(&codes, now)
+            .iter()
+            .map(Answer::of)
+            .collect::<Result<Vec<_>, _>>()
+    })
+    .await
+    .map_err(|_| ApiError::INTERNAL)?
 }
 
 /// 200 with the trust list in force; 503 when there is none with a certificate in it, so a

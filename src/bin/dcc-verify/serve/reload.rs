@@ -58,15 +58,22 @@ fn fingerprint(path: &Path) -> Option<Fingerprint> {
 }
 
 /// The cache file and the anchors remembered next to it.
-fn cache_state(dir: &Path) -> [Option<Fingerprint>; 2] {
-    [
-        fingerprint(&dir.join(TrustStore::CACHE_FILE)),
-        fingerprint(&dir.join(crate::trust::ANCHORS_FILE)),
-    ]
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct CacheState([Option<Fingerprint>; 2]);
+
+impl CacheState {
+    pub fn of(dir: &Path) -> Self {
+        Self([
+            fingerprint(&dir.join(TrustStore::CACHE_FILE)),
+            fingerprint(&dir.join(crate::trust::ANCHORS_FILE)),
+        ])
+    }
 }
 
 pub struct Follower {
     pub dir: PathBuf,
+    /// The cache as it was when the list in force was loaded.
+    pub seen: CacheState,
     pub source: ListSource,
     pub content: ContentChecks,
     pub current: Arc<Current>,
@@ -80,14 +87,14 @@ impl Follower {
     /// watch: it works the same on every file system, shared volumes included, and costs two
     /// `stat` calls.
     pub async fn run(self, mut stop: watch::Receiver<bool>) {
+        let mut seen = self.seen.clone();
         let this = Arc::new(self);
-        let mut seen = cache_state(&this.dir);
         loop {
             tokio::select! {
                 () = tokio::time::sleep(this.interval) => {}
                 _ = stop.wait_for(|stop| *stop) => return,
             }
-            let state = cache_state(&this.dir);
+            let state = CacheState::of(&this.dir);
             if state == seen {
                 continue;
             }
@@ -101,6 +108,15 @@ impl Follower {
     }
 
     fn load(&self) {
+        // Why the cache does not load, said in this log's format (building the verifier
+        // would say it as a plain warning).
+        let anchors = match crate::trust::anchors(&self.source.anchor, Some(&self.dir)) {
+            Ok(anchors) => anchors,
+            Err(crate::UsageError(why)) => return self.keep(&why),
+        };
+        if let Some(why) = TrustStore::open(&self.dir, anchors).load_error() {
+            return self.keep(&why.to_string());
+        }
         let loaded = crate::verifier(&self.source, &self.content, SystemClock.now());
         let verifier = match loaded {
             Ok(verifier) if verifier.trust_list().is_some() => verifier,

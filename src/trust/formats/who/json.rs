@@ -119,7 +119,7 @@ impl<'de> Visitor<'de> for JsonVisitor {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let mut members: Vec<(Cow<'de, str>, Json<'de>)> = Vec::new();
-        while let Some(name) = map.next_key::<Cow<'de, str>>()? {
+        while let Some(Name(name)) = map.next_key()? {
             let value = map.next_value()?;
             members.push((name, value));
         }
@@ -137,6 +137,19 @@ impl<'de> Visitor<'de> for JsonVisitor {
             return Err(de::Error::custom(DUPLICATE_MEMBER));
         }
         Ok(Json::Object(members))
+    }
+}
+
+/// A member name, borrowed from the input unless it has escapes (serde's own `Cow` always
+/// copies).
+struct Name<'a>(Cow<'a, str>);
+
+impl<'de> Deserialize<'de> for Name<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        match deserializer.deserialize_str(JsonVisitor)? {
+            Json::String(text) => Ok(Name(text)),
+            _ => Err(de::Error::custom("member name is not a string")),
+        }
     }
 }
 
