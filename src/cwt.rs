@@ -86,7 +86,9 @@ pub enum Hcert {
 /// A parsed CWT: its claims, the (still undecoded) certificate, and the tolerated deviations.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Cwt {
+    /// `iss`, `iat`, `exp`.
     pub claims: Claims,
+    /// The certificate, still CBOR.
     pub hcert: Hcert,
     /// [`Deviation::TextClaimKeys`], [`Deviation::IssuedAtMilliseconds`],
     /// [`Deviation::ExpiryMilliseconds`] when read.

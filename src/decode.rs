@@ -88,6 +88,7 @@ pub struct HealthCertificate {
 }
 
 impl HealthCertificate {
+    /// The kind of certificate.
     pub fn kind(&self) -> Kind {
         self.content.kind()
     }

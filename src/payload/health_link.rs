@@ -23,6 +23,7 @@ pub enum LinkScheme {
 }
 
 impl LinkScheme {
+    /// "shlink" or "vhlink".
     pub fn code(self) -> &'static str {
         match self {
             Self::Shlink => "shlink",
@@ -37,6 +38,7 @@ impl LinkScheme {
 /// presence only.
 #[derive(Clone, PartialEq)]
 pub struct HealthLink {
+    /// `shlink:/` or `vhlink:/`.
     pub scheme: LinkScheme,
     /// `url`: where the manifest (or, with flag U, the file) is.
     pub url: String,

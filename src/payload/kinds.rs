@@ -90,13 +90,21 @@ const MEDICATION_OVERVIEW: i64 = -7;
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum Content {
+    /// Sub-claim 1.
     EuDcc(Dcc),
+    /// Sub-claim -6.
     Icvp(Icvp),
+    /// Sub-claim 5: the signed pointer only; what it points to is not retrieved or verified.
     HealthLink(HealthLink),
+    /// Sub-claim -7.
     MedicationOverview(MedicationOverview),
+    /// Sub-claim 3.
     DdccVs(Ddcc),
+    /// Sub-claim 4.
     DdccTr(Ddcc),
+    /// The 2021 demo format (no hcert claim): never valid.
     LegacyDdcc(Ddcc),
+    /// Any other sub-claim: never valid ([`UndecidableReason::UnknownKind`](crate::UndecidableReason::UnknownKind)).
     Unknown(UnknownContent),
 }
 
@@ -104,7 +112,9 @@ pub enum Content {
 /// hold personal data; `Debug` never prints it).
 #[derive(Clone, PartialEq)]
 pub struct UnknownContent {
+    /// The sub-claim's key in the hcert claim.
     pub key: i64,
+    /// Its value as JSON (byte strings as base64, non-text map keys flattened).
     pub value: serde_json::Value,
 }
 
@@ -139,6 +149,7 @@ impl Content {
         })
     }
 
+    /// The kind, by the case.
     pub fn kind(&self) -> Kind {
         match self {
             Self::EuDcc(_) => Kind::EuDcc,
