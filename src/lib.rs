@@ -93,4 +93,6 @@ mod documentation {
     struct ResultModel;
     #[doc = include_str!("../docs/business-rules.md")]
     struct BusinessRules;
+    #[doc = include_str!("../docs/payload-kinds.md")]
+    struct PayloadKinds;
 }

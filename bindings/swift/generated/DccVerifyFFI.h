@@ -260,7 +260,7 @@ uint64_t uniffi_dcc_verify_fn_constructor_verifier_new(RustBuffer settings, Rust
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_DCC_VERIFY_FN_CONSTRUCTOR_VERIFIER_OPEN_CACHE
 #define UNIFFI_FFIDEF_UNIFFI_DCC_VERIFY_FN_CONSTRUCTOR_VERIFIER_OPEN_CACHE
-uint64_t uniffi_dcc_verify_fn_constructor_verifier_open_cache(RustBuffer directory, RustBuffer anchors, RustBuffer settings, RustCallStatus *_Nonnull out_status
+uint64_t uniffi_dcc_verify_fn_constructor_verifier_open_cache(RustBuffer directory, RustBuffer anchors, RustBuffer settings, int8_t allow_unsigned, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_DCC_VERIFY_FN_METHOD_VERIFIER_CACHE_LOAD_ERROR
