@@ -56,6 +56,8 @@ pub mod cwt;
 pub mod decode;
 pub mod deviation;
 mod embedded;
+#[cfg(feature = "image")]
+pub mod image;
 pub mod inflate;
 pub mod limits;
 pub mod payload;
@@ -93,6 +95,14 @@ mod documentation {
     struct ResultModel;
     #[doc = include_str!("../docs/business-rules.md")]
     struct BusinessRules;
+    #[doc = include_str!("../docs/who-trust-list.md")]
+    struct WhoTrustList;
+    #[doc = include_str!("../docs/trust.md")]
+    struct Trust;
     #[doc = include_str!("../docs/payload-kinds.md")]
     struct PayloadKinds;
+    #[doc = include_str!("../docs/conformance.md")]
+    struct Conformance;
+    #[doc = include_str!("../docs/images.md")]
+    struct Images;
 }

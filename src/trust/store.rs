@@ -739,6 +739,59 @@ mod tests {
         assert!(decode(&longer).is_none());
     }
 
+    fn offer(digest: &str, list_time: Option<i64>, issued_at: Option<i64>) -> Offer<'_> {
+        Offer {
+            digest,
+            list_time,
+            issued_at,
+        }
+    }
+
+    #[test]
+    fn the_history_keeps_the_last_superseded_lists_and_reads_back_only_whole() {
+        let digests: Vec<String> = (0..MAX_SUPERSEDED + 10)
+            .map(|i| format!("{i:064x}"))
+            .collect();
+        let mut history = History::default();
+        for (i, d) in digests.iter().enumerate() {
+            let time = Some(i as i64);
+            assert_eq!(history.check(&offer(d, time, None)), Ok(()));
+            history = history.advance(&offer(d, time, None), false);
+        }
+        assert_eq!(history.superseded.len(), MAX_SUPERSEDED);
+        assert_eq!(history.superseded.first(), Some(&digests[9]));
+        assert_eq!(
+            history.check(&offer(&digests[20], Some(i64::MAX), None)),
+            Err(UpdateError::Superseded)
+        );
+        let file = history.encode();
+        assert_eq!(History::decode(&file), Some(history.clone()));
+        assert_eq!(History::decode(&file[..file.len() - 1]), None);
+        let mut bad_digest = history;
+        bad_digest.in_force = Some("not hex".into());
+        assert_eq!(History::decode(&bad_digest.encode()), None);
+    }
+
+    #[test]
+    fn a_signed_issue_time_decides_when_both_lists_have_one() {
+        let a = "a".repeat(64);
+        let history = History::default().advance(&offer(&a, Some(100), Some(50)), false);
+        // Signed later, newest entry older: taken. Signed earlier, newest entry newer: refused.
+        assert_eq!(history.check(&offer("b", Some(10), Some(60))), Ok(()));
+        assert_eq!(
+            history.check(&offer("c", Some(200), Some(40))),
+            Err(UpdateError::Rollback {
+                in_force: Some(50),
+                offered: Some(40)
+            })
+        );
+        // Without one, the newest entries decide; the signed time accepted is kept.
+        assert!(history.check(&offer("d", Some(99), None)).is_err());
+        let history = history.advance(&offer("e", Some(150), None), false);
+        assert_eq!(history.issued_at, Some(50));
+        assert!(history.check(&offer("f", Some(10), Some(49))).is_err());
+    }
+
     #[test]
     fn part_counts_must_fit_the_format() {
         let de_with_two = encode(ListFormat::De, None, &[b"a", b"b"]);
