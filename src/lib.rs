@@ -46,6 +46,7 @@
 )]
 // The core has no `unsafe`; the UniFFI scaffolding lives in its own crate (bindings/ffi).
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
 
 pub mod base45;
 mod calendar;

@@ -70,6 +70,7 @@ pub struct IcvpVaccination {
     pub medicinal_product: Option<String>,
     /// `ma` (DVC shape): manufacturer or marketing authorisation holder.
     pub manufacturer: Option<String>,
+    /// Fields the specification does not define, kept as issued.
     pub extra: Extra,
 }
 

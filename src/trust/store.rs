@@ -55,6 +55,7 @@ pub enum LoadError {
     #[error("no cached trust list")]
     Missing,
     #[error("cannot read the cached trust list: {0}")]
+    /// The cache could not be read.
     Io(io::ErrorKind),
     /// Truncated, altered or not a cache file.
     #[error("cached trust list is corrupt")]
@@ -83,7 +84,9 @@ pub enum UpdateError {
     /// formats without a signed time, with an older newest entry. `force` overrides.
     #[error("trust list is older than the one in force")]
     Rollback {
+        /// The time of the list in force, Unix seconds.
         in_force: Option<i64>,
+        /// The time of the list offered.
         offered: Option<i64>,
     },
     /// The new list is one this store already replaced (anti-rollback). `force` overrides.
@@ -91,12 +94,18 @@ pub enum UpdateError {
     Superseded,
     /// The fetch time given lies beyond the clock skew in the future: the list would never age.
     #[error("fetch time {fetched_at} is in the future (now {now}, Unix seconds)")]
-    FetchedInFuture { fetched_at: i64, now: i64 },
+    FetchedInFuture {
+        /// The fetch time given, Unix seconds.
+        fetched_at: i64,
+        /// The store's clock, Unix seconds.
+        now: i64,
+    },
     /// An unsigned list offered to a store with anchors, not opened with
     /// [`TrustStore::open_allowing_unsigned`].
     #[error("unsigned list refused: this store takes signed lists only")]
     UnsignedNotAllowed,
     #[error("cannot write the trust list cache: {0}")]
+    /// The cache could not be written; the list in force stays.
     Io(io::ErrorKind),
 }
 
@@ -127,6 +136,27 @@ pub struct UpdateOptions {
 
 /// A trust list cache in a directory, and the list in force. `Send + Sync`: verifiers on other
 /// threads keep verifying while an update runs, and see the old list or the new one, whole.
+///
+/// ```
+/// use dcc_verify::{Anchors, SignedList, TrustStore, UpdateOptions};
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let key = std::fs::read("testdata/trustlists/de-dsc-list-signing-key.pem")?;
+/// let dir = std::env::temp_dir().join(format!("dcc-trust-doc-{}", std::process::id()));
+/// let store = TrustStore::open(dir.clone(), Anchors::from_pem(&key)?);
+/// assert!(store.trust_list().is_none()); // nothing cached yet
+///
+/// // Verified first, then written atomically; a refused list changes nothing.
+/// let list = std::fs::read("testdata/trustlists/de-dsc-list.signed")?;
+/// let report = store.update(SignedList::De(&list), UpdateOptions::default())?;
+///
+/// // The next start-up loads it, its signature checked again.
+/// let restarted = TrustStore::open(dir.clone(), Anchors::from_pem(&key)?);
+/// assert_eq!(restarted.trust_list().map(|list| list.len()), Some(report.taken));
+/// std::fs::remove_dir_all(&dir)?;
+/// # Ok(())
+/// # }
+/// ```
 pub struct TrustStore {
     dir: PathBuf,
     anchors: Anchors,

@@ -124,6 +124,21 @@ impl Settings {
 /// Verifies HC1 QR texts against a trust list, and optionally business rules. Cheap to share
 /// between threads: the trust list, the rules and the value sets can each be replaced while
 /// other threads verify, and each verification sees the ones in force when it started, whole.
+///
+/// ```
+/// use dcc_verify::{Settings, TrustList, UnsignedList, Verifier};
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// // The bundled TEST list (unsigned); a deployment imports a signed one (`TrustList::from_signed`).
+/// let list = std::fs::read("testdata/samples/trust-list.json")?;
+/// let (trust, _report) = TrustList::from_unsigned(UnsignedList::Json(&list))?;
+/// let verifier = Verifier::new(Settings::default()).with_trust_list(trust);
+///
+/// let qr = std::fs::read_to_string("testdata/samples/vn-vaccination-es256.txt")?;
+/// assert!(verifier.verify_at(qr.trim(), 1_780_272_000).is_valid()); // 2026-06-01
+/// # Ok(())
+/// # }
+/// ```
 pub struct Verifier {
     settings: Settings,
     clock: Arc<dyn Clock>,
@@ -183,6 +198,7 @@ impl Verifier {
         self
     }
 
+    /// The verifier with this trust list.
     pub fn with_trust_list(self, trust: TrustList) -> Self {
         self.set_trust_list(trust);
         self
@@ -206,6 +222,7 @@ impl Verifier {
         self.trust.get()
     }
 
+    /// The verifier with these business rules.
     pub fn with_rules(self, rules: RuleSet) -> Self {
         self.set_rules(rules);
         self
@@ -230,6 +247,7 @@ impl Verifier {
         self.rules.get()
     }
 
+    /// The verifier with these value sets instead of the bundled ones.
     pub fn with_value_sets(self, value_sets: ValueSets) -> Self {
         self.set_value_sets(value_sets);
         self
@@ -248,6 +266,7 @@ impl Verifier {
         self.value_sets.get().unwrap_or_else(bundled_value_sets)
     }
 
+    /// Its settings.
     pub fn settings(&self) -> &Settings {
         &self.settings
     }

@@ -85,7 +85,9 @@ fn read_line(input: &mut impl BufRead, buffer: &mut Vec<u8>) -> std::io::Result<
     Ok(any)
 }
 
+// Tests may unwrap and index: a panic there is a failed test, not a crash of the tool.
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
 
