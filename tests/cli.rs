@@ -10,13 +10,20 @@ const AT: &str = "2026-06-01T00:00:00Z";
 
 #[test]
 fn verifies_a_bundled_sample_with_the_bundled_trust_list() {
-    let out = run(&["verify", &sample("vn-vaccination-es256")]);
+    let out = run(&[
+        "verify",
+        "--trust-list",
+        SAMPLE_LIST,
+        &sample("vn-vaccination-es256"),
+    ]);
     assert_eq!(out.status.code(), Some(0));
     assert!(stdout(&out).starts_with("valid |"), "{}", stdout(&out));
     // Names only on request.
     assert!(!stdout(&out).contains("Nguyễn"));
     let out = run(&[
         "verify",
+        "--trust-list",
+        SAMPLE_LIST,
         "--show-personal-data",
         &sample("vn-vaccination-es256"),
     ]);
@@ -27,6 +34,8 @@ fn verifies_a_bundled_sample_with_the_bundled_trust_list() {
 fn json_output_has_the_documented_fields_and_no_personal_data() {
     let out = run(&[
         "verify",
+        "--trust-list",
+        SAMPLE_LIST,
         "--json",
         "--at",
         AT,
@@ -54,7 +63,10 @@ fn batch_from_stdin_gives_one_line_per_input_and_exit_1_when_any_is_not_valid() 
         sample("vn-vaccination-es256"),
         sample("vn-vaccination-expired")
     );
-    let out = run_with_input(&["verify", "--json", "--at", AT], &input);
+    let out = run_with_input(
+        &["verify", "--trust-list", SAMPLE_LIST, "--json", "--at", AT],
+        &input,
+    );
     assert_eq!(out.status.code(), Some(1));
     let lines: Vec<serde_json::Value> = stdout(&out)
         .lines()
@@ -77,9 +89,23 @@ fn batch_from_stdin_gives_one_line_per_input_and_exit_1_when_any_is_not_valid() 
 
 #[test]
 fn usage_and_io_errors_exit_2() {
-    let out = run(&["verify", "--trust-list", "/nonexistent/list.json", "HC1:x"]);
+    let out = run(&[
+        "verify",
+        "--trust-list",
+        SAMPLE_LIST,
+        "--trust-list",
+        "/nonexistent/list.json",
+        "HC1:x",
+    ]);
     assert_eq!(out.status.code(), Some(2));
-    let out = run(&["verify", "--at", "yesterday", "HC1:x"]);
+    let out = run(&[
+        "verify",
+        "--trust-list",
+        SAMPLE_LIST,
+        "--at",
+        "yesterday",
+        "HC1:x",
+    ]);
     assert_eq!(out.status.code(), Some(2));
     let out = run(&["frobnicate"]);
     assert_eq!(out.status.code(), Some(2));
@@ -93,6 +119,8 @@ fn a_trust_list_file_replaces_the_bundled_one() {
     std::fs::write(&empty, r#"{"certificates":[]}"#).unwrap();
     let out = run(&[
         "verify",
+        "--trust-list",
+        SAMPLE_LIST,
         "--json",
         "--at",
         AT,

@@ -18,7 +18,14 @@ use serve_support::*;
 /// What `verify --json --at AT` prints for each code, one object per code.
 fn cli_json(codes: &[String]) -> Vec<Value> {
     let out = Command::new(binary())
-        .args(["verify", "--json", "--at", AT])
+        .args([
+            "verify",
+            "--trust-list",
+            SAMPLE_TRUST_LIST,
+            "--json",
+            "--at",
+            AT,
+        ])
         .args(codes)
         .output()
         .unwrap();
@@ -110,7 +117,7 @@ fn at_sets_the_verification_time_and_its_absence_means_now() {
         &json!({ "qr": code }).to_string(),
     );
     let out = Command::new(binary())
-        .args(["verify", "--json", &code])
+        .args(["verify", "--trust-list", SAMPLE_TRUST_LIST, "--json", &code])
         .output()
         .unwrap();
     let cli: Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -781,7 +788,14 @@ fn serve_applies_business_rules_as_verify_does() {
     let codes = [sample("vn-test-es256"), sample("vn-vaccination-es256")];
     let answer = post_json(&client(), &server.url("/v1/verify"), &batch_body(&codes));
     let out = Command::new(binary())
-        .args(["verify", "--json", "--at", AT])
+        .args([
+            "verify",
+            "--trust-list",
+            SAMPLE_TRUST_LIST,
+            "--json",
+            "--at",
+            AT,
+        ])
         .args(options)
         .args(&codes)
         .output()
