@@ -294,18 +294,9 @@ fn inputs_are_read_no_further_than_their_limits() {
     let rule = dir.join("rule.json");
     std::fs::write(&rule, rule_set[0].to_string()).unwrap();
     let cases: [Vec<&str>; 6] = [
+        vec!["verify", "--trust-list", text(&huge), "HC1:x"],
         vec![
             "verify",
-            "--trust-list",
-            SAMPLE_LIST,
-            "--trust-list",
-            text(&huge),
-            "HC1:x",
-        ],
-        vec![
-            "verify",
-            "--trust-list",
-            SAMPLE_LIST,
             "--anchor",
             text(&huge),
             "--trust-list",
