@@ -93,4 +93,10 @@ mod documentation {
     struct ResultModel;
     #[doc = include_str!("../docs/business-rules.md")]
     struct BusinessRules;
+    #[doc = include_str!("../docs/trust.md")]
+    struct Trust;
+    #[doc = include_str!("../docs/who-trust-list.md")]
+    struct WhoTrustList;
+    #[doc = include_str!("../docs/payload-kinds.md")]
+    struct PayloadKinds;
 }
