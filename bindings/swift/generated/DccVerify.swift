@@ -594,6 +594,25 @@ fileprivate struct FfiConverterData: FfiConverterRustBuffer {
 public protocol VerifierProtocol: AnyObject, Sendable {
     
     /**
+     * Makes the trust source `name` follow the cache directory `directory` (one list per
+     * directory), loaded from there now, as [`open_cache`](Self::open_cache) does for the
+     * single list; [`update_source_cache`](Self::update_source_cache) updates it. Returns why
+     * the directory has no usable list, or null when it loaded one. Replaces a source of the
+     * same name; the other sources are untouched.
+     */
+    func addCacheSource(name: String, directory: String, anchors: [Data], allowUnsigned: Bool) throws  -> CacheLoadError?
+    
+    /**
+     * Puts a signed list in force as the trust source `name`, once one of `anchors` verifies
+     * it, next to the other sources (the live WHO list and an EU-gateway snapshot, say): every
+     * verification consults every source, and `Signer.source` names the one that lists the
+     * signer. A new name adds a source after the others; a known one replaces its list only.
+     * `fetched_at` as for [`load_trust_list`](Self::load_trust_list). On error the source's
+     * list in force stays, and the other sources are never touched.
+     */
+    func addSource(name: String, list: SignedTrustList, anchors: [Data], fetchedAt: Int64?) throws  -> ImportReport
+    
+    /**
      * Why [`open_cache`](Self::open_cache) found no usable list in the directory; `None` when
      * it loaded one, and on a verifier without a cache directory.
      */
@@ -648,25 +667,47 @@ public protocol VerifierProtocol: AnyObject, Sendable {
     func loadValueSets(json: Data) throws 
     
     /**
+     * Stops consulting the trust source `name`; false when there was none.
+     */
+    func removeSource(name: String)  -> Bool
+    
+    /**
+     * The trust sources in the order they are consulted, each with its list in force (null
+     * when a cache source has none) and that list's age and staleness now.
+     */
+    func sources()  -> [SourceInfo]
+    
+    /**
      * The trust list in force, with its age and staleness now; `None` before one is loaded.
      */
     func trustListInfo()  -> TrustListInfo?
     
     /**
      * Verifies a signed list with the cache's anchors and, unless it is older than the list in
-     * force (`force` accepts it anyway), writes it to the cache directory atomically and puts
-     * it in force. A refused or failed update changes nothing, in memory or on disk.
+     * force on disk or one the cache already replaced (`rollback`, `superseded`; `force`
+     * accepts it anyway), writes it to the cache directory atomically and puts it in force.
+     * A `fetched_at` more than 5 minutes in the future is refused (`fetched-in-future`). A
+     * refused or failed update changes nothing, in memory or on disk.
      */
     func updateCache(list: SignedTrustList, fetchedAt: Int64?, force: Bool) throws  -> ImportReport
     
     /**
      * [`update_cache`](Self::update_cache) for an unsigned list (see
-     * [`load_unsigned_trust_list`](Self::load_unsigned_trust_list)).
+     * [`load_unsigned_trust_list`](Self::load_unsigned_trust_list)); refused
+     * (`unsigned-not-allowed`) by a cache opened with anchors but without `allow_unsigned`.
      */
     func updateCacheUnsigned(list: UnsignedTrustList, fetchedAt: Int64?, force: Bool) throws  -> ImportReport
     
     /**
-     * Verifies a QR text as of `at` (Unix seconds), or now by the device clock.
+     * [`update_cache`](Self::update_cache) for the cache directory of the source `name` (made
+     * by [`add_cache_source`](Self::add_cache_source)); the other sources are untouched.
+     * Throws `NoCacheDirectory` when `name` has no cache directory.
+     */
+    func updateSourceCache(name: String, list: SignedTrustList, fetchedAt: Int64?, force: Bool) throws  -> ImportReport
+    
+    /**
+     * Verifies a QR text as of `at` (Unix seconds), or now by the device clock. Only a device
+     * clock reading before 2020 is `Undecidable(ClockNotSet)`; an `at` is taken as given.
      */
     func verify(qr: String, at: Int64?)  -> Verification
     
@@ -744,22 +785,67 @@ public convenience init(settings: Settings = Settings())throws  {
     /**
      * A verifier whose trust list is kept in the cache directory `directory` (created by the
      * first update), loaded from there now: the last good list, its signature checked again
-     * with `anchors` (P-256 public keys, each PEM or SubjectPublicKeyInfo DER). Never fails
-     * because of the cache: a missing, corrupt or no longer trusted one means no trust list,
-     * and [`cache_load_error`](Self::cache_load_error) says why.
+     * with `anchors` (P-256 public keys, each PEM or SubjectPublicKeyInfo DER). With anchors,
+     * the cache takes signed lists only, unless `allow_unsigned` (for an app whose own backend
+     * delivers unsigned lists over a channel it trusts); without anchors, unsigned lists
+     * only. Never fails because of the cache: a missing, corrupt, unsigned where signed is
+     * required, put back or no longer trusted one means no trust list, and
+     * [`cache_load_error`](Self::cache_load_error) says why.
      */
-public static func openCache(directory: String, anchors: [Data] = [], settings: Settings = Settings())throws  -> Verifier  {
+public static func openCache(directory: String, anchors: [Data] = [], settings: Settings = Settings(), allowUnsigned: Bool = false)throws  -> Verifier  {
     return try  FfiConverterTypeVerifier_lift(try rustCallWithError(FfiConverterTypeVerifierError_lift) {
         uniffiCallStatus in
     uniffi_dcc_verify_fn_constructor_verifier_open_cache(
         FfiConverterString.lower(directory),
         FfiConverterSequenceData.lower(anchors),
-        FfiConverterTypeSettings_lower(settings),uniffiCallStatus
+        FfiConverterTypeSettings_lower(settings),
+        FfiConverterBool.lower(allowUnsigned),uniffiCallStatus
     )
 })
 }
     
 
+    
+    /**
+     * Makes the trust source `name` follow the cache directory `directory` (one list per
+     * directory), loaded from there now, as [`open_cache`](Self::open_cache) does for the
+     * single list; [`update_source_cache`](Self::update_source_cache) updates it. Returns why
+     * the directory has no usable list, or null when it loaded one. Replaces a source of the
+     * same name; the other sources are untouched.
+     */
+open func addCacheSource(name: String, directory: String, anchors: [Data] = [], allowUnsigned: Bool = false)throws  -> CacheLoadError?  {
+    return try  FfiConverterOptionTypeCacheLoadError.lift(try rustCallWithError(FfiConverterTypeVerifierError_lift) {
+        uniffiCallStatus in
+    uniffi_dcc_verify_fn_method_verifier_add_cache_source(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(name),
+        FfiConverterString.lower(directory),
+        FfiConverterSequenceData.lower(anchors),
+        FfiConverterBool.lower(allowUnsigned),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Puts a signed list in force as the trust source `name`, once one of `anchors` verifies
+     * it, next to the other sources (the live WHO list and an EU-gateway snapshot, say): every
+     * verification consults every source, and `Signer.source` names the one that lists the
+     * signer. A new name adds a source after the others; a known one replaces its list only.
+     * `fetched_at` as for [`load_trust_list`](Self::load_trust_list). On error the source's
+     * list in force stays, and the other sources are never touched.
+     */
+open func addSource(name: String, list: SignedTrustList, anchors: [Data], fetchedAt: Int64? = nil)throws  -> ImportReport  {
+    return try  FfiConverterTypeImportReport_lift(try rustCallWithError(FfiConverterTypeVerifierError_lift) {
+        uniffiCallStatus in
+    uniffi_dcc_verify_fn_method_verifier_add_source(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(name),
+        FfiConverterTypeSignedTrustList_lower(list),
+        FfiConverterSequenceData.lower(anchors),
+        FfiConverterOptionInt64.lower(fetchedAt),uniffiCallStatus
+    )
+})
+}
     
     /**
      * Why [`open_cache`](Self::open_cache) found no usable list in the directory; `None` when
@@ -871,6 +957,32 @@ open func loadValueSets(json: Data)throws   {try rustCallWithError(FfiConverterT
 }
     
     /**
+     * Stops consulting the trust source `name`; false when there was none.
+     */
+open func removeSource(name: String) -> Bool  {
+    return try!  FfiConverterBool.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_dcc_verify_fn_method_verifier_remove_source(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(name),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The trust sources in the order they are consulted, each with its list in force (null
+     * when a cache source has none) and that list's age and staleness now.
+     */
+open func sources() -> [SourceInfo]  {
+    return try!  FfiConverterSequenceTypeSourceInfo.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_dcc_verify_fn_method_verifier_sources(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
      * The trust list in force, with its age and staleness now; `None` before one is loaded.
      */
 open func trustListInfo() -> TrustListInfo?  {
@@ -884,8 +996,10 @@ open func trustListInfo() -> TrustListInfo?  {
     
     /**
      * Verifies a signed list with the cache's anchors and, unless it is older than the list in
-     * force (`force` accepts it anyway), writes it to the cache directory atomically and puts
-     * it in force. A refused or failed update changes nothing, in memory or on disk.
+     * force on disk or one the cache already replaced (`rollback`, `superseded`; `force`
+     * accepts it anyway), writes it to the cache directory atomically and puts it in force.
+     * A `fetched_at` more than 5 minutes in the future is refused (`fetched-in-future`). A
+     * refused or failed update changes nothing, in memory or on disk.
      */
 open func updateCache(list: SignedTrustList, fetchedAt: Int64? = nil, force: Bool = false)throws  -> ImportReport  {
     return try  FfiConverterTypeImportReport_lift(try rustCallWithError(FfiConverterTypeVerifierError_lift) {
@@ -901,7 +1015,8 @@ open func updateCache(list: SignedTrustList, fetchedAt: Int64? = nil, force: Boo
     
     /**
      * [`update_cache`](Self::update_cache) for an unsigned list (see
-     * [`load_unsigned_trust_list`](Self::load_unsigned_trust_list)).
+     * [`load_unsigned_trust_list`](Self::load_unsigned_trust_list)); refused
+     * (`unsigned-not-allowed`) by a cache opened with anchors but without `allow_unsigned`.
      */
 open func updateCacheUnsigned(list: UnsignedTrustList, fetchedAt: Int64? = nil, force: Bool = false)throws  -> ImportReport  {
     return try  FfiConverterTypeImportReport_lift(try rustCallWithError(FfiConverterTypeVerifierError_lift) {
@@ -916,7 +1031,26 @@ open func updateCacheUnsigned(list: UnsignedTrustList, fetchedAt: Int64? = nil, 
 }
     
     /**
-     * Verifies a QR text as of `at` (Unix seconds), or now by the device clock.
+     * [`update_cache`](Self::update_cache) for the cache directory of the source `name` (made
+     * by [`add_cache_source`](Self::add_cache_source)); the other sources are untouched.
+     * Throws `NoCacheDirectory` when `name` has no cache directory.
+     */
+open func updateSourceCache(name: String, list: SignedTrustList, fetchedAt: Int64? = nil, force: Bool = false)throws  -> ImportReport  {
+    return try  FfiConverterTypeImportReport_lift(try rustCallWithError(FfiConverterTypeVerifierError_lift) {
+        uniffiCallStatus in
+    uniffi_dcc_verify_fn_method_verifier_update_source_cache(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(name),
+        FfiConverterTypeSignedTrustList_lower(list),
+        FfiConverterOptionInt64.lower(fetchedAt),
+        FfiConverterBool.lower(force),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Verifies a QR text as of `at` (Unix seconds), or now by the device clock. Only a device
+     * clock reading before 2020 is `Undecidable(ClockNotSet)`; an `at` is taken as given.
      */
 open func verify(qr: String, at: Int64? = nil) -> Verification  {
     return try!  FfiConverterTypeVerification_lift(try! rustCall() {
@@ -1002,6 +1136,10 @@ public struct Checks: Equatable, Hashable {
      */
     public let expiry: CheckStatus
     /**
+     * The certificate's own validity window (an ICVP's `vls`..`vle`, a health link's `exp`).
+     */
+    public let certificateValidity: CheckStatus
+    /**
      * The issuer (`iss`) is the signer's country. Informational: a mismatch does not make
      * the certificate invalid.
      */
@@ -1026,6 +1164,9 @@ public struct Checks: Equatable, Hashable {
          * `exp` has not passed.
          */expiry: CheckStatus, 
         /**
+         * The certificate's own validity window (an ICVP's `vls`..`vle`, a health link's `exp`).
+         */certificateValidity: CheckStatus, 
+        /**
          * The issuer (`iss`) is the signer's country. Informational: a mismatch does not make
          * the certificate invalid.
          */issuerCountry: CheckStatus) {
@@ -1034,6 +1175,7 @@ public struct Checks: Equatable, Hashable {
         self.keyUsage = keyUsage
         self.issuedAt = issuedAt
         self.expiry = expiry
+        self.certificateValidity = certificateValidity
         self.issuerCountry = issuerCountry
     }
 
@@ -1058,6 +1200,7 @@ public struct FfiConverterTypeChecks: FfiConverterRustBuffer {
                 keyUsage: FfiConverterTypeCheckStatus.read(from: &buf), 
                 issuedAt: FfiConverterTypeCheckStatus.read(from: &buf), 
                 expiry: FfiConverterTypeCheckStatus.read(from: &buf), 
+                certificateValidity: FfiConverterTypeCheckStatus.read(from: &buf), 
                 issuerCountry: FfiConverterTypeCheckStatus.read(from: &buf)
         )
     }
@@ -1068,6 +1211,7 @@ public struct FfiConverterTypeChecks: FfiConverterRustBuffer {
         FfiConverterTypeCheckStatus.write(value.keyUsage, into: &buf)
         FfiConverterTypeCheckStatus.write(value.issuedAt, into: &buf)
         FfiConverterTypeCheckStatus.write(value.expiry, into: &buf)
+        FfiConverterTypeCheckStatus.write(value.certificateValidity, into: &buf)
         FfiConverterTypeCheckStatus.write(value.issuerCountry, into: &buf)
     }
 }
@@ -1085,6 +1229,63 @@ public func FfiConverterTypeChecks_lift(_ buf: RustBuffer) throws -> Checks {
 #endif
 public func FfiConverterTypeChecks_lower(_ value: Checks) -> RustBuffer {
     return FfiConverterTypeChecks.lower(value)
+}
+
+
+/**
+ * A code (participant, trust domain) and how many certificates it has.
+ */
+public struct CodeCount: Equatable, Hashable {
+    public let code: String
+    public let certificateCount: Int64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(code: String, certificateCount: Int64) {
+        self.code = code
+        self.certificateCount = certificateCount
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension CodeCount: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCodeCount: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CodeCount {
+        return
+            try CodeCount(
+                code: FfiConverterString.read(from: &buf), 
+                certificateCount: FfiConverterInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: CodeCount, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.code, into: &buf)
+        FfiConverterInt64.write(value.certificateCount, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCodeCount_lift(_ buf: RustBuffer) throws -> CodeCount {
+    return try FfiConverterTypeCodeCount.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCodeCount_lower(_ value: CodeCount) -> RustBuffer {
+    return FfiConverterTypeCodeCount.lower(value)
 }
 
 
@@ -1200,22 +1401,102 @@ public func FfiConverterTypeDateOfBirth_lower(_ value: DateOfBirth) -> RustBuffe
 
 
 /**
- * A decoded health certificate: the CWT claims and the EU DCC payload. Only a `Valid`
- * verification makes its content trustworthy.
+ * A DDCC core data set (DDCC:VS, DDCC:TR, or the 2021 demo format).
  */
-public struct HealthCertificate: Equatable, Hashable, CustomDebugStringConvertible, CustomStringConvertible {
+public struct Ddcc: Equatable, Hashable, CustomDebugStringConvertible, CustomStringConvertible {
+    public let name: String?
+    public let birthDate: String?
+    public let identifier: String?
     /**
-     * Issuing country (CWT `iss`), when present.
+     * Every other field, as issued, as JSON.
      */
-    public let issuer: String?
-    /**
-     * Signing time (CWT `iat`), Unix seconds.
-     */
-    public let issuedAt: Int64
-    /**
-     * Expiry of the signature (CWT `exp`), Unix seconds.
-     */
-    public let expiresAt: Int64
+    public let dataJson: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(name: String?, birthDate: String?, identifier: String?, 
+        /**
+         * Every other field, as issued, as JSON.
+         */dataJson: String) {
+        self.name = name
+        self.birthDate = birthDate
+        self.identifier = identifier
+        self.dataJson = dataJson
+    }
+
+    
+
+    
+// The local Rust `Debug` implementation.
+public var debugDescription: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_dcc_verify_fn_method_ddcc_uniffi_trait_debug(
+            FfiConverterTypeDdcc_lower(self),uniffiCallStatus
+    )
+}
+    )
+}
+// The local Rust `Display` implementation.
+public var description: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_dcc_verify_fn_method_ddcc_uniffi_trait_display(
+            FfiConverterTypeDdcc_lower(self),uniffiCallStatus
+    )
+}
+    )
+}
+}
+
+#if compiler(>=6)
+extension Ddcc: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDdcc: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Ddcc {
+        return
+            try Ddcc(
+                name: FfiConverterOptionString.read(from: &buf), 
+                birthDate: FfiConverterOptionString.read(from: &buf), 
+                identifier: FfiConverterOptionString.read(from: &buf), 
+                dataJson: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Ddcc, into buf: inout [UInt8]) {
+        FfiConverterOptionString.write(value.name, into: &buf)
+        FfiConverterOptionString.write(value.birthDate, into: &buf)
+        FfiConverterOptionString.write(value.identifier, into: &buf)
+        FfiConverterString.write(value.dataJson, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDdcc_lift(_ buf: RustBuffer) throws -> Ddcc {
+    return try FfiConverterTypeDdcc.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDdcc_lower(_ value: Ddcc) -> RustBuffer {
+    return FfiConverterTypeDdcc.lower(value)
+}
+
+
+/**
+ * An EU DCC (hcert sub-claim 1).
+ */
+public struct EuDcc: Equatable, Hashable, CustomDebugStringConvertible, CustomStringConvertible {
     /**
      * Schema version the issuer declared (`ver`), e.g. "1.3.0".
      */
@@ -1232,8 +1513,126 @@ public struct HealthCertificate: Equatable, Hashable, CustomDebugStringConvertib
      * verification used; the bundled ones unless others were loaded).
      */
     public let displayNames: DisplayNames
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Schema version the issuer declared (`ver`), e.g. "1.3.0".
+         */schemaVersion: String, certificateType: CertificateType, name: PersonName, dateOfBirth: DateOfBirth, 
+        /**
+         * Exactly one group: vaccinations, tests or recoveries.
+         */entries: Entries, 
+        /**
+         * Names to show for the entries' codes, from the verifier's value sets (those the
+         * verification used; the bundled ones unless others were loaded).
+         */displayNames: DisplayNames) {
+        self.schemaVersion = schemaVersion
+        self.certificateType = certificateType
+        self.name = name
+        self.dateOfBirth = dateOfBirth
+        self.entries = entries
+        self.displayNames = displayNames
+    }
+
+    
+
+    
+// The local Rust `Debug` implementation.
+public var debugDescription: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_dcc_verify_fn_method_eudcc_uniffi_trait_debug(
+            FfiConverterTypeEuDcc_lower(self),uniffiCallStatus
+    )
+}
+    )
+}
+// The local Rust `Display` implementation.
+public var description: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_dcc_verify_fn_method_eudcc_uniffi_trait_display(
+            FfiConverterTypeEuDcc_lower(self),uniffiCallStatus
+    )
+}
+    )
+}
+}
+
+#if compiler(>=6)
+extension EuDcc: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeEuDcc: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> EuDcc {
+        return
+            try EuDcc(
+                schemaVersion: FfiConverterString.read(from: &buf), 
+                certificateType: FfiConverterTypeCertificateType.read(from: &buf), 
+                name: FfiConverterTypePersonName.read(from: &buf), 
+                dateOfBirth: FfiConverterTypeDateOfBirth.read(from: &buf), 
+                entries: FfiConverterTypeEntries.read(from: &buf), 
+                displayNames: FfiConverterTypeDisplayNames.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: EuDcc, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.schemaVersion, into: &buf)
+        FfiConverterTypeCertificateType.write(value.certificateType, into: &buf)
+        FfiConverterTypePersonName.write(value.name, into: &buf)
+        FfiConverterTypeDateOfBirth.write(value.dateOfBirth, into: &buf)
+        FfiConverterTypeEntries.write(value.entries, into: &buf)
+        FfiConverterTypeDisplayNames.write(value.displayNames, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeEuDcc_lift(_ buf: RustBuffer) throws -> EuDcc {
+    return try FfiConverterTypeEuDcc.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeEuDcc_lower(_ value: EuDcc) -> RustBuffer {
+    return FfiConverterTypeEuDcc.lower(value)
+}
+
+
+/**
+ * A decoded health certificate: the CWT claims and the certificate of one kind. Only a
+ * `Valid` verification makes its content trustworthy.
+ */
+public struct HealthCertificate: Equatable, Hashable, CustomDebugStringConvertible, CustomStringConvertible {
     /**
-     * The whole payload as JSON, as issued (including fields this version does not name).
+     * Issuing country (CWT `iss`), when present.
+     */
+    public let issuer: String?
+    /**
+     * Signing time (CWT `iat`), Unix seconds. Absent only in the 2021 DDCC demo format.
+     */
+    public let issuedAt: Int64?
+    /**
+     * Expiry of the signature (CWT `exp`), Unix seconds. Absent in an ICVP (lifelong) and the
+     * 2021 DDCC demo format.
+     */
+    public let expiresAt: Int64?
+    public let kind: CertificateKind
+    /**
+     * The certificate, one case per kind.
+     */
+    public let content: CertificateContent
+    /**
+     * The whole certificate as JSON, as issued (a health link without its key).
      */
     public let payloadJson: String
 
@@ -1244,33 +1643,23 @@ public struct HealthCertificate: Equatable, Hashable, CustomDebugStringConvertib
          * Issuing country (CWT `iss`), when present.
          */issuer: String?, 
         /**
-         * Signing time (CWT `iat`), Unix seconds.
-         */issuedAt: Int64, 
+         * Signing time (CWT `iat`), Unix seconds. Absent only in the 2021 DDCC demo format.
+         */issuedAt: Int64?, 
         /**
-         * Expiry of the signature (CWT `exp`), Unix seconds.
-         */expiresAt: Int64, 
+         * Expiry of the signature (CWT `exp`), Unix seconds. Absent in an ICVP (lifelong) and the
+         * 2021 DDCC demo format.
+         */expiresAt: Int64?, kind: CertificateKind, 
         /**
-         * Schema version the issuer declared (`ver`), e.g. "1.3.0".
-         */schemaVersion: String, certificateType: CertificateType, name: PersonName, dateOfBirth: DateOfBirth, 
+         * The certificate, one case per kind.
+         */content: CertificateContent, 
         /**
-         * Exactly one group: vaccinations, tests or recoveries.
-         */entries: Entries, 
-        /**
-         * Names to show for the entries' codes, from the verifier's value sets (those the
-         * verification used; the bundled ones unless others were loaded).
-         */displayNames: DisplayNames, 
-        /**
-         * The whole payload as JSON, as issued (including fields this version does not name).
+         * The whole certificate as JSON, as issued (a health link without its key).
          */payloadJson: String) {
         self.issuer = issuer
         self.issuedAt = issuedAt
         self.expiresAt = expiresAt
-        self.schemaVersion = schemaVersion
-        self.certificateType = certificateType
-        self.name = name
-        self.dateOfBirth = dateOfBirth
-        self.entries = entries
-        self.displayNames = displayNames
+        self.kind = kind
+        self.content = content
         self.payloadJson = payloadJson
     }
 
@@ -1313,28 +1702,20 @@ public struct FfiConverterTypeHealthCertificate: FfiConverterRustBuffer {
         return
             try HealthCertificate(
                 issuer: FfiConverterOptionString.read(from: &buf), 
-                issuedAt: FfiConverterInt64.read(from: &buf), 
-                expiresAt: FfiConverterInt64.read(from: &buf), 
-                schemaVersion: FfiConverterString.read(from: &buf), 
-                certificateType: FfiConverterTypeCertificateType.read(from: &buf), 
-                name: FfiConverterTypePersonName.read(from: &buf), 
-                dateOfBirth: FfiConverterTypeDateOfBirth.read(from: &buf), 
-                entries: FfiConverterTypeEntries.read(from: &buf), 
-                displayNames: FfiConverterTypeDisplayNames.read(from: &buf), 
+                issuedAt: FfiConverterOptionInt64.read(from: &buf), 
+                expiresAt: FfiConverterOptionInt64.read(from: &buf), 
+                kind: FfiConverterTypeCertificateKind.read(from: &buf), 
+                content: FfiConverterTypeCertificateContent.read(from: &buf), 
                 payloadJson: FfiConverterString.read(from: &buf)
         )
     }
 
     public static func write(_ value: HealthCertificate, into buf: inout [UInt8]) {
         FfiConverterOptionString.write(value.issuer, into: &buf)
-        FfiConverterInt64.write(value.issuedAt, into: &buf)
-        FfiConverterInt64.write(value.expiresAt, into: &buf)
-        FfiConverterString.write(value.schemaVersion, into: &buf)
-        FfiConverterTypeCertificateType.write(value.certificateType, into: &buf)
-        FfiConverterTypePersonName.write(value.name, into: &buf)
-        FfiConverterTypeDateOfBirth.write(value.dateOfBirth, into: &buf)
-        FfiConverterTypeEntries.write(value.entries, into: &buf)
-        FfiConverterTypeDisplayNames.write(value.displayNames, into: &buf)
+        FfiConverterOptionInt64.write(value.issuedAt, into: &buf)
+        FfiConverterOptionInt64.write(value.expiresAt, into: &buf)
+        FfiConverterTypeCertificateKind.write(value.kind, into: &buf)
+        FfiConverterTypeCertificateContent.write(value.content, into: &buf)
         FfiConverterString.write(value.payloadJson, into: &buf)
     }
 }
@@ -1352,6 +1733,498 @@ public func FfiConverterTypeHealthCertificate_lift(_ buf: RustBuffer) throws -> 
 #endif
 public func FfiConverterTypeHealthCertificate_lower(_ value: HealthCertificate) -> RustBuffer {
     return FfiConverterTypeHealthCertificate.lower(value)
+}
+
+
+/**
+ * A health link (hcert sub-claim 5): a signed pointer. The content behind it is not retrieved
+ * or verified by this library.
+ */
+public struct HealthLink: Equatable, Hashable, CustomDebugStringConvertible, CustomStringConvertible {
+    /**
+     * "shlink" or "vhlink".
+     */
+    public let scheme: String
+    public let url: String
+    /**
+     * The URL's host.
+     */
+    public let host: String
+    /**
+     * `flag` as issued.
+     */
+    public let flags: String
+    /**
+     * Flag P: a passcode is needed.
+     */
+    public let needsPasscode: Bool
+    /**
+     * Flag U: the URL is the file itself.
+     */
+    public let directFile: Bool
+    /**
+     * When the link stops working, Unix seconds.
+     */
+    public let expiresAt: Int64?
+    public let label: String?
+    /**
+     * The decryption key (base64url). Personal-data grade: never log it.
+     */
+    public let key: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * "shlink" or "vhlink".
+         */scheme: String, url: String, 
+        /**
+         * The URL's host.
+         */host: String, 
+        /**
+         * `flag` as issued.
+         */flags: String, 
+        /**
+         * Flag P: a passcode is needed.
+         */needsPasscode: Bool, 
+        /**
+         * Flag U: the URL is the file itself.
+         */directFile: Bool, 
+        /**
+         * When the link stops working, Unix seconds.
+         */expiresAt: Int64?, label: String?, 
+        /**
+         * The decryption key (base64url). Personal-data grade: never log it.
+         */key: String) {
+        self.scheme = scheme
+        self.url = url
+        self.host = host
+        self.flags = flags
+        self.needsPasscode = needsPasscode
+        self.directFile = directFile
+        self.expiresAt = expiresAt
+        self.label = label
+        self.key = key
+    }
+
+    
+
+    
+// The local Rust `Debug` implementation.
+public var debugDescription: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_dcc_verify_fn_method_healthlink_uniffi_trait_debug(
+            FfiConverterTypeHealthLink_lower(self),uniffiCallStatus
+    )
+}
+    )
+}
+// The local Rust `Display` implementation.
+public var description: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_dcc_verify_fn_method_healthlink_uniffi_trait_display(
+            FfiConverterTypeHealthLink_lower(self),uniffiCallStatus
+    )
+}
+    )
+}
+}
+
+#if compiler(>=6)
+extension HealthLink: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeHealthLink: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> HealthLink {
+        return
+            try HealthLink(
+                scheme: FfiConverterString.read(from: &buf), 
+                url: FfiConverterString.read(from: &buf), 
+                host: FfiConverterString.read(from: &buf), 
+                flags: FfiConverterString.read(from: &buf), 
+                needsPasscode: FfiConverterBool.read(from: &buf), 
+                directFile: FfiConverterBool.read(from: &buf), 
+                expiresAt: FfiConverterOptionInt64.read(from: &buf), 
+                label: FfiConverterOptionString.read(from: &buf), 
+                key: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: HealthLink, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.scheme, into: &buf)
+        FfiConverterString.write(value.url, into: &buf)
+        FfiConverterString.write(value.host, into: &buf)
+        FfiConverterString.write(value.flags, into: &buf)
+        FfiConverterBool.write(value.needsPasscode, into: &buf)
+        FfiConverterBool.write(value.directFile, into: &buf)
+        FfiConverterOptionInt64.write(value.expiresAt, into: &buf)
+        FfiConverterOptionString.write(value.label, into: &buf)
+        FfiConverterString.write(value.key, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeHealthLink_lift(_ buf: RustBuffer) throws -> HealthLink {
+    return try FfiConverterTypeHealthLink.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeHealthLink_lower(_ value: HealthLink) -> RustBuffer {
+    return FfiConverterTypeHealthLink.lower(value)
+}
+
+
+/**
+ * An ICVP (hcert sub-claim -6), the digital yellow-fever card.
+ */
+public struct Icvp: Equatable, Hashable, CustomDebugStringConvertible, CustomStringConvertible {
+    public let shape: IcvpShape
+    /**
+     * `n`.
+     */
+    public let name: String
+    /**
+     * `dob`.
+     */
+    public let dateOfBirth: DateOfBirth?
+    /**
+     * `s`, as issued.
+     */
+    public let sex: String?
+    /**
+     * `ntl`.
+     */
+    public let nationality: String?
+    /**
+     * `nid`.
+     */
+    public let nationalId: String?
+    /**
+     * `ndt`.
+     */
+    public let nationalIdType: String?
+    /**
+     * `gn`: parent or guardian.
+     */
+    public let guardian: String?
+    public let vaccinations: [IcvpVaccination]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(shape: IcvpShape, 
+        /**
+         * `n`.
+         */name: String, 
+        /**
+         * `dob`.
+         */dateOfBirth: DateOfBirth?, 
+        /**
+         * `s`, as issued.
+         */sex: String?, 
+        /**
+         * `ntl`.
+         */nationality: String?, 
+        /**
+         * `nid`.
+         */nationalId: String?, 
+        /**
+         * `ndt`.
+         */nationalIdType: String?, 
+        /**
+         * `gn`: parent or guardian.
+         */guardian: String?, vaccinations: [IcvpVaccination]) {
+        self.shape = shape
+        self.name = name
+        self.dateOfBirth = dateOfBirth
+        self.sex = sex
+        self.nationality = nationality
+        self.nationalId = nationalId
+        self.nationalIdType = nationalIdType
+        self.guardian = guardian
+        self.vaccinations = vaccinations
+    }
+
+    
+
+    
+// The local Rust `Debug` implementation.
+public var debugDescription: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_dcc_verify_fn_method_icvp_uniffi_trait_debug(
+            FfiConverterTypeIcvp_lower(self),uniffiCallStatus
+    )
+}
+    )
+}
+// The local Rust `Display` implementation.
+public var description: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_dcc_verify_fn_method_icvp_uniffi_trait_display(
+            FfiConverterTypeIcvp_lower(self),uniffiCallStatus
+    )
+}
+    )
+}
+}
+
+#if compiler(>=6)
+extension Icvp: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeIcvp: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Icvp {
+        return
+            try Icvp(
+                shape: FfiConverterTypeIcvpShape.read(from: &buf), 
+                name: FfiConverterString.read(from: &buf), 
+                dateOfBirth: FfiConverterOptionTypeDateOfBirth.read(from: &buf), 
+                sex: FfiConverterOptionString.read(from: &buf), 
+                nationality: FfiConverterOptionString.read(from: &buf), 
+                nationalId: FfiConverterOptionString.read(from: &buf), 
+                nationalIdType: FfiConverterOptionString.read(from: &buf), 
+                guardian: FfiConverterOptionString.read(from: &buf), 
+                vaccinations: FfiConverterSequenceTypeIcvpVaccination.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Icvp, into buf: inout [UInt8]) {
+        FfiConverterTypeIcvpShape.write(value.shape, into: &buf)
+        FfiConverterString.write(value.name, into: &buf)
+        FfiConverterOptionTypeDateOfBirth.write(value.dateOfBirth, into: &buf)
+        FfiConverterOptionString.write(value.sex, into: &buf)
+        FfiConverterOptionString.write(value.nationality, into: &buf)
+        FfiConverterOptionString.write(value.nationalId, into: &buf)
+        FfiConverterOptionString.write(value.nationalIdType, into: &buf)
+        FfiConverterOptionString.write(value.guardian, into: &buf)
+        FfiConverterSequenceTypeIcvpVaccination.write(value.vaccinations, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeIcvp_lift(_ buf: RustBuffer) throws -> Icvp {
+    return try FfiConverterTypeIcvp.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeIcvp_lower(_ value: Icvp) -> RustBuffer {
+    return FfiConverterTypeIcvp.lower(value)
+}
+
+
+/**
+ * One vaccination of an ICVP.
+ */
+public struct IcvpVaccination: Equatable, Hashable, CustomDebugStringConvertible, CustomStringConvertible {
+    /**
+     * `vp`: a WHO PreQual product id (ICVPMin) or a vaccine code (DVC shape).
+     */
+    public let product: String
+    /**
+     * For people, e.g. "yellow fever vaccination (STAMARIL)".
+     */
+    public let displayName: String
+    /**
+     * The PreQual list's vaccine type (e.g. "Yellow Fever"), when `product` is on it.
+     */
+    public let vaccineType: String?
+    /**
+     * The PreQual list's manufacturer, when `product` is on it.
+     */
+    public let manufacturerName: String?
+    /**
+     * `dt`: date of vaccination.
+     */
+    public let date: String
+    /**
+     * `bo`: batch.
+     */
+    public let batch: String?
+    /**
+     * `vls`: valid from (date).
+     */
+    public let validFrom: String?
+    /**
+     * `vle`: valid until (date); absent: for life.
+     */
+    public let validUntil: String?
+    /**
+     * `cn`: the clinician.
+     */
+    public let clinician: String?
+    /**
+     * `is`: the issuer.
+     */
+    public let issuer: String?
+    /**
+     * DVC shape: `dn`, `tg`, `mp`, `ma`.
+     */
+    public let dose: String?
+    public let targetDisease: String?
+    public let medicinalProduct: String?
+    public let manufacturer: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * `vp`: a WHO PreQual product id (ICVPMin) or a vaccine code (DVC shape).
+         */product: String, 
+        /**
+         * For people, e.g. "yellow fever vaccination (STAMARIL)".
+         */displayName: String, 
+        /**
+         * The PreQual list's vaccine type (e.g. "Yellow Fever"), when `product` is on it.
+         */vaccineType: String?, 
+        /**
+         * The PreQual list's manufacturer, when `product` is on it.
+         */manufacturerName: String?, 
+        /**
+         * `dt`: date of vaccination.
+         */date: String, 
+        /**
+         * `bo`: batch.
+         */batch: String?, 
+        /**
+         * `vls`: valid from (date).
+         */validFrom: String?, 
+        /**
+         * `vle`: valid until (date); absent: for life.
+         */validUntil: String?, 
+        /**
+         * `cn`: the clinician.
+         */clinician: String?, 
+        /**
+         * `is`: the issuer.
+         */issuer: String?, 
+        /**
+         * DVC shape: `dn`, `tg`, `mp`, `ma`.
+         */dose: String?, targetDisease: String?, medicinalProduct: String?, manufacturer: String?) {
+        self.product = product
+        self.displayName = displayName
+        self.vaccineType = vaccineType
+        self.manufacturerName = manufacturerName
+        self.date = date
+        self.batch = batch
+        self.validFrom = validFrom
+        self.validUntil = validUntil
+        self.clinician = clinician
+        self.issuer = issuer
+        self.dose = dose
+        self.targetDisease = targetDisease
+        self.medicinalProduct = medicinalProduct
+        self.manufacturer = manufacturer
+    }
+
+    
+
+    
+// The local Rust `Debug` implementation.
+public var debugDescription: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_dcc_verify_fn_method_icvpvaccination_uniffi_trait_debug(
+            FfiConverterTypeIcvpVaccination_lower(self),uniffiCallStatus
+    )
+}
+    )
+}
+// The local Rust `Display` implementation.
+public var description: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_dcc_verify_fn_method_icvpvaccination_uniffi_trait_display(
+            FfiConverterTypeIcvpVaccination_lower(self),uniffiCallStatus
+    )
+}
+    )
+}
+}
+
+#if compiler(>=6)
+extension IcvpVaccination: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeIcvpVaccination: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> IcvpVaccination {
+        return
+            try IcvpVaccination(
+                product: FfiConverterString.read(from: &buf), 
+                displayName: FfiConverterString.read(from: &buf), 
+                vaccineType: FfiConverterOptionString.read(from: &buf), 
+                manufacturerName: FfiConverterOptionString.read(from: &buf), 
+                date: FfiConverterString.read(from: &buf), 
+                batch: FfiConverterOptionString.read(from: &buf), 
+                validFrom: FfiConverterOptionString.read(from: &buf), 
+                validUntil: FfiConverterOptionString.read(from: &buf), 
+                clinician: FfiConverterOptionString.read(from: &buf), 
+                issuer: FfiConverterOptionString.read(from: &buf), 
+                dose: FfiConverterOptionString.read(from: &buf), 
+                targetDisease: FfiConverterOptionString.read(from: &buf), 
+                medicinalProduct: FfiConverterOptionString.read(from: &buf), 
+                manufacturer: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: IcvpVaccination, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.product, into: &buf)
+        FfiConverterString.write(value.displayName, into: &buf)
+        FfiConverterOptionString.write(value.vaccineType, into: &buf)
+        FfiConverterOptionString.write(value.manufacturerName, into: &buf)
+        FfiConverterString.write(value.date, into: &buf)
+        FfiConverterOptionString.write(value.batch, into: &buf)
+        FfiConverterOptionString.write(value.validFrom, into: &buf)
+        FfiConverterOptionString.write(value.validUntil, into: &buf)
+        FfiConverterOptionString.write(value.clinician, into: &buf)
+        FfiConverterOptionString.write(value.issuer, into: &buf)
+        FfiConverterOptionString.write(value.dose, into: &buf)
+        FfiConverterOptionString.write(value.targetDisease, into: &buf)
+        FfiConverterOptionString.write(value.medicinalProduct, into: &buf)
+        FfiConverterOptionString.write(value.manufacturer, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeIcvpVaccination_lift(_ buf: RustBuffer) throws -> IcvpVaccination {
+    return try FfiConverterTypeIcvpVaccination.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeIcvpVaccination_lower(_ value: IcvpVaccination) -> RustBuffer {
+    return FfiConverterTypeIcvpVaccination.lower(value)
 }
 
 
@@ -1496,6 +2369,200 @@ public func FfiConverterTypeIssuerCount_lift(_ buf: RustBuffer) throws -> Issuer
 #endif
 public func FfiConverterTypeIssuerCount_lower(_ value: IssuerCount) -> RustBuffer {
     return FfiConverterTypeIssuerCount.lower(value)
+}
+
+
+/**
+ * One medication: `m` (SNOMED CT), `es`, `ee`, `da`, `d`, `r`.
+ */
+public struct Medication: Equatable, Hashable, CustomDebugStringConvertible, CustomStringConvertible {
+    public let code: String
+    public let start: String?
+    public let end: String?
+    public let asserted: String?
+    public let dosage: String?
+    public let description: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(code: String, start: String?, end: String?, asserted: String?, dosage: String?, description: String?) {
+        self.code = code
+        self.start = start
+        self.end = end
+        self.asserted = asserted
+        self.dosage = dosage
+        self.description = description
+    }
+
+    
+
+    
+// The local Rust `Debug` implementation.
+public var debugDescription: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_dcc_verify_fn_method_medication_uniffi_trait_debug(
+            FfiConverterTypeMedication_lower(self),uniffiCallStatus
+    )
+}
+    )
+}
+// The local Rust `Display` implementation.
+public var description: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_dcc_verify_fn_method_medication_uniffi_trait_display(
+            FfiConverterTypeMedication_lower(self),uniffiCallStatus
+    )
+}
+    )
+}
+}
+
+#if compiler(>=6)
+extension Medication: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeMedication: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Medication {
+        return
+            try Medication(
+                code: FfiConverterString.read(from: &buf), 
+                start: FfiConverterOptionString.read(from: &buf), 
+                end: FfiConverterOptionString.read(from: &buf), 
+                asserted: FfiConverterOptionString.read(from: &buf), 
+                dosage: FfiConverterOptionString.read(from: &buf), 
+                description: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Medication, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.code, into: &buf)
+        FfiConverterOptionString.write(value.start, into: &buf)
+        FfiConverterOptionString.write(value.end, into: &buf)
+        FfiConverterOptionString.write(value.asserted, into: &buf)
+        FfiConverterOptionString.write(value.dosage, into: &buf)
+        FfiConverterOptionString.write(value.description, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMedication_lift(_ buf: RustBuffer) throws -> Medication {
+    return try FfiConverterTypeMedication.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMedication_lower(_ value: Medication) -> RustBuffer {
+    return FfiConverterTypeMedication.lower(value)
+}
+
+
+/**
+ * A medication overview (hcert sub-claim -7).
+ */
+public struct MedicationOverview: Equatable, Hashable, CustomDebugStringConvertible, CustomStringConvertible {
+    public let name: String
+    public let dateOfBirth: DateOfBirth?
+    public let sex: String?
+    public let nationality: String?
+    public let identifier: String?
+    public let identifierType: String?
+    public let medications: [Medication]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(name: String, dateOfBirth: DateOfBirth?, sex: String?, nationality: String?, identifier: String?, identifierType: String?, medications: [Medication]) {
+        self.name = name
+        self.dateOfBirth = dateOfBirth
+        self.sex = sex
+        self.nationality = nationality
+        self.identifier = identifier
+        self.identifierType = identifierType
+        self.medications = medications
+    }
+
+    
+
+    
+// The local Rust `Debug` implementation.
+public var debugDescription: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_dcc_verify_fn_method_medicationoverview_uniffi_trait_debug(
+            FfiConverterTypeMedicationOverview_lower(self),uniffiCallStatus
+    )
+}
+    )
+}
+// The local Rust `Display` implementation.
+public var description: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_dcc_verify_fn_method_medicationoverview_uniffi_trait_display(
+            FfiConverterTypeMedicationOverview_lower(self),uniffiCallStatus
+    )
+}
+    )
+}
+}
+
+#if compiler(>=6)
+extension MedicationOverview: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeMedicationOverview: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> MedicationOverview {
+        return
+            try MedicationOverview(
+                name: FfiConverterString.read(from: &buf), 
+                dateOfBirth: FfiConverterOptionTypeDateOfBirth.read(from: &buf), 
+                sex: FfiConverterOptionString.read(from: &buf), 
+                nationality: FfiConverterOptionString.read(from: &buf), 
+                identifier: FfiConverterOptionString.read(from: &buf), 
+                identifierType: FfiConverterOptionString.read(from: &buf), 
+                medications: FfiConverterSequenceTypeMedication.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: MedicationOverview, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.name, into: &buf)
+        FfiConverterOptionTypeDateOfBirth.write(value.dateOfBirth, into: &buf)
+        FfiConverterOptionString.write(value.sex, into: &buf)
+        FfiConverterOptionString.write(value.nationality, into: &buf)
+        FfiConverterOptionString.write(value.identifier, into: &buf)
+        FfiConverterOptionString.write(value.identifierType, into: &buf)
+        FfiConverterSequenceTypeMedication.write(value.medications, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMedicationOverview_lift(_ buf: RustBuffer) throws -> MedicationOverview {
+    return try FfiConverterTypeMedicationOverview.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMedicationOverview_lower(_ value: MedicationOverview) -> RustBuffer {
+    return FfiConverterTypeMedicationOverview.lower(value)
 }
 
 
@@ -2089,17 +3156,29 @@ public struct RulesResult: Equatable, Hashable {
      * One per applicable rule, by identifier.
      */
     public let verdicts: [RuleVerdict]
+    /**
+     * Whether the rules hold any acceptance rule of `Settings.arrival_country`; false without
+     * one. When false only the issuer's invalidation rules were applied: show it, as a pass
+     * on no acceptance rules at all means little.
+     */
+    public let arrivalCountryHasRules: Bool
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
     public init(passed: Int64, failed: Int64, `open`: Int64, 
         /**
          * One per applicable rule, by identifier.
-         */verdicts: [RuleVerdict]) {
+         */verdicts: [RuleVerdict], 
+        /**
+         * Whether the rules hold any acceptance rule of `Settings.arrival_country`; false without
+         * one. When false only the issuer's invalidation rules were applied: show it, as a pass
+         * on no acceptance rules at all means little.
+         */arrivalCountryHasRules: Bool) {
         self.passed = passed
         self.failed = failed
         self.`open` = `open`
         self.verdicts = verdicts
+        self.arrivalCountryHasRules = arrivalCountryHasRules
     }
 
     
@@ -2121,7 +3200,8 @@ public struct FfiConverterTypeRulesResult: FfiConverterRustBuffer {
                 passed: FfiConverterInt64.read(from: &buf), 
                 failed: FfiConverterInt64.read(from: &buf), 
                 open: FfiConverterInt64.read(from: &buf), 
-                verdicts: FfiConverterSequenceTypeRuleVerdict.read(from: &buf)
+                verdicts: FfiConverterSequenceTypeRuleVerdict.read(from: &buf), 
+                arrivalCountryHasRules: FfiConverterBool.read(from: &buf)
         )
     }
 
@@ -2130,6 +3210,7 @@ public struct FfiConverterTypeRulesResult: FfiConverterRustBuffer {
         FfiConverterInt64.write(value.failed, into: &buf)
         FfiConverterInt64.write(value.`open`, into: &buf)
         FfiConverterSequenceTypeRuleVerdict.write(value.verdicts, into: &buf)
+        FfiConverterBool.write(value.arrivalCountryHasRules, into: &buf)
     }
 }
 
@@ -2325,7 +3406,9 @@ public struct Settings: Equatable, Hashable {
     public let refuseAfterSeconds: Int64?
     /**
      * The country of arrival (ISO 3166 alpha-2, e.g. "DE"), whose acceptance rules apply once
-     * rules are loaded. Without one, only the issuing countries' invalidation rules apply.
+     * rules are loaded. Without one, only the issuing countries' invalidation rules apply. An
+     * empty one is an `InvalidArgument`; one the loaded rules have no acceptance rule for is
+     * reported in every result (`RulesResult.arrival_country_has_rules`).
      */
     public let arrivalCountry: String?
     /**
@@ -2360,7 +3443,9 @@ public struct Settings: Equatable, Hashable {
          */refuseAfterSeconds: Int64? = nil, 
         /**
          * The country of arrival (ISO 3166 alpha-2, e.g. "DE"), whose acceptance rules apply once
-         * rules are loaded. Without one, only the issuing countries' invalidation rules apply.
+         * rules are loaded. Without one, only the issuing countries' invalidation rules apply. An
+         * empty one is an `InvalidArgument`; one the loaded rules have no acceptance rule for is
+         * reported in every result (`RulesResult.arrival_country_has_rules`).
          */arrivalCountry: String? = nil, 
         /**
          * The region within the country of arrival, for rules that distinguish regions.
@@ -2452,6 +3537,18 @@ public struct Signer: Equatable, Hashable {
      */
     public let notBefore: Int64
     public let notAfter: Int64
+    /**
+     * The participant that lists it in a WHO trust list (alpha-3 or a test code).
+     */
+    public let participant: String?
+    /**
+     * The trust domain it is listed under in a WHO trust list (DCC, PH4H, ...).
+     */
+    public let domain: String?
+    /**
+     * The trust source that lists it (see `Verifier.add_source`).
+     */
+    public let source: SignerSource?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -2464,11 +3561,23 @@ public struct Signer: Equatable, Hashable {
          */country: String?, 
         /**
          * Its validity, Unix seconds.
-         */notBefore: Int64, notAfter: Int64) {
+         */notBefore: Int64, notAfter: Int64, 
+        /**
+         * The participant that lists it in a WHO trust list (alpha-3 or a test code).
+         */participant: String?, 
+        /**
+         * The trust domain it is listed under in a WHO trust list (DCC, PH4H, ...).
+         */domain: String?, 
+        /**
+         * The trust source that lists it (see `Verifier.add_source`).
+         */source: SignerSource?) {
         self.kid = kid
         self.country = country
         self.notBefore = notBefore
         self.notAfter = notAfter
+        self.participant = participant
+        self.domain = domain
+        self.source = source
     }
 
     
@@ -2490,7 +3599,10 @@ public struct FfiConverterTypeSigner: FfiConverterRustBuffer {
                 kid: FfiConverterString.read(from: &buf), 
                 country: FfiConverterOptionString.read(from: &buf), 
                 notBefore: FfiConverterInt64.read(from: &buf), 
-                notAfter: FfiConverterInt64.read(from: &buf)
+                notAfter: FfiConverterInt64.read(from: &buf), 
+                participant: FfiConverterOptionString.read(from: &buf), 
+                domain: FfiConverterOptionString.read(from: &buf), 
+                source: FfiConverterOptionTypeSignerSource.read(from: &buf)
         )
     }
 
@@ -2499,6 +3611,9 @@ public struct FfiConverterTypeSigner: FfiConverterRustBuffer {
         FfiConverterOptionString.write(value.country, into: &buf)
         FfiConverterInt64.write(value.notBefore, into: &buf)
         FfiConverterInt64.write(value.notAfter, into: &buf)
+        FfiConverterOptionString.write(value.participant, into: &buf)
+        FfiConverterOptionString.write(value.domain, into: &buf)
+        FfiConverterOptionTypeSignerSource.write(value.source, into: &buf)
     }
 }
 
@@ -2515,6 +3630,107 @@ public func FfiConverterTypeSigner_lift(_ buf: RustBuffer) throws -> Signer {
 #endif
 public func FfiConverterTypeSigner_lower(_ value: Signer) -> RustBuffer {
     return FfiConverterTypeSigner.lower(value)
+}
+
+
+/**
+ * The trust source a signer was found in, and its list in force.
+ */
+public struct SignerSource: Equatable, Hashable {
+    /**
+     * The name the source was added under ("default" for the single list of
+     * `load_trust_list` and `open_cache`).
+     */
+    public let name: String
+    /**
+     * The list's format; null for a list built in code.
+     */
+    public let format: TrustListFormat?
+    /**
+     * The GDHCN environment of a WHO list: "prod", "uat" or "dev".
+     */
+    public let environment: String?
+    /**
+     * The list's own time, Unix seconds (WHO: `proof.created`; German: the newest entry).
+     */
+    public let listTime: Int64?
+    /**
+     * True when an anchor verified the list's signature.
+     */
+    public let signed: Bool
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The name the source was added under ("default" for the single list of
+         * `load_trust_list` and `open_cache`).
+         */name: String, 
+        /**
+         * The list's format; null for a list built in code.
+         */format: TrustListFormat?, 
+        /**
+         * The GDHCN environment of a WHO list: "prod", "uat" or "dev".
+         */environment: String?, 
+        /**
+         * The list's own time, Unix seconds (WHO: `proof.created`; German: the newest entry).
+         */listTime: Int64?, 
+        /**
+         * True when an anchor verified the list's signature.
+         */signed: Bool) {
+        self.name = name
+        self.format = format
+        self.environment = environment
+        self.listTime = listTime
+        self.signed = signed
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SignerSource: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSignerSource: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SignerSource {
+        return
+            try SignerSource(
+                name: FfiConverterString.read(from: &buf), 
+                format: FfiConverterOptionTypeTrustListFormat.read(from: &buf), 
+                environment: FfiConverterOptionString.read(from: &buf), 
+                listTime: FfiConverterOptionInt64.read(from: &buf), 
+                signed: FfiConverterBool.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SignerSource, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.name, into: &buf)
+        FfiConverterOptionTypeTrustListFormat.write(value.format, into: &buf)
+        FfiConverterOptionString.write(value.environment, into: &buf)
+        FfiConverterOptionInt64.write(value.listTime, into: &buf)
+        FfiConverterBool.write(value.signed, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSignerSource_lift(_ buf: RustBuffer) throws -> SignerSource {
+    return try FfiConverterTypeSignerSource.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSignerSource_lower(_ value: SignerSource) -> RustBuffer {
+    return FfiConverterTypeSignerSource.lower(value)
 }
 
 
@@ -2598,6 +3814,69 @@ public func FfiConverterTypeSkippedEntry_lift(_ buf: RustBuffer) throws -> Skipp
 #endif
 public func FfiConverterTypeSkippedEntry_lower(_ value: SkippedEntry) -> RustBuffer {
     return FfiConverterTypeSkippedEntry.lower(value)
+}
+
+
+/**
+ * A trust source of a verifier and its list in force.
+ */
+public struct SourceInfo: Equatable, Hashable {
+    public let name: String
+    /**
+     * Null when the source's cache directory has no usable list.
+     */
+    public let trustList: TrustListInfo?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(name: String, 
+        /**
+         * Null when the source's cache directory has no usable list.
+         */trustList: TrustListInfo?) {
+        self.name = name
+        self.trustList = trustList
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SourceInfo: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSourceInfo: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SourceInfo {
+        return
+            try SourceInfo(
+                name: FfiConverterString.read(from: &buf), 
+                trustList: FfiConverterOptionTypeTrustListInfo.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SourceInfo, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.name, into: &buf)
+        FfiConverterOptionTypeTrustListInfo.write(value.trustList, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSourceInfo_lift(_ buf: RustBuffer) throws -> SourceInfo {
+    return try FfiConverterTypeSourceInfo.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSourceInfo_lower(_ value: SourceInfo) -> RustBuffer {
+    return FfiConverterTypeSourceInfo.lower(value)
 }
 
 
@@ -2908,9 +4187,27 @@ public struct TrustListInfo: Equatable, Hashable {
     public let fetchedAt: Int64?
     /**
      * Its own time, Unix seconds: the newest entry's timestamp (German and JSON lists) or the
-     * signature's not-before (Austrian). An update older than this is refused unless forced.
+     * signature's not-before (Austrian), the signed issue time (WHO). An update older than
+     * this is refused unless forced.
      */
     public let listTime: Int64?
+    /**
+     * When its signer issued it, Unix seconds, from a signed field (WHO: `proof.created`).
+     */
+    public let issuedAt: Int64?
+    /**
+     * The GDHCN environment of a WHO list: "prod", "uat" or "dev".
+     */
+    public let environment: String?
+    /**
+     * How many certificates each participant of a WHO list has (alpha-3 or test codes), in
+     * code order; empty for other formats.
+     */
+    public let participants: [CodeCount]
+    /**
+     * How many certificates each trust domain of a WHO list has (DCC, PH4H, ...).
+     */
+    public let domains: [CodeCount]
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -2933,14 +4230,32 @@ public struct TrustListInfo: Equatable, Hashable {
          */fetchedAt: Int64?, 
         /**
          * Its own time, Unix seconds: the newest entry's timestamp (German and JSON lists) or the
-         * signature's not-before (Austrian). An update older than this is refused unless forced.
-         */listTime: Int64?) {
+         * signature's not-before (Austrian), the signed issue time (WHO). An update older than
+         * this is refused unless forced.
+         */listTime: Int64?, 
+        /**
+         * When its signer issued it, Unix seconds, from a signed field (WHO: `proof.created`).
+         */issuedAt: Int64?, 
+        /**
+         * The GDHCN environment of a WHO list: "prod", "uat" or "dev".
+         */environment: String?, 
+        /**
+         * How many certificates each participant of a WHO list has (alpha-3 or test codes), in
+         * code order; empty for other formats.
+         */participants: [CodeCount], 
+        /**
+         * How many certificates each trust domain of a WHO list has (DCC, PH4H, ...).
+         */domains: [CodeCount]) {
         self.certificateCount = certificateCount
         self.issuers = issuers
         self.status = status
         self.anchor = anchor
         self.fetchedAt = fetchedAt
         self.listTime = listTime
+        self.issuedAt = issuedAt
+        self.environment = environment
+        self.participants = participants
+        self.domains = domains
     }
 
     
@@ -2964,7 +4279,11 @@ public struct FfiConverterTypeTrustListInfo: FfiConverterRustBuffer {
                 status: FfiConverterTypeTrustListStatus.read(from: &buf), 
                 anchor: FfiConverterOptionString.read(from: &buf), 
                 fetchedAt: FfiConverterOptionInt64.read(from: &buf), 
-                listTime: FfiConverterOptionInt64.read(from: &buf)
+                listTime: FfiConverterOptionInt64.read(from: &buf), 
+                issuedAt: FfiConverterOptionInt64.read(from: &buf), 
+                environment: FfiConverterOptionString.read(from: &buf), 
+                participants: FfiConverterSequenceTypeCodeCount.read(from: &buf), 
+                domains: FfiConverterSequenceTypeCodeCount.read(from: &buf)
         )
     }
 
@@ -2975,6 +4294,10 @@ public struct FfiConverterTypeTrustListInfo: FfiConverterRustBuffer {
         FfiConverterOptionString.write(value.anchor, into: &buf)
         FfiConverterOptionInt64.write(value.fetchedAt, into: &buf)
         FfiConverterOptionInt64.write(value.listTime, into: &buf)
+        FfiConverterOptionInt64.write(value.issuedAt, into: &buf)
+        FfiConverterOptionString.write(value.environment, into: &buf)
+        FfiConverterSequenceTypeCodeCount.write(value.participants, into: &buf)
+        FfiConverterSequenceTypeCodeCount.write(value.domains, into: &buf)
     }
 }
 
@@ -3476,6 +4799,11 @@ public struct Verification: Equatable, Hashable {
      * not pass the cryptographic and time checks (rules only judge a genuine certificate).
      */
     public let rules: RulesResult?
+    /**
+     * Departures from the specification read anyway (stable codes, e.g. "text-kid",
+     * "iat-milliseconds"); a strict schema policy makes any of them invalid.
+     */
+    public let deviations: [String]
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -3508,7 +4836,11 @@ public struct Verification: Equatable, Hashable {
         /**
          * The business rules' verdict. `None` without rules loaded, or when the certificate did
          * not pass the cryptographic and time checks (rules only judge a genuine certificate).
-         */rules: RulesResult?) {
+         */rules: RulesResult?, 
+        /**
+         * Departures from the specification read anyway (stable codes, e.g. "text-kid",
+         * "iat-milliseconds"); a strict schema policy makes any of them invalid.
+         */deviations: [String]) {
         self.outcome = outcome
         self.certificate = certificate
         self.signer = signer
@@ -3518,6 +4850,7 @@ public struct Verification: Equatable, Hashable {
         self.trustList = trustList
         self.schema = schema
         self.rules = rules
+        self.deviations = deviations
     }
 
     
@@ -3544,7 +4877,8 @@ public struct FfiConverterTypeVerification: FfiConverterRustBuffer {
                 algorithm: FfiConverterOptionTypeSignatureAlgorithm.read(from: &buf), 
                 trustList: FfiConverterOptionTypeTrustListStatus.read(from: &buf), 
                 schema: FfiConverterOptionTypeSchemaCheck.read(from: &buf), 
-                rules: FfiConverterOptionTypeRulesResult.read(from: &buf)
+                rules: FfiConverterOptionTypeRulesResult.read(from: &buf), 
+                deviations: FfiConverterSequenceString.read(from: &buf)
         )
     }
 
@@ -3558,6 +4892,7 @@ public struct FfiConverterTypeVerification: FfiConverterRustBuffer {
         FfiConverterOptionTypeTrustListStatus.write(value.trustList, into: &buf)
         FfiConverterOptionTypeSchemaCheck.write(value.schema, into: &buf)
         FfiConverterOptionTypeRulesResult.write(value.rules, into: &buf)
+        FfiConverterSequenceString.write(value.deviations, into: &buf)
     }
 }
 
@@ -3602,6 +4937,16 @@ public enum CacheLoadError: Equatable, Hashable {
      */
     case rejected(code: String, detail: String
     )
+    /**
+     * The stored list is unsigned, and the cache was opened with anchors but without
+     * `allow_unsigned`: a planted unsigned list is never used in place of a signed one.
+     */
+    case unsignedNotAllowed
+    /**
+     * The stored list is one the cache already replaced, or older than the one it last had
+     * in force: the file was put back or planted.
+     */
+    case rolledBack
 
 
 
@@ -3633,6 +4978,10 @@ public struct FfiConverterTypeCacheLoadError: FfiConverterRustBuffer {
         case 4: return .rejected(code: try FfiConverterString.read(from: &buf), detail: try FfiConverterString.read(from: &buf)
         )
         
+        case 5: return .unsignedNotAllowed
+        
+        case 6: return .rolledBack
+        
         default: throw UniffiInternalError.unexpectedEnumCase
         }
     }
@@ -3659,6 +5008,14 @@ public struct FfiConverterTypeCacheLoadError: FfiConverterRustBuffer {
             FfiConverterString.write(code, into: &buf)
             FfiConverterString.write(detail, into: &buf)
             
+        
+        case .unsignedNotAllowed:
+            writeInt(&buf, Int32(5))
+        
+        
+        case .rolledBack:
+            writeInt(&buf, Int32(6))
+        
         }
     }
 }
@@ -3676,6 +5033,261 @@ public func FfiConverterTypeCacheLoadError_lift(_ buf: RustBuffer) throws -> Cac
 #endif
 public func FfiConverterTypeCacheLoadError_lower(_ value: CacheLoadError) -> RustBuffer {
     return FfiConverterTypeCacheLoadError.lower(value)
+}
+
+
+
+/**
+ * The certificate's content: a sealed class (Kotlin), an enum (Swift), one case per kind.
+ */
+
+public enum CertificateContent: Equatable, Hashable {
+    
+    case euDcc(dcc: EuDcc
+    )
+    case icvp(icvp: Icvp
+    )
+    /**
+     * A signed pointer: the content behind the link is not retrieved or verified.
+     */
+    case healthLink(link: HealthLink
+    )
+    case medicationOverview(overview: MedicationOverview
+    )
+    case ddccVs(ddcc: Ddcc
+    )
+    case ddccTr(ddcc: Ddcc
+    )
+    case legacyDdcc(ddcc: Ddcc
+    )
+    /**
+     * A sub-claim this version does not know; `payload_json` has its content.
+     */
+    case unknown(key: Int64
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension CertificateContent: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCertificateContent: FfiConverterRustBuffer {
+    typealias SwiftType = CertificateContent
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CertificateContent {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .euDcc(dcc: try FfiConverterTypeEuDcc.read(from: &buf)
+        )
+        
+        case 2: return .icvp(icvp: try FfiConverterTypeIcvp.read(from: &buf)
+        )
+        
+        case 3: return .healthLink(link: try FfiConverterTypeHealthLink.read(from: &buf)
+        )
+        
+        case 4: return .medicationOverview(overview: try FfiConverterTypeMedicationOverview.read(from: &buf)
+        )
+        
+        case 5: return .ddccVs(ddcc: try FfiConverterTypeDdcc.read(from: &buf)
+        )
+        
+        case 6: return .ddccTr(ddcc: try FfiConverterTypeDdcc.read(from: &buf)
+        )
+        
+        case 7: return .legacyDdcc(ddcc: try FfiConverterTypeDdcc.read(from: &buf)
+        )
+        
+        case 8: return .unknown(key: try FfiConverterInt64.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: CertificateContent, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case let .euDcc(dcc):
+            writeInt(&buf, Int32(1))
+            FfiConverterTypeEuDcc.write(dcc, into: &buf)
+            
+        
+        case let .icvp(icvp):
+            writeInt(&buf, Int32(2))
+            FfiConverterTypeIcvp.write(icvp, into: &buf)
+            
+        
+        case let .healthLink(link):
+            writeInt(&buf, Int32(3))
+            FfiConverterTypeHealthLink.write(link, into: &buf)
+            
+        
+        case let .medicationOverview(overview):
+            writeInt(&buf, Int32(4))
+            FfiConverterTypeMedicationOverview.write(overview, into: &buf)
+            
+        
+        case let .ddccVs(ddcc):
+            writeInt(&buf, Int32(5))
+            FfiConverterTypeDdcc.write(ddcc, into: &buf)
+            
+        
+        case let .ddccTr(ddcc):
+            writeInt(&buf, Int32(6))
+            FfiConverterTypeDdcc.write(ddcc, into: &buf)
+            
+        
+        case let .legacyDdcc(ddcc):
+            writeInt(&buf, Int32(7))
+            FfiConverterTypeDdcc.write(ddcc, into: &buf)
+            
+        
+        case let .unknown(key):
+            writeInt(&buf, Int32(8))
+            FfiConverterInt64.write(key, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCertificateContent_lift(_ buf: RustBuffer) throws -> CertificateContent {
+    return try FfiConverterTypeCertificateContent.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCertificateContent_lower(_ value: CertificateContent) -> RustBuffer {
+    return FfiConverterTypeCertificateContent.lower(value)
+}
+
+
+
+/**
+ * The kind of certificate (its hcert sub-claim).
+ */
+
+public enum CertificateKind: Equatable, Hashable {
+    
+    case euDcc
+    case icvp
+    case healthLink
+    case medicationOverview
+    case ddccVs
+    case ddccTr
+    /**
+     * The 2021 DDCC demo format: never valid.
+     */
+    case legacyDdcc
+    case unknown
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension CertificateKind: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCertificateKind: FfiConverterRustBuffer {
+    typealias SwiftType = CertificateKind
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CertificateKind {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .euDcc
+        
+        case 2: return .icvp
+        
+        case 3: return .healthLink
+        
+        case 4: return .medicationOverview
+        
+        case 5: return .ddccVs
+        
+        case 6: return .ddccTr
+        
+        case 7: return .legacyDdcc
+        
+        case 8: return .unknown
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: CertificateKind, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .euDcc:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .icvp:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .healthLink:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .medicationOverview:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .ddccVs:
+            writeInt(&buf, Int32(5))
+        
+        
+        case .ddccTr:
+            writeInt(&buf, Int32(6))
+        
+        
+        case .legacyDdcc:
+            writeInt(&buf, Int32(7))
+        
+        
+        case .unknown:
+            writeInt(&buf, Int32(8))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCertificateKind_lift(_ buf: RustBuffer) throws -> CertificateKind {
+    return try FfiConverterTypeCertificateKind.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCertificateKind_lower(_ value: CertificateKind) -> RustBuffer {
+    return FfiConverterTypeCertificateKind.lower(value)
 }
 
 
@@ -3844,7 +5456,10 @@ public enum DecodeOutcome: Equatable, Hashable {
     case decoded(certificate: HealthCertificate, 
         /**
          * The key identifier from the COSE header, base64.
-         */kid: String?, algorithm: SignatureAlgorithm?
+         */kid: String?, algorithm: SignatureAlgorithm?, 
+        /**
+         * Departures from the specification read anyway (stable codes, e.g. "text-kid").
+         */deviations: [String]
     )
     /**
      * The text does not decode.
@@ -3892,7 +5507,7 @@ public struct FfiConverterTypeDecodeOutcome: FfiConverterRustBuffer {
         let variant: Int32 = try readInt(&buf)
         switch variant {
         
-        case 1: return .decoded(certificate: try FfiConverterTypeHealthCertificate.read(from: &buf), kid: try FfiConverterOptionString.read(from: &buf), algorithm: try FfiConverterOptionTypeSignatureAlgorithm.read(from: &buf)
+        case 1: return .decoded(certificate: try FfiConverterTypeHealthCertificate.read(from: &buf), kid: try FfiConverterOptionString.read(from: &buf), algorithm: try FfiConverterOptionTypeSignatureAlgorithm.read(from: &buf), deviations: try FfiConverterSequenceString.read(from: &buf)
         )
         
         case 2: return .malformed(stage: try FfiConverterTypeDecodeStage.read(from: &buf), code: try FfiConverterString.read(from: &buf), message: try FfiConverterString.read(from: &buf)
@@ -3909,11 +5524,12 @@ public struct FfiConverterTypeDecodeOutcome: FfiConverterRustBuffer {
         switch value {
         
         
-        case let .decoded(certificate,kid,algorithm):
+        case let .decoded(certificate,kid,algorithm,deviations):
             writeInt(&buf, Int32(1))
             FfiConverterTypeHealthCertificate.write(certificate, into: &buf)
             FfiConverterOptionString.write(kid, into: &buf)
             FfiConverterOptionTypeSignatureAlgorithm.write(algorithm, into: &buf)
+            FfiConverterSequenceString.write(deviations, into: &buf)
             
         
         case let .malformed(stage,code,message):
@@ -4217,6 +5833,75 @@ public func FfiConverterTypeEntries_lower(_ value: Entries) -> RustBuffer {
 
 
 /**
+ * Which ICVP shape the issuer used.
+ */
+
+public enum IcvpShape: Equatable, Hashable {
+    
+    case icvpMin
+    case dvc2024
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension IcvpShape: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeIcvpShape: FfiConverterRustBuffer {
+    typealias SwiftType = IcvpShape
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> IcvpShape {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .icvpMin
+        
+        case 2: return .dvc2024
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: IcvpShape, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .icvpMin:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .dvc2024:
+            writeInt(&buf, Int32(2))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeIcvpShape_lift(_ buf: RustBuffer) throws -> IcvpShape {
+    return try FfiConverterTypeIcvpShape.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeIcvpShape_lower(_ value: IcvpShape) -> RustBuffer {
+    return FfiConverterTypeIcvpShape.lower(value)
+}
+
+
+
+/**
  * Why a certificate is invalid.
  */
 
@@ -4264,6 +5949,22 @@ public enum InvalidReason: Equatable, Hashable {
      * The signature has expired.
      */
     case expired
+    /**
+     * The certificate's own validity window (an ICVP's `vls`) has not started.
+     */
+    case certificateNotYetValid
+    /**
+     * The certificate's own validity window (an ICVP's `vle`, a health link's `exp`) is over.
+     */
+    case certificateExpired
+    /**
+     * The 2021 DDCC demo format: never valid.
+     */
+    case legacyFormat
+    /**
+     * A departure from the specification (see `deviations`) under a strict schema policy.
+     */
+    case deviations
     /**
      * The payload violates its JSON schema or the value sets, under a strict schema policy.
      */
@@ -4315,9 +6016,17 @@ public struct FfiConverterTypeInvalidReason: FfiConverterRustBuffer {
         
         case 10: return .expired
         
-        case 11: return .schemaInvalid
+        case 11: return .certificateNotYetValid
         
-        case 12: return .rulesFailed
+        case 12: return .certificateExpired
+        
+        case 13: return .legacyFormat
+        
+        case 14: return .deviations
+        
+        case 15: return .schemaInvalid
+        
+        case 16: return .rulesFailed
         
         default: throw UniffiInternalError.unexpectedEnumCase
         }
@@ -4369,12 +6078,28 @@ public struct FfiConverterTypeInvalidReason: FfiConverterRustBuffer {
             writeInt(&buf, Int32(10))
         
         
-        case .schemaInvalid:
+        case .certificateNotYetValid:
             writeInt(&buf, Int32(11))
         
         
-        case .rulesFailed:
+        case .certificateExpired:
             writeInt(&buf, Int32(12))
+        
+        
+        case .legacyFormat:
+            writeInt(&buf, Int32(13))
+        
+        
+        case .deviations:
+            writeInt(&buf, Int32(14))
+        
+        
+        case .schemaInvalid:
+            writeInt(&buf, Int32(15))
+        
+        
+        case .rulesFailed:
+            writeInt(&buf, Int32(16))
         
         }
     }
@@ -4940,6 +6665,12 @@ public enum SignedTrustList: Equatable, Hashable {
      */
     case at(content: Data, signature: Data
     )
+    /**
+     * WHO's GDHCN trust list (`https://tng-cdn.who.int/v2/trustlist/did.json`, or the UAT/DEV
+     * one), checked with its environment's signer key: the signer's DID document, a JWK or PEM.
+     */
+    case who(list: Data
+    )
 
 
 
@@ -4967,6 +6698,9 @@ public struct FfiConverterTypeSignedTrustList: FfiConverterRustBuffer {
         case 2: return .at(content: try FfiConverterData.read(from: &buf), signature: try FfiConverterData.read(from: &buf)
         )
         
+        case 3: return .who(list: try FfiConverterData.read(from: &buf)
+        )
+        
         default: throw UniffiInternalError.unexpectedEnumCase
         }
     }
@@ -4984,6 +6718,11 @@ public struct FfiConverterTypeSignedTrustList: FfiConverterRustBuffer {
             writeInt(&buf, Int32(2))
             FfiConverterData.write(content, into: &buf)
             FfiConverterData.write(signature, into: &buf)
+            
+        
+        case let .who(list):
+            writeInt(&buf, Int32(3))
+            FfiConverterData.write(list, into: &buf)
             
         }
     }
@@ -5021,7 +6760,8 @@ public enum SkipReason: Equatable, Hashable {
      */
     case notBase64
     /**
-     * A certificate type other than DSC (e.g. a CSCA).
+     * Not a document signer: a certificate type other than DSC (e.g. a CSCA), a certificate
+     * authority (basicConstraints cA=TRUE), or a key usage without digitalSignature.
      */
     case notDsc
     /**
@@ -5044,6 +6784,10 @@ public enum SkipReason: Equatable, Hashable {
      * The same certificate listed twice; the first is kept.
      */
     case duplicate
+    /**
+     * A key no HCERT signature uses (P-384 or brainpool in a WHO list).
+     */
+    case unsupportedKey
 
 
 
@@ -5080,6 +6824,8 @@ public struct FfiConverterTypeSkipReason: FfiConverterRustBuffer {
         case 7: return .kidMismatch
         
         case 8: return .duplicate
+        
+        case 9: return .unsupportedKey
         
         default: throw UniffiInternalError.unexpectedEnumCase
         }
@@ -5119,6 +6865,10 @@ public struct FfiConverterTypeSkipReason: FfiConverterRustBuffer {
         
         case .duplicate:
             writeInt(&buf, Int32(8))
+        
+        
+        case .unsupportedKey:
+            writeInt(&buf, Int32(9))
         
         }
     }
@@ -5163,6 +6913,10 @@ public enum TrustListFormat: Equatable, Hashable {
      * Unsigned PEM bundle.
      */
     case pem
+    /**
+     * WHO GDHCN DID trust list (v2), signed.
+     */
+    case who
 
 
 
@@ -5192,6 +6946,8 @@ public struct FfiConverterTypeTrustListFormat: FfiConverterRustBuffer {
         
         case 4: return .pem
         
+        case 5: return .who
+        
         default: throw UniffiInternalError.unexpectedEnumCase
         }
     }
@@ -5214,6 +6970,10 @@ public struct FfiConverterTypeTrustListFormat: FfiConverterRustBuffer {
         
         case .pem:
             writeInt(&buf, Int32(4))
+        
+        
+        case .who:
+            writeInt(&buf, Int32(5))
         
         }
     }
@@ -5259,6 +7019,10 @@ public enum UndecidableReason: Equatable, Hashable {
      */
     case rulesOpen
     /**
+     * Genuine, but of a kind this version does not know.
+     */
+    case unknownKind
+    /**
      * dcc-verify failed internally (a bug, caught before it reached the app): nothing was
      * checked. Code "internal-error".
      */
@@ -5292,7 +7056,9 @@ public struct FfiConverterTypeUndecidableReason: FfiConverterRustBuffer {
         
         case 4: return .rulesOpen
         
-        case 5: return .internalError
+        case 5: return .unknownKind
+        
+        case 6: return .internalError
         
         default: throw UniffiInternalError.unexpectedEnumCase
         }
@@ -5318,8 +7084,12 @@ public struct FfiConverterTypeUndecidableReason: FfiConverterRustBuffer {
             writeInt(&buf, Int32(4))
         
         
-        case .internalError:
+        case .unknownKind:
             writeInt(&buf, Int32(5))
+        
+        
+        case .internalError:
+            writeInt(&buf, Int32(6))
         
         }
     }
@@ -5669,6 +7439,30 @@ fileprivate struct FfiConverterOptionString: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeDateOfBirth: FfiConverterRustBuffer {
+    typealias SwiftType = DateOfBirth?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeDateOfBirth.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeDateOfBirth.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeHealthCertificate: FfiConverterRustBuffer {
     typealias SwiftType = HealthCertificate?
 
@@ -5757,6 +7551,30 @@ fileprivate struct FfiConverterOptionTypeSigner: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeSigner.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeSignerSource: FfiConverterRustBuffer {
+    typealias SwiftType = SignerSource?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeSignerSource.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeSignerSource.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -5909,6 +7727,31 @@ fileprivate struct FfiConverterOptionTypeTrustListFormat: FfiConverterRustBuffer
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceString: FfiConverterRustBuffer {
+    typealias SwiftType = [String]
+
+    public static func write(_ value: [String], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterString.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [String] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [String]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterString.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceData: FfiConverterRustBuffer {
     typealias SwiftType = [Data]
 
@@ -5934,6 +7777,56 @@ fileprivate struct FfiConverterSequenceData: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeCodeCount: FfiConverterRustBuffer {
+    typealias SwiftType = [CodeCount]
+
+    public static func write(_ value: [CodeCount], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeCodeCount.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [CodeCount] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [CodeCount]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeCodeCount.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeIcvpVaccination: FfiConverterRustBuffer {
+    typealias SwiftType = [IcvpVaccination]
+
+    public static func write(_ value: [IcvpVaccination], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeIcvpVaccination.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [IcvpVaccination] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [IcvpVaccination]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeIcvpVaccination.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeIssuerCount: FfiConverterRustBuffer {
     typealias SwiftType = [IssuerCount]
 
@@ -5951,6 +7844,31 @@ fileprivate struct FfiConverterSequenceTypeIssuerCount: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeIssuerCount.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeMedication: FfiConverterRustBuffer {
+    typealias SwiftType = [Medication]
+
+    public static func write(_ value: [Medication], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeMedication.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Medication] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Medication]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeMedication.read(from: &buf))
         }
         return seq
     }
@@ -6109,6 +8027,31 @@ fileprivate struct FfiConverterSequenceTypeSkippedEntry: FfiConverterRustBuffer 
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeSourceInfo: FfiConverterRustBuffer {
+    typealias SwiftType = [SourceInfo]
+
+    public static func write(_ value: [SourceInfo], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeSourceInfo.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [SourceInfo] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [SourceInfo]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeSourceInfo.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeTestEntry: FfiConverterRustBuffer {
     typealias SwiftType = [TestEntry]
 
@@ -6246,6 +8189,12 @@ private let initializationResult: InitializationResult = {
     if bindings_contract_version != scaffolding_contract_version {
         return InitializationResult.contractVersionMismatch
     }
+    if (uniffi_dcc_verify_checksum_method_verifier_add_cache_source() != 21820) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_dcc_verify_checksum_method_verifier_add_source() != 55099) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_dcc_verify_checksum_method_verifier_cache_load_error() != 10931) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -6267,22 +8216,31 @@ private let initializationResult: InitializationResult = {
     if (uniffi_dcc_verify_checksum_method_verifier_load_value_sets() != 48685) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_dcc_verify_checksum_method_verifier_remove_source() != 24163) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_dcc_verify_checksum_method_verifier_sources() != 12066) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_dcc_verify_checksum_method_verifier_trust_list_info() != 10483) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_dcc_verify_checksum_method_verifier_update_cache() != 37622) {
+    if (uniffi_dcc_verify_checksum_method_verifier_update_cache() != 17252) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_dcc_verify_checksum_method_verifier_update_cache_unsigned() != 36047) {
+    if (uniffi_dcc_verify_checksum_method_verifier_update_cache_unsigned() != 52071) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_dcc_verify_checksum_method_verifier_verify() != 14337) {
+    if (uniffi_dcc_verify_checksum_method_verifier_update_source_cache() != 25819) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_dcc_verify_checksum_method_verifier_verify() != 9694) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_dcc_verify_checksum_constructor_verifier_new() != 54253) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_dcc_verify_checksum_constructor_verifier_open_cache() != 54120) {
+    if (uniffi_dcc_verify_checksum_constructor_verifier_open_cache() != 13946) {
         return InitializationResult.apiChecksumMismatch
     }
 
