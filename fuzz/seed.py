@@ -256,7 +256,7 @@ def main():
         add("verify", qr)
         try:
             cose = zlib.decompress(base45_decode(qr[4:] if qr.startswith("HC1:") else qr))
-        except (ValueError, zlib.error):
+        except (ValueError, OverflowError, zlib.error):  # base64 texts and base45 without its spaces
             continue
         add("cose", cose)
         add("cwt", cose_payload(cose))

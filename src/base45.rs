@@ -29,11 +29,17 @@ const DIGITS: [u8; 256] = {
 pub enum Base45Error {
     /// A byte outside the 45-character alphabet (lower case letters are outside it too).
     #[error("invalid base45 character at offset {offset}")]
-    InvalidCharacter { offset: usize },
+    InvalidCharacter {
+        /// Byte offset of the character in the input.
+        offset: usize,
+    },
     /// A group decodes to a value larger than its bytes can hold (> 65535 for three
     /// characters, > 255 for a final pair).
     #[error("base45 group at offset {offset} is out of range")]
-    OutOfRange { offset: usize },
+    OutOfRange {
+        /// Byte offset of the group in the input.
+        offset: usize,
+    },
     /// The text ends with a single character, which encodes no byte.
     #[error("base45 text ends with a lone character")]
     DanglingCharacter,

@@ -2,7 +2,6 @@
 
 use base64::Engine;
 use ciborium::Value;
-use coset::{AsCborValue, RegisteredLabelWithPrivate};
 use thiserror::Error;
 
 use crate::cbor::{self, CborError};
@@ -22,6 +21,7 @@ const ALG_PS256: i64 = -37;
 #[non_exhaustive]
 pub enum CoseError {
     #[error("COSE message: {0}")]
+    /// The bytes are not well-formed CBOR.
     Cbor(#[from] CborError),
     /// A CBOR tag other than 18 (COSE_Sign1), or 61 (CWT) around 18.
     #[error("unexpected CBOR tag {0} (expected 18, COSE_Sign1)")]
@@ -46,14 +46,6 @@ pub enum Algorithm {
 }
 
 impl Algorithm {
-    fn from_header(alg: &coset::Algorithm) -> Self {
-        match alg {
-            RegisteredLabelWithPrivate::Assigned(a) => Self::from_id(*a as i64),
-            RegisteredLabelWithPrivate::PrivateUse(id) => Self::from_id(*id),
-            RegisteredLabelWithPrivate::Text(_) => Self::Unsupported(None),
-        }
-    }
-
     fn from_id(id: i64) -> Self {
         match id {
             ALG_ES256 => Self::Es256,
@@ -98,57 +90,46 @@ pub struct CoseSign1 {
 impl CoseSign1 {
     /// Parses a COSE_Sign1 message: tagged 18, untagged, or tag 61 wrapping tag 18.
     pub fn parse(bytes: &[u8]) -> Result<Self, CoseError> {
-        let mut value = untag(cbor::decode(bytes)?)?;
-        // The protected header is a CBOR map inside a byte string. coset would decode it with
-        // ciborium, outside any item limit (a 756-character QR could cost 2 MB of values), so
-        // it is taken out here, decoded with the same bounded decoder as the message, and an
-        // empty byte string (an empty header) left for coset in its place.
-        let protected_raw = match &mut value {
-            Value::Array(parts) => match parts.first_mut() {
-                Some(Value::Bytes(raw)) => std::mem::take(raw),
-                _ => return Err(CoseError::NotSign1),
-            },
+        let Value::Array(parts) = untag(cbor::decode(bytes)?)? else {
+            return Err(CoseError::NotSign1);
+        };
+        let mut parts = parts.into_iter();
+        // The protected header is a CBOR map inside a byte string, decoded with the same
+        // bounded decoder as the message (never outside its item limit).
+        let Some(Value::Bytes(protected_raw)) = parts.next() else {
+            return Err(CoseError::NotSign1);
+        };
+        let protected = if protected_raw.is_empty() {
+            Header::default()
+        } else {
+            Header::read(cbor::decode(&protected_raw)?)?
+        };
+        let (Some(unprotected), Some(payload), Some(Value::Bytes(signature)), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
+            return Err(CoseError::NotSign1);
+        };
+        let unprotected = Header::read(unprotected)?;
+        let payload = match payload {
+            Value::Bytes(payload) => payload,
+            Value::Null => return Err(CoseError::DetachedPayload),
             _ => return Err(CoseError::NotSign1),
         };
-        let mut text_kid = false;
-        let protected = if protected_raw.is_empty() {
-            coset::Header::default()
-        } else {
-            let mut header = cbor::decode(&protected_raw)?;
-            if let Some(rewritten) = kid_as_bytes(&header)? {
-                header = rewritten;
-                text_kid = true;
-            }
-            coset::Header::from_cbor_value(header).map_err(coset_error)?
-        };
-        if let Value::Array(parts) = &mut value {
-            if let Some(unprotected) = parts.get_mut(1) {
-                if let Some(rewritten) = kid_as_bytes(unprotected)? {
-                    *unprotected = rewritten;
-                    text_kid = true;
-                }
-            }
-        }
-        let sign1 = coset::CoseSign1::from_cbor_value(value).map_err(coset_error)?;
-        let protected = &protected;
-        let unprotected = &sign1.unprotected;
-        let algorithm = match (&protected.alg, &unprotected.alg) {
-            (Some(alg), _) => Some((Algorithm::from_header(alg), AlgorithmSource::Protected)),
-            (None, Some(alg)) => Some((Algorithm::from_header(alg), AlgorithmSource::Unprotected)),
+        let algorithm = match (protected.alg, unprotected.alg) {
+            (Some(alg), _) => Some((alg, AlgorithmSource::Protected)),
+            (None, Some(alg)) => Some((alg, AlgorithmSource::Unprotected)),
             (None, None) => None,
         };
         // The specification: "If both options are present, the Key Identifier in the protected
         // header MUST be used."
-        let kid = [&protected.key_id, &unprotected.key_id]
-            .into_iter()
-            .find(|kid| !kid.is_empty())
-            .cloned();
+        let text_kid = protected.text_kid || unprotected.text_kid;
+        let kid = protected.kid.or(unprotected.kid);
         Ok(Self {
             protected_raw,
             algorithm,
             kid,
-            payload: sign1.payload.ok_or(CoseError::DetachedPayload)?,
-            signature: sign1.signature,
+            payload,
+            signature,
             deviations: if text_kid {
                 vec![Deviation::TextKid]
             } else {
@@ -200,10 +181,71 @@ impl CoseSign1 {
     }
 }
 
-fn coset_error(error: coset::CoseError) -> CoseError {
-    match error {
-        coset::CoseError::DuplicateMapKey => CoseError::Cbor(CborError::DuplicateKey),
-        _ => CoseError::NotSign1,
+/// What the verifier takes from a header map: the algorithm and the key identifier.
+///
+/// Read here rather than by coset, which builds every header it meets (measured: 16.5 KB of the
+/// mobile library, and a full header struct per verification). The labels RFC 9052 defines
+/// (1-7) must have their types, as coset required: alg an integer or text, crit a non-empty
+/// array of labels, content type a 16-bit unsigned integer or text, kid, IV and partial IV
+/// non-empty byte strings (not both IVs; a kid in a text string is read as base64, a
+/// [`Deviation::TextKid`]), counter signature an array. Integer labels must fit
+/// an i64, and no label may appear twice; other labels are ignored.
+#[derive(Default)]
+struct Header {
+    alg: Option<Algorithm>,
+    kid: Option<Vec<u8>>,
+    text_kid: bool,
+}
+
+impl Header {
+    fn read(value: Value) -> Result<Self, CoseError> {
+        let entries = cbor::unique_map(value).ok_or(CoseError::NotSign1)??;
+        let mut header = Self::default();
+        let (mut iv, mut partial_iv) = (false, false);
+        for (label, value) in entries {
+            let label = match label {
+                Value::Integer(label) => i64::try_from(label).map_err(|_| CoseError::NotSign1)?,
+                Value::Text(_) => continue,
+                _ => return Err(CoseError::NotSign1),
+            };
+            match (label, value) {
+                (1, Value::Integer(id)) => {
+                    let id = i64::try_from(id).map_err(|_| CoseError::NotSign1)?;
+                    header.alg = Some(Algorithm::from_id(id));
+                }
+                (1, Value::Text(_)) => header.alg = Some(Algorithm::Unsupported(None)),
+                (2, Value::Array(labels)) if !labels.is_empty() && labels.iter().all(is_label) => {}
+                (3, Value::Integer(id)) if u16::try_from(id).is_ok() => {}
+                (3, Value::Text(_)) | (7, Value::Array(_)) => {}
+                (4, Value::Bytes(kid)) if !kid.is_empty() => header.kid = Some(kid),
+                (4, Value::Text(text)) => {
+                    let kid = base64::engine::general_purpose::STANDARD
+                        .decode(text)
+                        .map_err(|_| CoseError::NotSign1)?;
+                    if kid.is_empty() {
+                        return Err(CoseError::NotSign1);
+                    }
+                    header.kid = Some(kid);
+                    header.text_kid = true;
+                }
+                (5, Value::Bytes(bytes)) if !bytes.is_empty() => iv = true,
+                (6, Value::Bytes(bytes)) if !bytes.is_empty() => partial_iv = true,
+                (1..=7, _) => return Err(CoseError::NotSign1),
+                _ => {}
+            }
+        }
+        if iv && partial_iv {
+            return Err(CoseError::NotSign1);
+        }
+        Ok(header)
+    }
+}
+
+fn is_label(value: &Value) -> bool {
+    match value {
+        Value::Integer(label) => i64::try_from(*label).is_ok(),
+        Value::Text(_) => true,
+        _ => false,
     }
 }
 
@@ -219,36 +261,6 @@ fn untag(value: Value) -> Result<Value, CoseError> {
         Value::Tag(other, _) => Err(CoseError::UnexpectedTag(other)),
         untagged => Ok(untagged),
     }
-}
-
-/// A kid written as a text string (WHO test-bed health links: the base64 of the kid) is read as
-/// the bytes it encodes; the protected header's bytes stay as signed. A text kid that is not
-/// base64 has no unambiguous reading: the message is refused.
-/// The header with its text kid (label 4) as bytes; `None` when it has none.
-fn kid_as_bytes(header: &Value) -> Result<Option<Value>, CoseError> {
-    const LABEL_KID: i64 = 4;
-    let Value::Map(entries) = header else {
-        return Ok(None);
-    };
-    let is_text_kid = |(label, value): &(Value, Value)| {
-        label.as_integer().map(i128::from) == Some(i128::from(LABEL_KID)) && value.is_text()
-    };
-    if !entries.iter().any(is_text_kid) {
-        return Ok(None);
-    }
-    let mut rewritten = Vec::with_capacity(entries.len());
-    for entry in entries {
-        if is_text_kid(entry) {
-            let text = entry.1.as_text().unwrap_or_default();
-            let kid = base64::engine::general_purpose::STANDARD
-                .decode(text)
-                .map_err(|_| CoseError::NotSign1)?;
-            rewritten.push((entry.0.clone(), Value::Bytes(kid)));
-        } else {
-            rewritten.push(entry.clone());
-        }
-    }
-    Ok(Some(Value::Map(rewritten)))
 }
 
 /// Appends a CBOR head (major type and length).

@@ -23,8 +23,11 @@ pub(crate) const MILLISECONDS_UNTIL: i64 = 32_503_680_000;
 /// A CWT claim this verifier reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Claim {
+    /// `iss` (1): the issuing country.
     Issuer,
+    /// `exp` (4): the signature's expiry.
     Expiry,
+    /// `iat` (6): the signing time.
     IssuedAt,
     /// The hcert claim (-260) or the certificate inside it.
     HealthCertificate,
@@ -46,10 +49,13 @@ impl std::fmt::Display for Claim {
 #[non_exhaustive]
 pub enum CwtError {
     #[error("CWT: {0}")]
+    /// The CWT is not well-formed CBOR.
     Cbor(#[from] CborError),
     #[error("CWT is not a map")]
+    /// The CWT is not a CBOR map.
     NotAMap,
     #[error("CWT claim {0} is missing")]
+    /// A claim the format requires is missing or of the wrong type.
     MissingClaim(Claim),
     /// A claim of the wrong type, or a time outside the representable range.
     #[error("CWT claim {0} has an invalid value")]
@@ -77,7 +83,12 @@ pub struct Claims {
 pub enum Hcert {
     /// Under sub-claim `key` of the hcert claim (-260): 1 EU DCC, 3 DDCC:VS, 4 DDCC:TR, 5 health
     /// link, -6 ICVP, -7 medication overview.
-    Subclaim { key: i64, value: Value },
+    Subclaim {
+        /// The sub-claim's key in the hcert map.
+        key: i64,
+        /// The sub-claim's value.
+        value: Value,
+    },
     /// No hcert claim, but a text-keyed DDCC core data set as the whole CWT (the 2021 DDCC
     /// demo format); the value is the CWT map without its claims.
     Legacy(Value),
@@ -86,7 +97,9 @@ pub enum Hcert {
 /// A parsed CWT: its claims, the (still undecoded) certificate, and the tolerated deviations.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Cwt {
+    /// The standard claims.
     pub claims: Claims,
+    /// The health certificate claim (-260).
     pub hcert: Hcert,
     /// [`Deviation::TextClaimKeys`], [`Deviation::IssuedAtMilliseconds`],
     /// [`Deviation::ExpiryMilliseconds`] when read.

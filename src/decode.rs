@@ -16,11 +16,17 @@ use crate::prefix::{self, PrefixError};
 /// The pipeline stages, in order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Stage {
+    /// The `HC1:` prefix.
     Prefix,
+    /// Base45 decoding.
     Base45,
+    /// zlib decompression.
     Inflate,
+    /// The COSE_Sign1 structure.
     Cose,
+    /// The CWT claims.
     Cwt,
+    /// The health certificate payload.
     Payload,
 }
 
@@ -32,16 +38,22 @@ pub enum DecodeError {
     #[error("input of {0} bytes is longer than a QR code can hold")]
     TooLong(usize),
     #[error(transparent)]
+    /// The prefix is missing or unsupported.
     Prefix(#[from] PrefixError),
     #[error(transparent)]
+    /// The text is not base45.
     Base45(#[from] Base45Error),
     #[error(transparent)]
+    /// The bytes do not decompress.
     Inflate(#[from] InflateError),
     #[error(transparent)]
+    /// Not a COSE_Sign1 structure.
     Cose(#[from] CoseError),
     #[error(transparent)]
+    /// Not a CWT with the claims HCERT needs.
     Cwt(#[from] CwtError),
     #[error(transparent)]
+    /// The payload is not a certificate of a known shape.
     Payload(#[from] PayloadError),
 }
 
@@ -88,6 +100,7 @@ pub struct HealthCertificate {
 }
 
 impl HealthCertificate {
+    /// The payload kind (its hcert sub-claim).
     pub fn kind(&self) -> Kind {
         self.content.kind()
     }
@@ -105,6 +118,7 @@ pub struct Decoded {
     pub kid: Option<Vec<u8>>,
     /// The signature algorithm from the COSE header.
     pub algorithm: Option<Algorithm>,
+    /// The decoded certificate.
     pub certificate: HealthCertificate,
     /// The departures from the specification that were read anyway, in pipeline order.
     pub deviations: Vec<Deviation>,
@@ -113,6 +127,19 @@ pub struct Decoded {
 /// Decodes a QR text into its certificate, without checking the signature.
 ///
 /// Use this to show what a code contains; only [`crate::Verifier`] says whether to trust it.
+///
+/// ```
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let qr = std::fs::read_to_string("testdata/samples/vn-vaccination-es256.txt")?;
+/// let decoded = dcc_verify::decode(qr.trim())?;
+/// assert_eq!(decoded.certificate.issuer.as_deref(), Some("VN"));
+/// assert!(decoded.certificate.dcc().is_some()); // an EU DCC
+///
+/// let error = dcc_verify::decode("HC1:not base45").unwrap_err();
+/// assert_eq!(error.code(), "malformed-base45");
+/// # Ok(())
+/// # }
+/// ```
 pub fn decode(qr: &str) -> Result<Decoded, DecodeError> {
     let mut deviations = Vec::new();
     let cose = cose_noting(qr, &mut deviations)?;

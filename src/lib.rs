@@ -46,6 +46,7 @@
 )]
 // The core has no `unsafe`; the UniFFI scaffolding lives in its own crate (bindings/ffi).
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
 
 pub mod base45;
 mod calendar;
@@ -56,6 +57,8 @@ pub mod cwt;
 pub mod decode;
 pub mod deviation;
 mod embedded;
+#[cfg(feature = "image")]
+pub mod image;
 pub mod inflate;
 pub mod limits;
 pub mod payload;
@@ -93,10 +96,14 @@ mod documentation {
     struct ResultModel;
     #[doc = include_str!("../docs/business-rules.md")]
     struct BusinessRules;
-    #[doc = include_str!("../docs/trust.md")]
-    struct Trust;
     #[doc = include_str!("../docs/who-trust-list.md")]
     struct WhoTrustList;
+    #[doc = include_str!("../docs/trust.md")]
+    struct Trust;
     #[doc = include_str!("../docs/payload-kinds.md")]
     struct PayloadKinds;
+    #[doc = include_str!("../docs/conformance.md")]
+    struct Conformance;
+    #[doc = include_str!("../docs/images.md")]
+    struct Images;
 }

@@ -73,3 +73,28 @@ pub const MAX_ANCHORS: usize = 16;
 /// A real one is a few hundred bytes (a hash, two times, a kid and an ECDSA signature); 64 KiB
 /// leaves room for a certificate chain in an unprotected header and no more.
 pub const MAX_LIST_SIGNATURE_BYTES: usize = 64 * 1024;
+
+/// Largest picture file accepted by [`image`](crate::image), in bytes.
+///
+/// A 48-megapixel phone photo is 10–25 MB as JPEG; a screenshot or an issuer's PNG is well under
+/// 1 MB (the EU test images are 1–600 KB). 32 MiB takes any of them in one bounded read.
+pub const MAX_IMAGE_BYTES: usize = 32 * 1024 * 1024;
+
+/// Longest side of a picture accepted, in pixels.
+///
+/// Phone cameras go to 8,000 pixels a side (48 MP); 16,384 leaves room for panoramas and
+/// scanned pages at 1,200 dpi while refusing the 100,000-pixel sides of decompression bombs
+/// from their header alone.
+pub const MAX_IMAGE_SIDE: u32 = 16_384;
+
+/// Most pixels a picture may have.
+///
+/// 50 million takes a 48 MP photo (8,000 × 6,000). The grey copy the code reader works on costs
+/// one byte a pixel, so with the decoded picture itself a decode stays within a few hundred MB.
+pub const MAX_IMAGE_PIXELS: u64 = 50_000_000;
+
+/// Most memory the picture decoder may allocate for one picture, in bytes.
+///
+/// A 48 MP 8-bit RGB photo decodes to 144 MB; 256 MiB admits it and refuses a 16-bit RGBA PNG of
+/// the same size (384 MB), which no camera or screenshot produces.
+pub const MAX_IMAGE_DECODE_BYTES: u64 = 256 * 1024 * 1024;

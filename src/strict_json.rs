@@ -3,6 +3,7 @@
 //! signed or trusted document with duplicate keys has no one reading: a signer's tools and this
 //! verifier could see different lists or rules in the same signed bytes.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::fmt;
 
@@ -28,14 +29,15 @@ pub(crate) fn is_duplicate_key(error: &serde_json::Error) -> bool {
     error.is_data() && error.to_string().starts_with(DUPLICATE_KEY)
 }
 
-/// The keys of one object seen so far.
+/// The keys of one object seen so far, borrowed from the input when they have no escapes (the
+/// common case costs no copy).
 #[derive(Default)]
-pub(crate) struct Keys(HashSet<String>);
+pub(crate) struct Keys<'de>(HashSet<Cow<'de, str>>);
 
-impl Keys {
+impl<'de> Keys<'de> {
     /// Records `key`; an error if the object already had it.
-    pub fn insert<E: de::Error>(&mut self, key: &str) -> Result<(), E> {
-        if self.0.insert(key.to_owned()) {
+    pub fn insert<E: de::Error>(&mut self, key: Cow<'de, str>) -> Result<(), E> {
+        if self.0.insert(key) {
             Ok(())
         } else {
             Err(E::custom(DUPLICATE_KEY))
@@ -143,7 +145,7 @@ impl<'de> Visitor<'de> for SkipVisitor {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Skip, A::Error> {
         let mut keys = Keys::default();
         while let Some(key) = map.next_key::<KeyText<'de>>()? {
-            keys.insert(&key.0)?;
+            keys.insert(key.0)?;
             map.next_value::<Skip>()?;
         }
         Ok(Skip)
@@ -151,7 +153,7 @@ impl<'de> Visitor<'de> for SkipVisitor {
 }
 
 /// An object key, borrowed from the input when it has no escapes.
-pub(crate) struct KeyText<'a>(pub std::borrow::Cow<'a, str>);
+pub(crate) struct KeyText<'a>(pub Cow<'a, str>);
 
 impl<'de> Deserialize<'de> for KeyText<'de> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -162,10 +164,10 @@ impl<'de> Deserialize<'de> for KeyText<'de> {
                 f.write_str("a string")
             }
             fn visit_borrowed_str<E>(self, text: &'de str) -> Result<Self::Value, E> {
-                Ok(KeyText(std::borrow::Cow::Borrowed(text)))
+                Ok(KeyText(Cow::Borrowed(text)))
             }
             fn visit_str<E>(self, text: &str) -> Result<Self::Value, E> {
-                Ok(KeyText(std::borrow::Cow::Owned(text.to_owned())))
+                Ok(KeyText(Cow::Owned(text.to_owned())))
             }
         }
         deserializer.deserialize_str(KeyVisitor)

@@ -36,10 +36,13 @@ compile_error!(
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Backend {
     #[cfg(feature = "ring")]
+    /// ring.
     Ring,
     #[cfg(feature = "aws-lc")]
+    /// aws-lc-rs.
     AwsLc,
     #[cfg(feature = "rustcrypto")]
+    /// The RustCrypto crates (pure Rust).
     RustCrypto,
 }
 
@@ -58,11 +61,14 @@ impl Backend {
     /// the build (aws-lc, then ring, then RustCrypto).
     #[cfg(feature = "aws-lc")]
     pub const DEFAULT: Backend = Backend::AwsLc;
+    /// See above.
     #[cfg(all(feature = "ring", not(feature = "aws-lc")))]
     pub const DEFAULT: Backend = Backend::Ring;
+    /// See above.
     #[cfg(all(feature = "rustcrypto", not(any(feature = "ring", feature = "aws-lc"))))]
     pub const DEFAULT: Backend = Backend::RustCrypto;
 
+    /// The backend's name, e.g. "ring".
     pub const fn name(self) -> &'static str {
         match self {
             #[cfg(feature = "ring")]
@@ -104,6 +110,7 @@ pub const MAX_RSA_BITS: usize = 8192;
 /// Elliptic curves of document signer keys.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Curve {
+    /// NIST P-256 (secp256r1).
     P256,
     /// Not in the specification, but used by a real issuer (ES) with ES256 signatures.
     P384,
@@ -122,8 +129,13 @@ impl Curve {
 /// The kind of a public key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum KeyType {
+    /// An elliptic-curve key on this curve.
     Ec(Curve),
-    Rsa { bits: usize },
+    /// An RSA key.
+    Rsa {
+        /// The modulus size in bits.
+        bits: usize,
+    },
 }
 
 /// The signature schemes of the specification, named by what they compute.
@@ -148,7 +160,11 @@ pub enum KeyError {
     #[error("malformed public key")]
     Malformed,
     #[error("RSA key of {bits} bits is too weak (minimum {MIN_RSA_BITS})")]
-    WeakRsa { bits: usize },
+    /// An RSA key too short to trust.
+    WeakRsa {
+        /// The modulus size in bits.
+        bits: usize,
+    },
 }
 
 /// Why a signature does not verify.
@@ -250,6 +266,7 @@ impl PublicKey {
         })
     }
 
+    /// The key's type (curve, or RSA and its size).
     pub fn key_type(&self) -> KeyType {
         self.key_type
     }

@@ -5,8 +5,11 @@ use crate::calendar::days_in_month;
 /// A date with as much precision as the issuer knew.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum PartialDate {
+    /// Only the year is known.
     Year(u16),
+    /// Year and month.
     YearMonth(u16, u8),
+    /// A full date: year, month, day.
     Date(u16, u8, u8),
 }
 
@@ -18,6 +21,7 @@ pub struct DateOfBirth {
 }
 
 impl DateOfBirth {
+    /// A date of birth as issued; its precision is parsed from the text.
     pub fn new(text: String) -> Self {
         let date = parse(&text);
         Self { text, date }

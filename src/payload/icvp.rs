@@ -23,6 +23,7 @@ pub enum IcvpShape {
 /// An ICVP.
 #[derive(Clone, PartialEq)]
 pub struct Icvp {
+    /// Which shape of the ICVP payload the certificate uses.
     pub shape: IcvpShape,
     /// `n`: the holder's name.
     pub name: String,
@@ -40,6 +41,7 @@ pub struct Icvp {
     pub guardian: Option<String>,
     /// `v`: a map or an array of maps in the payload; at least one.
     pub vaccinations: Vec<IcvpVaccination>,
+    /// Fields the specification does not define, kept as issued.
     pub extra: Extra,
 }
 
@@ -68,6 +70,7 @@ pub struct IcvpVaccination {
     pub medicinal_product: Option<String>,
     /// `ma` (DVC shape): manufacturer or marketing authorisation holder.
     pub manufacturer: Option<String>,
+    /// Fields the specification does not define, kept as issued.
     pub extra: Extra,
 }
 
@@ -78,8 +81,11 @@ pub struct IcvpProduct {
     pub vaccine_type: &'static str,
     /// e.g. "STAMARIL"; "n/a" where the list gives none.
     pub commercial_name: &'static str,
+    /// The product's presentation.
     pub presentation: &'static str,
+    /// The number of doses.
     pub doses: &'static str,
+    /// The product's manufacturer.
     pub manufacturer: &'static str,
 }
 

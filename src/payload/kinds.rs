@@ -90,13 +90,21 @@ const MEDICATION_OVERVIEW: i64 = -7;
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum Content {
+    /// An EU Digital COVID Certificate.
     EuDcc(Dcc),
+    /// An International Certificate of Vaccination or Prophylaxis.
     Icvp(Icvp),
+    /// A signed health link.
     HealthLink(HealthLink),
+    /// A medication overview.
     MedicationOverview(MedicationOverview),
+    /// A WHO DDCC vaccination status.
     DdccVs(Ddcc),
+    /// A WHO DDCC test result.
     DdccTr(Ddcc),
+    /// The 2021 DDCC demonstration format.
     LegacyDdcc(Ddcc),
+    /// A sub-claim this version does not know.
     Unknown(UnknownContent),
 }
 
@@ -104,7 +112,9 @@ pub enum Content {
 /// hold personal data; `Debug` never prints it).
 #[derive(Clone, PartialEq)]
 pub struct UnknownContent {
+    /// The sub-claim's key in the hcert map.
     pub key: i64,
+    /// Its content, as JSON.
     pub value: serde_json::Value,
 }
 
@@ -139,6 +149,7 @@ impl Content {
         })
     }
 
+    /// The kind of this content.
     pub fn kind(&self) -> Kind {
         match self {
             Self::EuDcc(_) => Kind::EuDcc,

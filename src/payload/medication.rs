@@ -25,6 +25,7 @@ pub struct MedicationOverview {
     pub identifier_type: Option<String>,
     /// `m`: the medications.
     pub medications: Vec<Medication>,
+    /// Fields the specification does not define, kept as issued.
     pub extra: Extra,
 }
 

@@ -42,10 +42,13 @@ pub type Extra = BTreeMap<String, serde_json::Value>;
 #[non_exhaustive]
 pub enum PayloadError {
     #[error("DCC payload: {0}")]
+    /// The payload is not well-formed CBOR.
     Cbor(#[from] CborError),
     #[error("DCC field {0} is missing")]
+    /// A required field is missing; the field's name.
     MissingField(&'static str),
     #[error("DCC field {0} has the wrong type")]
+    /// A field has the wrong type; the field's name.
     WrongType(&'static str),
     /// None of v, t and r is present, or an entry list is empty (an ICVP without vaccination, a
     /// medication overview without medication).
@@ -59,8 +62,11 @@ pub enum PayloadError {
 /// What a certificate attests: its v, t or r group.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum CertificateType {
+    /// `v`: a vaccination.
     Vaccination,
+    /// `t`: a test.
     Test,
+    /// `r`: a recovery.
     Recovery,
 }
 
@@ -86,6 +92,7 @@ pub struct Dcc {
     pub date_of_birth: DateOfBirth,
     /// Exactly one of the `v`, `t` and `r` groups.
     pub entries: Entries,
+    /// Fields the specification does not define, kept as issued.
     pub extra: Extra,
 }
 
@@ -107,18 +114,23 @@ pub struct PersonName {
     pub given_name: Option<String>,
     /// `gnt`: forename(s) transliterated.
     pub given_name_standardised: Option<String>,
+    /// Fields the specification does not define, kept as issued.
     pub extra: Extra,
 }
 
 /// The certificate's group of entries.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Entries {
+    /// Vaccination entries (`v`).
     Vaccination(Vec<Vaccination>),
+    /// Test entries (`t`).
     Test(Vec<Test>),
+    /// Recovery entries (`r`).
     Recovery(Vec<Recovery>),
 }
 
 impl Entries {
+    /// The certificate type these entries make.
     pub fn certificate_type(&self) -> CertificateType {
         match self {
             Self::Vaccination(_) => CertificateType::Vaccination,
@@ -151,6 +163,7 @@ pub struct Vaccination {
     pub issuer: String,
     /// `ci`: unique certificate identifier (UVCI).
     pub certificate_id: String,
+    /// Fields the specification does not define, kept as issued.
     pub extra: Extra,
 }
 
@@ -179,6 +192,7 @@ pub struct Test {
     pub issuer: String,
     /// `ci`: unique certificate identifier.
     pub certificate_id: String,
+    /// Fields the specification does not define, kept as issued.
     pub extra: Extra,
 }
 
@@ -199,6 +213,7 @@ pub struct Recovery {
     pub valid_until: String,
     /// `ci`: unique certificate identifier.
     pub certificate_id: String,
+    /// Fields the specification does not define, kept as issued.
     pub extra: Extra,
 }
 

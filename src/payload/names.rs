@@ -8,8 +8,11 @@ use crate::valuesets::{ValueSetKind, ValueSets};
 /// the value set (or the set was loaded without names): show the code itself then.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DisplayNames<'v> {
+    /// One per vaccination entry.
     Vaccination(Vec<VaccinationNames<'v>>),
+    /// One per test entry.
     Test(Vec<TestNames<'v>>),
+    /// One per recovery entry.
     Recovery(Vec<RecoveryNames<'v>>),
 }
 
@@ -70,6 +73,7 @@ impl Dcc {
 }
 
 impl Vaccination {
+    /// The display names of this entry's codes in `value_sets`.
     pub fn display_names<'v>(&self, value_sets: &'v ValueSets) -> VaccinationNames<'v> {
         let name = |kind, code: &str| value_sets.display(kind, code);
         VaccinationNames {
@@ -83,6 +87,7 @@ impl Vaccination {
 }
 
 impl Test {
+    /// The display names of this entry's codes in `value_sets`.
     pub fn display_names<'v>(&self, value_sets: &'v ValueSets) -> TestNames<'v> {
         let name = |kind, code: &str| value_sets.display(kind, code);
         TestNames {
@@ -99,6 +104,7 @@ impl Test {
 }
 
 impl Recovery {
+    /// The display names of this entry's codes in `value_sets`.
     pub fn display_names<'v>(&self, value_sets: &'v ValueSets) -> RecoveryNames<'v> {
         RecoveryNames {
             disease: value_sets.display(ValueSetKind::DiseaseAgent, &self.target_disease),

@@ -8,6 +8,7 @@ use crate::valuesets::ValueSets;
 /// What the verifier knows about the certificate and the check, besides its payload.
 #[derive(Clone, Copy, Debug)]
 pub struct RuleContext<'a> {
+    /// The certificate's type.
     pub certificate_type: CertificateType,
     /// ISO 3166 alpha-2 code of the issuing country (the DCC's `co`, or the CWT issuer).
     pub issuer_country: &'a str,
@@ -23,6 +24,7 @@ pub struct RuleContext<'a> {
     pub expires_at: Option<DateTime>,
     /// The signing key's id, base64.
     pub kid: Option<&'a str>,
+    /// The value sets the rules see as `external.valueSets`.
     pub value_sets: &'a ValueSets,
 }
 

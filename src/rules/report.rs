@@ -9,7 +9,9 @@ use super::version::Version;
 /// What one rule says about a certificate.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Outcome {
+    /// The logic evaluated to true.
     Passed,
+    /// The logic evaluated to false.
     Failed,
     /// The rule could not give a yes or no; a verifier must not treat this as a pass.
     Open(OpenReason),
@@ -18,14 +20,19 @@ pub enum Outcome {
 /// Why a rule is Open. `Display` and `Debug` carry no payload values.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum OpenReason {
+    /// Written for another engine or a newer CertLogic.
     #[error("rule needs another engine or a newer CertLogic")]
     UnsupportedEngine,
+    /// The logic does not compile.
     #[error("rule logic is not valid CertLogic: {0}")]
     InvalidLogic(CompileError),
+    /// The certificate's schema version is older than the rule's, or of another major version.
     #[error("certificate schema version does not match the rule's")]
     SchemaVersion,
+    /// The evaluation failed on this certificate's data.
     #[error("rule evaluation failed: {0}")]
     Evaluation(EvalError),
+    /// The logic gave something other than true or false.
     #[error("rule logic did not evaluate to true or false")]
     NotABoolean,
 }
@@ -46,21 +53,30 @@ impl OpenReason {
 /// One rule's outcome, with what a verifier shows for it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RuleResult<'r> {
+    /// The rule's identifier, e.g. `TR-DE-0002`.
     pub identifier: &'r str,
+    /// Acceptance or invalidation.
     pub rule_type: RuleType,
+    /// The country that owns the rule.
     pub country: &'r str,
+    /// The rule's version.
     pub version: &'r Version,
     /// The rule's description in the requested language (else English, else the first).
     pub description: &'r str,
+    /// What the rule says.
     pub outcome: Outcome,
 }
 
 /// The outcomes of all rules that apply to a certificate.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct RulesReport<'r> {
+    /// Rules that passed.
     pub passed: usize,
+    /// Rules that failed.
     pub failed: usize,
+    /// Rules that could not give a yes or no.
     pub open: usize,
+    /// One per applicable rule.
     pub results: Vec<RuleResult<'r>>,
 }
 
@@ -97,8 +113,11 @@ impl RulesReport<'_> {
 /// of every rule that applies to it. Rules are public documents, so nothing here is personal.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct RulesResult {
+    /// Rules that passed.
     pub passed: usize,
+    /// Rules that failed.
     pub failed: usize,
+    /// Rules that could not give a yes or no.
     pub open: usize,
     /// One per applicable rule, sorted by identifier.
     pub rules: Vec<RuleVerdict>,
@@ -135,12 +154,15 @@ impl RulesResult {
 pub struct RuleVerdict {
     /// `GR|VR|TR|RR|IR-<country>-<n>`.
     pub identifier: String,
+    /// Acceptance or invalidation.
     pub rule_type: RuleType,
     /// The country that owns the rule.
     pub country: String,
+    /// The rule's version.
     pub version: Version,
     /// The rule's description in the verifier's language (else English, else the first).
     pub description: String,
+    /// What the rule says.
     pub outcome: Outcome,
 }
 

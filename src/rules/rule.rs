@@ -9,6 +9,7 @@ use super::version::Version;
 /// The engine this crate implements, and the newest `EngineVersion` it accepts: the CertLogic
 /// specification it follows. Rules for another engine or a newer version evaluate to Open.
 pub const ENGINE: &str = "CERTLOGIC";
+/// See [`ENGINE`].
 pub const SUPPORTED_ENGINE_VERSION: Version = Version::new(1, 3, 3);
 
 /// A validation rule from the DCC gateway.
@@ -16,18 +17,25 @@ pub const SUPPORTED_ENGINE_VERSION: Version = Version::new(1, 3, 3);
 pub struct Rule {
     /// `GR|VR|TR|RR|IR-<country>-<n>`.
     pub identifier: String,
+    /// Acceptance or invalidation.
     pub rule_type: RuleType,
     /// ISO 3166 alpha-2 code of the country that owns the rule.
     pub country: String,
+    /// The rule's own version; the newest in force applies.
     pub version: Version,
     /// The DCC schema version the rule was written for.
     pub schema_version: Version,
+    /// The logic's engine, `CERTLOGIC` for every rule this crate can run.
     pub engine: String,
+    /// The engine version the logic needs.
     pub engine_version: Version,
+    /// The certificates the rule is for.
     pub certificate_type: RuleCertificateType,
+    /// The rule's description, in one or more languages.
     pub descriptions: Vec<Description>,
+    /// When the rule comes into force.
     pub valid_from: DateTime,
-    /// Exclusive.
+    /// When it stops being in force (exclusive).
     pub valid_to: DateTime,
     /// The payload fields the logic reads.
     pub affected_fields: Vec<String>,
@@ -37,23 +45,31 @@ pub struct Rule {
 /// Acceptance rules are set by the country of arrival, invalidation rules by the issuer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize)]
 pub enum RuleType {
+    /// Set by the country of arrival: what it accepts.
     Acceptance,
+    /// Set by the issuing country: certificates it withdraws.
     Invalidation,
 }
 
 /// Which certificates a rule is for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize)]
 pub enum RuleCertificateType {
+    /// Every certificate type.
     General,
+    /// Vaccination certificates.
     Vaccination,
+    /// Test certificates.
     Test,
+    /// Recovery certificates.
     Recovery,
 }
 
 /// A rule's description in one language.
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 pub struct Description {
+    /// ISO 639-1 language code, e.g. "de".
     pub lang: String,
+    /// The text.
     pub desc: String,
 }
 
@@ -61,12 +77,21 @@ pub struct Description {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum RuleError {
+    /// Not JSON of the gateway rule shape.
     #[error("rule is not valid gateway rule JSON: {0}")]
     Json(#[from] serde_json::Error),
+    /// A version field is not `major.minor.patch`.
     #[error("rule field {field} is not a semantic version")]
-    Version { field: &'static str },
+    Version {
+        /// The JSON field.
+        field: &'static str,
+    },
+    /// A validity field is not an RFC 3339 date-time.
     #[error("rule field {field} is not a date-time")]
-    Timestamp { field: &'static str },
+    Timestamp {
+        /// The JSON field.
+        field: &'static str,
+    },
 }
 
 impl RuleError {

@@ -8,6 +8,17 @@ use super::rule::{Rule, RuleError};
 /// The rules a verifier applies: typically every rule the gateway publishes for the country of
 /// arrival (acceptance) and for the issuing countries (invalidation). Which of them apply to a
 /// certificate is decided per certificate ([`super::select_rules`]).
+///
+/// ```
+/// use dcc_verify::RuleSet;
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let json = std::fs::read("testdata/rules-samples/de-eu-rules.json")?;
+/// let (rules, rejected) = RuleSet::from_json(&json)?; // compiled once
+/// assert_eq!((rules.len(), rejected.len()), (25, 0));
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Default)]
 pub struct RuleSet {
     rules: Vec<Rule>,
@@ -19,8 +30,10 @@ pub struct RuleSet {
 #[non_exhaustive]
 pub enum RuleSetError {
     #[error("rule set is not JSON: {0}")]
+    /// The document is not JSON.
     Json(#[from] serde_json::Error),
     #[error("rule set is not a JSON array of rules")]
+    /// The document is not a JSON array.
     NotAnArray,
 }
 
@@ -41,10 +54,12 @@ pub struct RejectedRule {
     pub index: usize,
     /// Its `Identifier`, when it has one.
     pub identifier: Option<String>,
+    /// Why it was left out.
     pub error: RuleError,
 }
 
 impl RuleSet {
+    /// A rule set of these rules.
     pub fn new(rules: Vec<Rule>) -> RuleSet {
         RuleSet { rules }
     }
@@ -75,14 +90,17 @@ impl RuleSet {
         Ok((RuleSet { rules }, rejected))
     }
 
+    /// The rules.
     pub fn rules(&self) -> &[Rule] {
         &self.rules
     }
 
+    /// How many rules.
     pub fn len(&self) -> usize {
         self.rules.len()
     }
 
+    /// Whether there are none.
     pub fn is_empty(&self) -> bool {
         self.rules.is_empty()
     }

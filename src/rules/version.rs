@@ -8,17 +8,22 @@ use std::str::FromStr;
 /// (build metadata does not count).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Version {
+    /// Major version.
     pub major: u64,
+    /// Minor version.
     pub minor: u64,
+    /// Patch version.
     pub patch: u64,
     pre_release: Option<Box<str>>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("not a semantic version (MAJOR.MINOR.PATCH)")]
+/// The text is not `major.minor.patch`.
 pub struct VersionError;
 
 impl Version {
+    /// The version `major.minor.patch`.
     pub const fn new(major: u64, minor: u64, patch: u64) -> Version {
         Version {
             major,

@@ -36,6 +36,7 @@ pub struct SchemaReport {
 }
 
 impl SchemaReport {
+    /// The payload conforms: no violation.
     pub fn is_valid(&self) -> bool {
         self.violations.is_empty()
     }
@@ -48,6 +49,7 @@ pub struct SchemaViolation {
     /// For [`ViolationKind::Required`] it points at the missing field. Built from schema property
     /// names and array indices only.
     pub path: String,
+    /// Which assertion fails.
     pub kind: ViolationKind,
 }
 
@@ -68,6 +70,7 @@ impl fmt::Display for SchemaViolation {
 pub enum ViolationKind {
     /// `type`: the value is not of the expected JSON type.
     Type {
+        /// The type the schema requires.
         expected: JsonType,
     },
     /// `required`: the field is missing.
@@ -76,17 +79,24 @@ pub enum ViolationKind {
     /// (1.3.0 on) 0 means `ver`, `nam`, `dob` or every entry group is missing, 2 or 3 means several of
     /// `v`, `t`, `r` are present.
     OneOf {
+        /// How many alternatives matched.
         matched: usize,
     },
     /// `anyOf`: no alternative matched (1.3.2 on: neither `fnt` nor `gnt` in `nam`).
     AnyOf,
+    /// `minItems`: too few array items.
     MinItems,
+    /// `maxItems`: too many array items.
     MaxItems,
+    /// `minLength`: the string is too short.
     MinLength,
+    /// `maxLength`: the string is too long.
     MaxLength,
     /// `pattern`: the string does not match the schema's regular expression.
     Pattern,
+    /// `minimum`: the number is too small.
     Minimum,
+    /// `maximum`: the number is too large.
     Maximum,
     /// `$ref`s nested deeper than the validator follows (a reference cycle in the schema).
     NestingTooDeep,
@@ -128,16 +138,24 @@ impl fmt::Display for ViolationKind {
 /// The JSON types of JSON Schema's `type` keyword.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum JsonType {
+    /// `null`.
     Null,
+    /// `boolean`.
     Boolean,
+    /// `object`.
     Object,
+    /// `array`.
     Array,
+    /// `number`.
     Number,
+    /// `string`.
     String,
+    /// `integer`.
     Integer,
 }
 
 impl JsonType {
+    /// The JSON Schema name of the type, e.g. "integer".
     pub fn name(self) -> &'static str {
         match self {
             JsonType::Null => "null",

@@ -7,11 +7,17 @@ use serde_json::Value;
 /// An embedded DCC schema release.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum SchemaVersion {
+    /// DCC schema 1.0.0.
     V1_0_0,
+    /// DCC schema 1.0.1.
     V1_0_1,
+    /// DCC schema 1.1.0.
     V1_1_0,
+    /// DCC schema 1.2.1.
     V1_2_1,
+    /// DCC schema 1.3.0.
     V1_3_0,
+    /// DCC schema 1.3.3 (also applied to 1.3.1 and 1.3.2).
     V1_3_3,
 }
 
@@ -39,6 +45,7 @@ impl SchemaVersion {
         SchemaVersion::V1_3_3,
     ];
 
+    /// The newest embedded schema.
     pub const NEWEST: SchemaVersion = SchemaVersion::V1_3_3;
 
     /// The schema for a declared `ver`:
@@ -63,6 +70,7 @@ impl SchemaVersion {
         SchemaVersion::for_declared(payload.get("ver").and_then(Value::as_str))
     }
 
+    /// The version as written in `ver`, e.g. "1.3.0".
     pub fn as_str(self) -> &'static str {
         match self {
             SchemaVersion::V1_0_0 => "1.0.0",

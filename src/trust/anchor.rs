@@ -52,13 +52,16 @@ impl fmt::Display for AnchorId {
 #[non_exhaustive]
 pub enum AnchorError {
     #[error("no PUBLIC KEY block in the PEM text")]
+    /// No public key in the input.
     NoPublicKey,
     #[error("not a DER-encoded SubjectPublicKeyInfo")]
+    /// Not a SubjectPublicKeyInfo.
     NotSpki,
     /// Trust lists are signed with ECDSA P-256 (the German and Austrian lists both).
     #[error("anchor key is not an ECDSA P-256 key")]
     NotP256,
     #[error("more than {MAX_ANCHORS} anchors")]
+    /// More anchors than the limit.
     TooMany,
     /// JSON that is neither a DID document with P-256 JWKs in its `verificationMethod` nor such
     /// a JWK (`{"kty":"EC","crv":"P-256","x":..,"y":..}`).
@@ -227,14 +230,17 @@ impl Anchors {
         out
     }
 
+    /// The ids of the anchors.
     pub fn ids(&self) -> impl Iterator<Item = AnchorId> + '_ {
         self.anchors.iter().map(Anchor::id)
     }
 
+    /// How many anchors.
     pub fn len(&self) -> usize {
         self.anchors.len()
     }
 
+    /// Whether there are none.
     pub fn is_empty(&self) -> bool {
         self.anchors.is_empty()
     }

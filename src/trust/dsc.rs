@@ -35,6 +35,7 @@ impl Kid {
         bytes.try_into().ok().map(Self)
     }
 
+    /// The eight bytes.
     pub fn as_bytes(&self) -> &[u8; 8] {
         &self.0
     }
@@ -61,8 +62,11 @@ impl fmt::Display for Kid {
 /// The certificate types a DSC may sign, from its extended key usage.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct KeyUsage {
+    /// May sign test certificates.
     pub test: bool,
+    /// May sign vaccination certificates.
     pub vaccination: bool,
+    /// May sign recovery certificates.
     pub recovery: bool,
 }
 
@@ -74,6 +78,7 @@ impl KeyUsage {
         recovery: true,
     };
 
+    /// Whether a certificate of this type may be signed.
     pub fn allows(&self, kind: CertificateType) -> bool {
         match kind {
             CertificateType::Test => self.test,
@@ -89,6 +94,7 @@ impl KeyUsage {
         recovery: false,
     };
 
+    /// Whether the DSC names any DCC key usage (without any, it may sign every type).
     pub fn is_restricted(&self) -> bool {
         *self != Self::ANY
     }
@@ -139,8 +145,10 @@ impl KeyUsage {
 #[non_exhaustive]
 pub enum DscError {
     #[error("not a DER-encoded X.509 certificate")]
+    /// Not an X.509 certificate.
     NotX509,
     #[error("{0} bytes after the certificate")]
+    /// Bytes after the certificate; how many.
     TrailingBytes(usize),
 }
 
@@ -208,6 +216,7 @@ impl Dsc {
         self.listing.as_ref()
     }
 
+    /// The kid: the first 8 bytes of the SHA-256 of the DER.
     pub fn kid(&self) -> Kid {
         self.kid
     }
@@ -227,10 +236,12 @@ impl Dsc {
         self.not_after
     }
 
+    /// Which certificate types it may sign.
     pub fn key_usage(&self) -> KeyUsage {
         self.key_usage
     }
 
+    /// Its public key, parsed on first use.
     pub fn public_key(&self) -> Result<&PublicKey, KeyError> {
         self.key.as_ref().map_err(|e| *e)
     }

@@ -15,19 +15,30 @@ use crate::verify::parse_instant;
 #[non_exhaustive]
 pub enum TrustListError {
     #[error("trust list is not JSON of the expected shape")]
+    /// Not JSON.
     NotJson,
     /// A JSON object in the document names the same key twice: parsers disagree on which one
     /// counts, so the document has no one reading.
     #[error("trust list has a duplicate key in a JSON object")]
     DuplicateKey,
     #[error("trust list content is not CBOR of the expected shape")]
+    /// Not CBOR.
     NotCbor,
     #[error("no PEM certificate block found")]
+    /// No PEM certificate.
     NotPem,
     #[error("trust list larger than {limit} bytes")]
-    TooLarge { limit: usize },
+    /// The document is larger than the limit.
+    TooLarge {
+        /// The limit, in bytes.
+        limit: usize,
+    },
     #[error("trust list has more than {limit} entries")]
-    TooManyEntries { limit: usize },
+    /// More entries than the limit.
+    TooManyEntries {
+        /// The limit.
+        limit: usize,
+    },
     /// A signed format was given, but no anchor is configured to check it.
     #[error("no anchor key configured to check the list signature")]
     NoAnchors,
@@ -50,14 +61,25 @@ pub enum TrustListError {
     #[error("list content does not match the signed hash")]
     HashMismatch,
     #[error("list not valid before {nbf} (Unix seconds)")]
-    NotYetValid { nbf: i64 },
+    /// The signed list is not valid yet.
+    NotYetValid {
+        /// Its `nbf`, Unix seconds.
+        nbf: i64,
+    },
     #[error("list expired at {exp} (Unix seconds)")]
-    Expired { exp: i64 },
+    /// The signed list has expired.
+    Expired {
+        /// Its `exp`, Unix seconds.
+        exp: i64,
+    },
     /// A WHO list outside the closed document shape: a member the JSON-LD contexts do not
     /// define (so not covered by the signature), a duplicate member name, a value of the wrong
     /// kind. `detail` says which, without document content.
     #[error("trust list outside the documented shape: {detail}")]
-    Shape { detail: String },
+    Shape {
+        /// What is wrong.
+        detail: String,
+    },
     /// A WHO reference list (`trustlist-ref`: DID strings, no keys). References are never
     /// followed.
     #[error("a reference trust list holds no keys: import the embedded list (v2/trustlist/.../did.json) instead")]
@@ -117,14 +139,17 @@ pub struct Skipped {
     pub index: usize,
     /// The kid the entry claimed, as given (base64).
     pub listed_kid: Option<String>,
+    /// Why it was left out.
     pub reason: SkipReason,
 }
 
+/// Why an entry of a list was left out.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum SkipReason {
     /// Not an object (JSON) or map (CBOR) with the entry's fields.
     #[error("not an entry of the expected shape")]
     NotAnEntry,
+    /// The certificate field is missing or not base64.
     #[error("rawData is missing or not base64")]
     NotBase64,
     /// Not a document signer: a certificate type other than DSC (e.g. a CSCA or upload
@@ -136,8 +161,10 @@ pub enum SkipReason {
     #[error("PEM block is not a CERTIFICATE")]
     NotACertificateBlock,
     #[error("certificate larger than {MAX_CERTIFICATE_BYTES} bytes")]
+    /// A certificate larger than any real DSC.
     TooLarge,
     #[error("not a usable certificate: {0}")]
+    /// Not a usable certificate.
     Certificate(DscError),
     /// The listed kid is not the one computed from the certificate: the entry is inconsistent,
     /// and a verifier must not guess which half is right.

@@ -28,6 +28,21 @@ use std::sync::{Arc, OnceLock, RwLock};
 /// verifier to try each of them. Certificates from an import are parsed on first use: an
 /// import checks each entry's framing and kid, and a certificate that still fails to parse
 /// later is treated as absent (see [`certificate_errors`](Self::certificate_errors)).
+///
+/// ```
+/// use dcc_verify::{Anchors, SignedList, TrustList};
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// // The real German DSC list and the key that signs it.
+/// let key = std::fs::read("testdata/trustlists/de-dsc-list-signing-key.pem")?;
+/// let anchors = Anchors::from_pem(&key)?;
+/// let list = std::fs::read("testdata/trustlists/de-dsc-list.signed")?;
+/// let (trust, report) = TrustList::from_signed(SignedList::De(&list), &anchors, 1_780_272_000)?;
+/// assert!(report.taken > 800); // every DSC of the EU gateway, with a reason for each one left out
+/// assert_eq!(trust.len(), report.taken);
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Default, Clone)]
 pub struct TrustList {
     by_kid: HashMap<Kid, Vec<Arc<Entry>>>,
@@ -64,6 +79,7 @@ impl Entry {
 }
 
 impl TrustList {
+    /// An empty list.
     pub fn new() -> Self {
         Self::default()
     }
@@ -188,6 +204,7 @@ impl TrustList {
         self.len
     }
 
+    /// Whether the list has no certificate.
     pub fn is_empty(&self) -> bool {
         self.len == 0
     }

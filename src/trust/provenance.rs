@@ -4,6 +4,7 @@
 use super::{AnchorId, Environment, ListFormat};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// Where a trust list came from: its format, signature and times.
 pub struct Provenance {
     /// The format it was imported from; `None` for a list built in code.
     pub format: Option<ListFormat>,

@@ -55,6 +55,7 @@ pub enum LoadError {
     #[error("no cached trust list")]
     Missing,
     #[error("cannot read the cached trust list: {0}")]
+    /// The cache could not be read.
     Io(io::ErrorKind),
     /// Truncated, altered or not a cache file.
     #[error("cached trust list is corrupt")]
@@ -83,7 +84,9 @@ pub enum UpdateError {
     /// formats without a signed time, with an older newest entry. `force` overrides.
     #[error("trust list is older than the one in force")]
     Rollback {
+        /// The time of the list in force, Unix seconds.
         in_force: Option<i64>,
+        /// The time of the list offered.
         offered: Option<i64>,
     },
     /// The new list is one this store already replaced (anti-rollback). `force` overrides.
@@ -91,12 +94,18 @@ pub enum UpdateError {
     Superseded,
     /// The fetch time given lies beyond the clock skew in the future: the list would never age.
     #[error("fetch time {fetched_at} is in the future (now {now}, Unix seconds)")]
-    FetchedInFuture { fetched_at: i64, now: i64 },
+    FetchedInFuture {
+        /// The fetch time given, Unix seconds.
+        fetched_at: i64,
+        /// The store's clock, Unix seconds.
+        now: i64,
+    },
     /// An unsigned list offered to a store with anchors, not opened with
     /// [`TrustStore::open_allowing_unsigned`].
     #[error("unsigned list refused: this store takes signed lists only")]
     UnsignedNotAllowed,
     #[error("cannot write the trust list cache: {0}")]
+    /// The cache could not be written; the list in force stays.
     Io(io::ErrorKind),
 }
 
@@ -127,6 +136,27 @@ pub struct UpdateOptions {
 
 /// A trust list cache in a directory, and the list in force. `Send + Sync`: verifiers on other
 /// threads keep verifying while an update runs, and see the old list or the new one, whole.
+///
+/// ```
+/// use dcc_verify::{Anchors, SignedList, TrustStore, UpdateOptions};
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let key = std::fs::read("testdata/trustlists/de-dsc-list-signing-key.pem")?;
+/// let dir = std::env::temp_dir().join(format!("dcc-trust-doc-{}", std::process::id()));
+/// let store = TrustStore::open(dir.clone(), Anchors::from_pem(&key)?);
+/// assert!(store.trust_list().is_none()); // nothing cached yet
+///
+/// // Verified first, then written atomically; a refused list changes nothing.
+/// let list = std::fs::read("testdata/trustlists/de-dsc-list.signed")?;
+/// let report = store.update(SignedList::De(&list), UpdateOptions::default())?;
+///
+/// // The next start-up loads it, its signature checked again.
+/// let restarted = TrustStore::open(dir.clone(), Anchors::from_pem(&key)?);
+/// assert_eq!(restarted.trust_list().map(|list| list.len()), Some(report.taken));
+/// std::fs::remove_dir_all(&dir)?;
+/// # Ok(())
+/// # }
+/// ```
 pub struct TrustStore {
     dir: PathBuf,
     anchors: Anchors,
@@ -737,6 +767,59 @@ mod tests {
         let mut longer = file.clone();
         longer.push(b' ');
         assert!(decode(&longer).is_none());
+    }
+
+    fn offer(digest: &str, list_time: Option<i64>, issued_at: Option<i64>) -> Offer<'_> {
+        Offer {
+            digest,
+            list_time,
+            issued_at,
+        }
+    }
+
+    #[test]
+    fn the_history_keeps_the_last_superseded_lists_and_reads_back_only_whole() {
+        let digests: Vec<String> = (0..MAX_SUPERSEDED + 10)
+            .map(|i| format!("{i:064x}"))
+            .collect();
+        let mut history = History::default();
+        for (i, d) in digests.iter().enumerate() {
+            let time = Some(i as i64);
+            assert_eq!(history.check(&offer(d, time, None)), Ok(()));
+            history = history.advance(&offer(d, time, None), false);
+        }
+        assert_eq!(history.superseded.len(), MAX_SUPERSEDED);
+        assert_eq!(history.superseded.first(), Some(&digests[9]));
+        assert_eq!(
+            history.check(&offer(&digests[20], Some(i64::MAX), None)),
+            Err(UpdateError::Superseded)
+        );
+        let file = history.encode();
+        assert_eq!(History::decode(&file), Some(history.clone()));
+        assert_eq!(History::decode(&file[..file.len() - 1]), None);
+        let mut bad_digest = history;
+        bad_digest.in_force = Some("not hex".into());
+        assert_eq!(History::decode(&bad_digest.encode()), None);
+    }
+
+    #[test]
+    fn a_signed_issue_time_decides_when_both_lists_have_one() {
+        let a = "a".repeat(64);
+        let history = History::default().advance(&offer(&a, Some(100), Some(50)), false);
+        // Signed later, newest entry older: taken. Signed earlier, newest entry newer: refused.
+        assert_eq!(history.check(&offer("b", Some(10), Some(60))), Ok(()));
+        assert_eq!(
+            history.check(&offer("c", Some(200), Some(40))),
+            Err(UpdateError::Rollback {
+                in_force: Some(50),
+                offered: Some(40)
+            })
+        );
+        // Without one, the newest entries decide; the signed time accepted is kept.
+        assert!(history.check(&offer("d", Some(99), None)).is_err());
+        let history = history.advance(&offer("e", Some(150), None), false);
+        assert_eq!(history.issued_at, Some(50));
+        assert!(history.check(&offer("f", Some(10), Some(49))).is_err());
     }
 
     #[test]

@@ -39,11 +39,13 @@ pub struct ValueSetViolation {
     pub path: String,
     /// The value set the field must come from.
     pub value_set: ValueSetKind,
+    /// What is wrong.
     pub kind: ValueSetViolationKind,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
+/// What a [`ValueSetViolation`] is.
 pub enum ValueSetViolationKind {
     /// The value is not a code of the value set (or not a string at all).
     NotInValueSet,

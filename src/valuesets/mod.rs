@@ -43,6 +43,7 @@ pub enum ValueSetKind {
 }
 
 impl ValueSetKind {
+    /// Every value set the DCC uses.
     pub const ALL: [ValueSetKind; 8] = [
         ValueSetKind::DiseaseAgent,
         ValueSetKind::VaccineProphylaxis,
@@ -76,6 +77,15 @@ impl fmt::Display for ValueSetKind {
 }
 
 /// A collection of value sets, keyed by `valueSetId`.
+///
+/// ```
+/// use dcc_verify::valuesets::ValueSetKind;
+/// use dcc_verify::ValueSets;
+///
+/// let bundled = ValueSets::bundled();
+/// assert_eq!(bundled.display(ValueSetKind::VaccineProduct, "EU/1/20/1528"), Some("Comirnaty"));
+/// assert!(!bundled.contains(ValueSetKind::Country, "XX"));
+/// ```
 #[derive(Clone, Debug, Default)]
 pub struct ValueSets {
     sets: BTreeMap<String, ValueSet>,
@@ -99,10 +109,13 @@ struct ValueSet {
 
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
+/// Why value sets cannot be read.
 pub enum ValueSetError {
     #[error("value sets are not valid JSON: {0}")]
+    /// Not JSON.
     Json(#[from] serde_json::Error),
     #[error("not a value-set document, a list of them, or a map of value-set ids: {0}")]
+    /// JSON of another shape; what was expected.
     Shape(&'static str),
 }
 

@@ -7,6 +7,7 @@ use crate::calendar::{civil_from_days, days_from_civil, days_in_month};
 
 /// A source of the current time, Unix seconds.
 pub trait Clock: Send + Sync {
+    /// Unix seconds now.
     fn now(&self) -> i64;
 }
 

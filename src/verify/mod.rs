@@ -141,6 +141,21 @@ fn weakest(statuses: &[(TrustListStatus, bool)]) -> Option<(TrustListStatus, boo
 /// A verifier holds one or more named trust sources (see [`set_source`](Self::set_source));
 /// the single-list methods ([`set_trust_list`](Self::set_trust_list),
 /// [`with_store`](Self::with_store)) act on the source named [`DEFAULT_SOURCE`](Self::DEFAULT_SOURCE).
+///
+/// ```
+/// use dcc_verify::{Settings, TrustList, UnsignedList, Verifier};
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// // The bundled TEST list (unsigned); a deployment imports a signed one (`TrustList::from_signed`).
+/// let list = std::fs::read("testdata/samples/trust-list.json")?;
+/// let (trust, _report) = TrustList::from_unsigned(UnsignedList::Json(&list))?;
+/// let verifier = Verifier::new(Settings::default()).with_trust_list(trust);
+///
+/// let qr = std::fs::read_to_string("testdata/samples/vn-vaccination-es256.txt")?;
+/// assert!(verifier.verify_at(qr.trim(), 1_780_272_000).is_valid()); // 2026-06-01
+/// # Ok(())
+/// # }
+/// ```
 pub struct Verifier {
     settings: Settings,
     clock: Arc<dyn Clock>,
@@ -212,6 +227,7 @@ impl Verifier {
     /// The name of the source the single-list methods act on.
     pub const DEFAULT_SOURCE: &'static str = "default";
 
+    /// The verifier with this trust list.
     pub fn with_trust_list(self, trust: TrustList) -> Self {
         self.set_trust_list(trust);
         self
@@ -243,6 +259,8 @@ impl Verifier {
             .and_then(|source| source.slot.get())
     }
 
+    /// The verifier with `trust` as the list of the source `name` (see
+    /// [`set_source`](Self::set_source)).
     pub fn with_source(self, name: &str, trust: TrustList) -> Self {
         self.set_source(name, trust);
         self
@@ -274,6 +292,8 @@ impl Verifier {
         }
     }
 
+    /// The verifier with the source `name` following `store` (see
+    /// [`set_store_source`](Self::set_store_source)).
     pub fn with_store_source(self, name: &str, store: &TrustStore) -> Self {
         self.set_store_source(name, store);
         self
@@ -343,6 +363,7 @@ impl Verifier {
             .unwrap_or_default()
     }
 
+    /// The verifier with these business rules.
     pub fn with_rules(self, rules: RuleSet) -> Self {
         self.set_rules(rules);
         self
@@ -367,6 +388,7 @@ impl Verifier {
         self.rules.get()
     }
 
+    /// The verifier with these value sets instead of the bundled ones.
     pub fn with_value_sets(self, value_sets: ValueSets) -> Self {
         self.set_value_sets(value_sets);
         self
@@ -385,6 +407,7 @@ impl Verifier {
         self.value_sets.get().unwrap_or_else(bundled_value_sets)
     }
 
+    /// Its settings.
     pub fn settings(&self) -> &Settings {
         &self.settings
     }

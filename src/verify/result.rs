@@ -13,8 +13,19 @@ use crate::trust::{Environment, Kid, ListFormat};
 use crate::valuesets::ValueSetViolation;
 
 /// The answer to "may I accept this certificate?".
+///
+/// ```
+/// use dcc_verify::{CheckStatus, Settings, Verifier};
+///
+/// let v = Verifier::new(Settings::default()).verify("HC1:not base45");
+/// assert!(!v.is_valid());
+/// assert_eq!(v.outcome.reason_code(), Some("malformed-base45"));
+/// assert_eq!(v.checks.signature, CheckStatus::NotChecked); // never reached
+/// assert!(v.certificate.is_none());
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct Verification {
+    /// The verdict.
     pub outcome: Outcome,
     /// The key identifier from the COSE header, when the code decoded that far.
     pub kid: Option<Vec<u8>>,
@@ -84,22 +95,37 @@ pub struct TrustListStatus {
 }
 
 impl Verification {
+    /// The outcome is `Valid`.
     pub fn is_valid(&self) -> bool {
         self.outcome == Outcome::Valid
     }
 }
 
 /// The verdict.
+///
+/// ```
+/// use dcc_verify::{Outcome, UndecidableReason};
+///
+/// let outcome = Outcome::Undecidable { reason: UndecidableReason::NoTrustList };
+/// assert_eq!(outcome.code(), "undecidable");
+/// assert_eq!(outcome.reason_code(), Some("no-trust-list"));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
     /// Signed by a trusted DSC, and every check passed (and every applicable business rule,
     /// when the verifier has rules).
     Valid,
     /// The certificate is not acceptable, and this will not change by retrying.
-    Invalid { reason: InvalidReason },
+    Invalid {
+        /// Why.
+        reason: InvalidReason,
+    },
     /// This device cannot decide (no trust list, clock not set, a rule it cannot evaluate); the
     /// certificate may be fine.
-    Undecidable { reason: UndecidableReason },
+    Undecidable {
+        /// Why.
+        reason: UndecidableReason,
+    },
 }
 
 impl Outcome {
@@ -236,6 +262,7 @@ pub enum UndecidableReason {
 }
 
 impl UndecidableReason {
+    /// A stable kebab-case code for apps and logs.
     pub fn code(&self) -> &'static str {
         match self {
             Self::NoTrustList => "no-trust-list",
@@ -250,11 +277,13 @@ impl UndecidableReason {
 /// The DSC that verified the signature.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Signer {
+    /// The DSC's key identifier.
     pub kid: Kid,
     /// The DSC subject's country.
     pub country: Option<String>,
     /// DSC validity, Unix seconds.
     pub not_before: i64,
+    /// End of the DSC validity, Unix seconds.
     pub not_after: i64,
     /// The participant that lists the DSC in a WHO trust list (ISO alpha-3 or a test code);
     /// `None` for other lists.
@@ -299,7 +328,9 @@ impl SignerSource {
 /// The status of one check.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum CheckStatus {
+    /// The check ran and passed.
     Passed,
+    /// The check ran and failed.
     Failed,
     /// Not run: what it needs (a decoded payload, a verified signer) is missing.
     #[default]

@@ -14,6 +14,8 @@
 )]
 
 mod batch;
+#[cfg(feature = "image")]
+mod image;
 mod input;
 mod output;
 mod rules;
@@ -68,14 +70,26 @@ enum Command {
         /// Threads verifying a batch (default: one per core).
         #[arg(long, value_name = "N")]
         jobs: Option<std::num::NonZeroUsize>,
-        /// QR texts (`HC1:...`); without any, one per line from standard input (blank lines
-        /// are skipped; with --json each answer carries its input line number as `line`).
+        /// Read the arguments as pictures (PNG or JPEG; `-` is standard input) and verify every
+        /// QR or Aztec code in them. A picture without a readable code counts as not valid.
+        #[cfg(feature = "image")]
+        #[arg(long)]
+        image: bool,
+        /// QR texts (`HC1:...`), or picture files with --image; without any, one text per line
+        /// from standard input (blank lines are skipped; with --json each answer carries its
+        /// input line number as `line`).
         qr: Vec<String>,
     },
     /// Decode a QR text without checking its signature; prints headers and payload as JSON.
     Decode {
+        /// Decode the codes in this picture (PNG or JPEG; `-` is standard input) instead.
+        #[cfg(feature = "image")]
+        #[arg(long, value_name = "FILE", conflicts_with = "qr")]
+        image: Option<String>,
         /// The QR text (`HC1:...`).
-        qr: String,
+        #[cfg_attr(feature = "image", arg(required_unless_present = "image"))]
+        #[cfg_attr(not(feature = "image"), arg(required = true))]
+        qr: Option<String>,
     },
     /// Manage the trust-list cache.
     #[command(subcommand)]
@@ -223,14 +237,28 @@ fn main() -> ExitCode {
             show_personal_data,
             jobs,
             qr,
+            #[cfg(feature = "image")]
+            image,
         } => {
+            #[cfg(feature = "image")]
+            let qr = if image {
+                Inputs::Pictures(qr)
+            } else {
+                Inputs::Texts(qr)
+            };
+            #[cfg(not(feature = "image"))]
+            let qr = Inputs::Texts(qr);
             let jobs = jobs.map_or_else(
                 || std::thread::available_parallelism().map_or(1, usize::from),
                 usize::from,
             );
             verify(&source, &content, at, json, show_personal_data, jobs, qr)
         }
-        Command::Decode { qr } => decode_command(&qr),
+        #[cfg(feature = "image")]
+        Command::Decode {
+            image: Some(file), ..
+        } => image::decode(&file),
+        Command::Decode { qr, .. } => decode_command(qr.as_deref().unwrap_or_default()),
         Command::Trust(TrustCommand::Import {
             cache,
             format,
@@ -384,6 +412,13 @@ fn is_sample_list(source: &ListSource) -> bool {
         .is_some_and(|bytes| bytes == SAMPLE_TRUST_LIST)
 }
 
+/// What `verify` reads: QR texts (none: standard input), or with --image picture files.
+enum Inputs {
+    Texts(Vec<String>),
+    #[cfg(feature = "image")]
+    Pictures(Vec<String>),
+}
+
 fn verify(
     source: &ListSource,
     content: &ContentChecks,
@@ -391,8 +426,19 @@ fn verify(
     json: bool,
     show_personal_data: bool,
     jobs: usize,
-    qr: Vec<String>,
+    inputs: Inputs,
 ) -> Result<ExitCode, UsageError> {
+    let (qr, pictures): (Vec<String>, Vec<String>) = match inputs {
+        Inputs::Texts(texts) => (texts, Vec::new()),
+        #[cfg(feature = "image")]
+        Inputs::Pictures(files) if files.is_empty() => {
+            return Err(UsageError(
+                "--image: name the picture files (`-` for standard input)".into(),
+            ))
+        }
+        #[cfg(feature = "image")]
+        Inputs::Pictures(files) => (Vec::new(), files),
+    };
     let at = parse_at(at, "--at")?;
     let verifier = verifier(source, content, at.unwrap_or_else(|| SystemClock.now()))?;
     // The sample list (TEST keys) is unsigned too; it is marked TEST instead.
@@ -401,12 +447,23 @@ fn verify(
 
     let mut stdout = std::io::stdout().lock();
     let mut all_valid = true;
-    let mut answer = |line: Option<usize>, verification: &Verification| {
-        all_valid &= verification.is_valid();
-        let text = if json {
+    let mut emit = |text: String, valid: bool| {
+        all_valid &= valid;
+        writeln!(stdout, "{text}").map_err(|e| UsageError(format!("writing output: {e}")))
+    };
+    // `picture`: the label and the `"image"` object of a code read from a picture.
+    let render = |line: Option<usize>,
+                  picture: Option<(&str, &serde_json::Value)>,
+                  verification: &Verification| {
+        if json {
             let mut value = verification.to_json_value();
-            if let (Some(line), Some(object)) = (line, value.as_object_mut()) {
-                object.insert("line".to_owned(), line.into());
+            if let Some(object) = value.as_object_mut() {
+                if let Some(line) = line {
+                    object.insert("line".to_owned(), line.into());
+                }
+                if let Some((_, image)) = picture {
+                    object.insert("image".to_owned(), image.clone());
+                }
             }
             value.to_string()
         } else {
@@ -417,11 +474,35 @@ fn verify(
             } else if verification.trust_list.is_some_and(|t| !t.signed) {
                 line += " | warning: trust list is unsigned";
             }
-            line
-        };
-        writeln!(stdout, "{text}").map_err(|e| UsageError(format!("writing output: {e}")))
+            match picture {
+                Some((label, _)) => format!("{label}: {line}"),
+                None => line,
+            }
+        }
     };
-    if qr.is_empty() {
+    let mut answer = |line: Option<usize>, verification: &Verification| {
+        emit(render(line, None, verification), verification.is_valid())
+    };
+    if !pictures.is_empty() {
+        #[cfg(feature = "image")]
+        for input in image::inputs(pictures) {
+            let input = input?;
+            match &input.text {
+                Ok(text) => {
+                    let verification = match at {
+                        Some(at) => verifier.verify_at(text, at),
+                        None => verifier.verify(text),
+                    };
+                    let picture = Some((input.label.as_str(), &input.json));
+                    emit(
+                        render(None, picture, &verification),
+                        verification.is_valid(),
+                    )?;
+                }
+                Err(_) => emit(input.unreadable_line(json), false)?,
+            }
+        }
+    } else if qr.is_empty() {
         let stdin = std::io::stdin().lock();
         let answered = batch::verify_lines(stdin, &verifier, at, jobs, |line, verification| {
             answer(Some(line), verification)

@@ -19,31 +19,45 @@ pub const MAX_DEPTH: usize = 64;
 #[non_exhaustive]
 pub enum CompileError {
     #[error("invalid CertLogic expression")]
+    /// Not a CertLogic expression.
     NotAnExpression,
     #[error("{0} is a non-integer number")]
+    /// A number that is not an integer.
     NonIntegerNumber(String),
     #[error("expression object must have exactly one key, but it has {0}")]
+    /// An operation object with other than one key.
     KeyCount(usize),
     #[error("not of the form {{ \"var\": \"<path>\" }}")]
+    /// `var` without a path.
     VarNotAPath,
     #[error("data access path doesn't have a valid format: {0}")]
+    /// A `var` path of the wrong form.
     VarPathFormat(String),
     #[error("operation not of the form {{ \"<operator>\": [ <values...> ] }}")]
+    /// An object that is not an operation.
     NotAnOperation,
     #[error("unrecognised operator: \"{0}\"")]
+    /// An operator CertLogic does not have.
     UnknownOperator(String),
     #[error("{}", arity_message(operator, *count))]
+    /// An operator with the wrong number of operands.
     Arity {
+        /// The operator.
         operator: &'static str,
+        /// The number of operands it was given.
         count: usize,
     },
     #[error("\"amount\" argument (#2) of \"plusTime\" must be an integer, but it is: {0}")]
+    /// A `plusTime` amount that is not an integer.
     PlusTimeAmount(String),
     #[error("\"unit\" argument (#3) of \"plusTime\" must be a string equal to one of year, month, day, hour, but it is: {0}")]
+    /// A `plusTime` unit CertLogic does not have.
     PlusTimeUnit(String),
     #[error("\"index\" argument (#2) of \"extractFromUVCI\" must be an integer, but it is: {0}")]
+    /// An `extractFromUVCI` index that is not a non-negative integer.
     ExtractIndex(String),
     #[error("expression nested more than {MAX_DEPTH} levels deep")]
+    /// Expressions nested deeper than the compiler follows.
     TooDeep,
 }
 
@@ -73,7 +87,9 @@ fn arity_message(operator: &str, count: usize) -> String {
 /// One problem found in an expression: the offending (sub-)expression and what is wrong.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ValidationIssue<'e> {
+    /// The expression that does not compile.
     pub expr: &'e Json,
+    /// Why.
     pub error: CompileError,
 }
 

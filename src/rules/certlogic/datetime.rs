@@ -30,9 +30,13 @@ pub struct DateTime {
 /// The time units of `plusTime`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TimeUnit {
+    /// Years.
     Year,
+    /// Months.
     Month,
+    /// Days.
     Day,
+    /// Hours.
     Hour,
 }
 
@@ -45,10 +49,12 @@ impl TimeUnit {
         TimeUnit::Hour,
     ];
 
+    /// The unit of a CertLogic name, e.g. "day".
     pub fn parse(name: &str) -> Option<TimeUnit> {
         TimeUnit::ALL.into_iter().find(|unit| unit.name() == name)
     }
 
+    /// The CertLogic name of the unit.
     pub fn name(self) -> &'static str {
         match self {
             TimeUnit::Year => "year",
@@ -94,6 +100,7 @@ impl DateTime {
         }
     }
 
+    /// Milliseconds since the Unix epoch.
     pub fn unix_millis(self) -> i64 {
         self.millis
     }

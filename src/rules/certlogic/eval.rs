@@ -16,24 +16,52 @@ pub const STEP_BUDGET: u32 = 1_000_000;
 #[non_exhaustive]
 pub enum EvalError {
     #[error("operand of \"{operation}\" is neither truthy nor falsy")]
-    NeitherTruthyNorFalsy { operation: &'static str },
+    /// An operand that is neither truthy nor falsy.
+    NeitherTruthyNorFalsy {
+        /// The operation.
+        operation: &'static str,
+    },
     #[error("operands of \"{operation}\" must be integers")]
-    NotAnInteger { operation: &'static str },
+    /// An operand that is not an integer.
+    NotAnInteger {
+        /// The operation.
+        operation: &'static str,
+    },
     #[error("operands of \"{operation}\" must be date-times")]
-    NotADateTime { operation: &'static str },
+    /// An operand that is not a date-time.
+    NotADateTime {
+        /// The operation.
+        operation: &'static str,
+    },
     #[error("operand of \"{operation}\" has the wrong type (expected a string)")]
-    NotAString { operation: &'static str },
+    /// An operand that is not a string.
+    NotAString {
+        /// The operation.
+        operation: &'static str,
+    },
     #[error("operand of \"{operation}\" must be an array")]
-    NotAnArray { operation: &'static str },
+    /// An operand that is not an array.
+    NotAnArray {
+        /// The operation.
+        operation: &'static str,
+    },
     #[error("operand of \"{operation}\" is not a date or date-time in an allowed format")]
-    InvalidDateTime { operation: &'static str },
+    /// A string that is not a valid date-time.
+    InvalidDateTime {
+        /// The operation.
+        operation: &'static str,
+    },
     #[error("date-time outside the range of a JavaScript Date")]
+    /// A date-time outside the supported range.
     DateTimeOutOfRange,
     #[error("integer overflow in \"+\"")]
+    /// Integer arithmetic overflowed.
     IntegerOverflow,
     #[error("values nested too deeply to compare")]
+    /// Data nested deeper than the evaluator follows.
     NestingTooDeep,
     #[error("evaluation took more than {STEP_BUDGET} steps")]
+    /// The evaluation exceeded its cost budget.
     TooComplex,
 }
 

@@ -37,12 +37,16 @@ pub(super) enum Repr<'a> {
 /// Whether a value is truthy, falsy, or neither (spec, "Truthy and falsy values").
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Truthiness {
+    /// Counts as true.
     Truthy,
+    /// Counts as false.
     Falsy,
+    /// Neither (CertLogic leaves it undefined).
     Neither,
 }
 
 impl<'a> Value<'a> {
+    /// The JSON null.
     pub const NULL: Value<'static> = Value(Repr::Null);
 
     /// A view of a JSON value as a CertLogic value, without copying it.
@@ -58,10 +62,12 @@ impl<'a> Value<'a> {
         })
     }
 
+    /// A string value.
     pub fn string(s: &'a str) -> Value<'a> {
         Value(Repr::Str(s))
     }
 
+    /// A date-time value.
     pub fn date_time(instant: DateTime) -> Value<'a> {
         Value(Repr::DateTime(instant))
     }
@@ -75,6 +81,7 @@ impl<'a> Value<'a> {
         Value(Repr::List(items.into()))
     }
 
+    /// Whether this is null.
     pub fn is_null(&self) -> bool {
         matches!(self.0, Repr::Null)
     }
@@ -87,6 +94,7 @@ impl<'a> Value<'a> {
         }
     }
 
+    /// The integer, if this is one.
     pub fn as_int(&self) -> Option<i64> {
         match self.0 {
             Repr::Int(i) => Some(i),
@@ -94,6 +102,7 @@ impl<'a> Value<'a> {
         }
     }
 
+    /// The string, if this is one.
     pub fn as_str(&self) -> Option<&'a str> {
         match self.0 {
             Repr::Str(s) => Some(s),
@@ -101,6 +110,7 @@ impl<'a> Value<'a> {
         }
     }
 
+    /// The date-time, if this is one.
     pub fn as_date_time(&self) -> Option<DateTime> {
         match self.0 {
             Repr::DateTime(instant) => Some(instant),

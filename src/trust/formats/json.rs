@@ -67,7 +67,7 @@ impl<'de> Deserialize<'de> for Document<'de> {
                 let mut entries = None;
                 let mut keys = Keys::default();
                 while let Some(key) = map.next_key::<Text<'de>>()? {
-                    keys.insert(&key.0)?;
+                    keys.insert(key.0.clone())?;
                     if key.0 == "certificates" {
                         entries = Some(map.next_value::<Entries<'de>>()?);
                     } else {
@@ -188,7 +188,7 @@ impl<'de> Deserialize<'de> for Entry<'de> {
                 };
                 let mut keys = Keys::default();
                 while let Some(key) = map.next_key::<Text<'de>>()? {
-                    keys.insert(&key.0)?;
+                    keys.insert(key.0.clone())?;
                     let slot = match key.0.as_ref() {
                         "kid" => &mut entry.kid,
                         "rawData" => &mut entry.raw_data,

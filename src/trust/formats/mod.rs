@@ -38,6 +38,7 @@ impl ListFormat {
         }
     }
 
+    /// The format of a code (see [`ListFormat::code`]).
     pub fn from_code(code: &str) -> Option<Self> {
         [Self::De, Self::At, Self::Json, Self::Pem, Self::Who]
             .into_iter()
@@ -79,7 +80,9 @@ pub enum SignedList<'a> {
     De(&'a [u8]),
     /// Austrian list: CBOR content and its COSE_Sign1 signature (two downloads).
     At {
+        /// The CBOR content.
         content: &'a [u8],
+        /// The COSE_Sign1 signature over its hash.
         signature: &'a [u8],
     },
     /// WHO GDHCN trust list: a DID document (`v2/trustlist/.../did.json`) whose proof is
@@ -88,6 +91,7 @@ pub enum SignedList<'a> {
 }
 
 impl SignedList<'_> {
+    /// The list's format.
     pub fn format(&self) -> ListFormat {
         match self {
             Self::De(_) => ListFormat::De,
@@ -102,11 +106,14 @@ impl SignedList<'_> {
 #[derive(Debug, Clone, Copy)]
 #[non_exhaustive]
 pub enum UnsignedList<'a> {
+    /// `{"certificates":[...]}` or a bare array.
     Json(&'a [u8]),
+    /// PEM certificates.
     Pem(&'a [u8]),
 }
 
 impl UnsignedList<'_> {
+    /// The list's format.
     pub fn format(&self) -> ListFormat {
         match self {
             Self::Json(_) => ListFormat::Json,

@@ -25,6 +25,9 @@ use super::metrics::Metrics;
 use super::reload::Current;
 use super::Limits;
 
+#[cfg(feature = "image")]
+mod picture;
+
 pub struct Service {
     pub current: Arc<Current>,
     pub metrics: Arc<Metrics>,
@@ -76,7 +79,11 @@ impl ApiError {
     const UNSUPPORTED_MEDIA_TYPE: Self = Self::new(
         StatusCode::UNSUPPORTED_MEDIA_TYPE,
         "unsupported-media-type",
-        "send the request as Content-Type: application/json",
+        if cfg!(feature = "image") {
+            "send the request as Content-Type: application/json, image/png or image/jpeg"
+        } else {
+            "send the request as Content-Type: application/json"
+        },
     );
     const BODY_TOO_LARGE: Self = Self::new(
         StatusCode::PAYLOAD_TOO_LARGE,
@@ -202,9 +209,12 @@ struct VerifyRequest {
     at: Option<i64>,
 }
 
-/// The body forms `POST /v1/verify` takes, by Content-Type. (Images come next.)
+/// The body forms `POST /v1/verify` takes, by Content-Type.
 enum BodyKind {
     Json,
+    /// A PNG or JPEG picture (`image` feature).
+    #[cfg(feature = "image")]
+    Picture,
 }
 
 fn body_kind(headers: &HeaderMap) -> Result<BodyKind, ApiError> {
@@ -218,6 +228,8 @@ fn body_kind(headers: &HeaderMap) -> Result<BodyKind, ApiError> {
         .map(|v| v.trim().to_ascii_lowercase());
     match media_type.as_deref() {
         Some("application/json") => Ok(BodyKind::Json),
+        #[cfg(feature = "image")]
+        Some("image/png" | "image/jpeg") => Ok(BodyKind::Picture),
         _ => Err(ApiError::UNSUPPORTED_MEDIA_TYPE),
     }
 }
@@ -239,6 +251,12 @@ async fn answer(
     let limits = service.limits;
     let request = match body_kind(headers)? {
         BodyKind::Json => parse_json(&read_body(body, headers, limits.max_body, deadline).await?)?,
+        #[cfg(feature = "image")]
+        BodyKind::Picture => {
+            let picture = read_body(body, headers, limits.max_body, deadline).await?;
+            let (body, tally) = picture::answer(service, picture, deadline).await?;
+            return Ok(ok_json(body, tally));
+        }
     };
     if let Codes::Many(codes) = &request.codes {
         if codes.len() > limits.max_codes {
@@ -267,6 +285,11 @@ async fn answer(
             (results_object(answers), tally)
         }
     };
+    Ok(ok_json(body, tally))
+}
+
+/// 200 with a JSON body, tallied for the access log.
+fn ok_json(body: Vec<u8>, tally: Tally) -> Response {
     let mut response = (
         StatusCode::OK,
         [(
@@ -277,7 +300,7 @@ async fn answer(
     )
         .into_response();
     response.extensions_mut().insert(tally);
-    Ok(response)
+    response
 }
 
 /// The body, whole, if it is within `limit` and arrives before `deadline`.

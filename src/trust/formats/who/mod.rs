@@ -31,9 +31,11 @@ pub use self::proof::JWS_HEADER;
 /// environment has its own value sets and its own signing key).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Environment {
+    /// The production network.
     Production,
     /// User acceptance testing.
     Acceptance,
+    /// The development (test) network.
     Development,
 }
 
@@ -72,7 +74,9 @@ impl Environment {
 /// such as `XXA`) and the trust domain (`DCC`, `PH4H`, ...), without the leading `#`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Listing {
+    /// The participant (usually a country code).
     pub participant: String,
+    /// The trust domain, e.g. "DCC".
     pub domain: String,
 }
 
