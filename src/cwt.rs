@@ -97,9 +97,9 @@ pub enum Hcert {
 /// A parsed CWT: its claims, the (still undecoded) certificate, and the tolerated deviations.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Cwt {
-    /// The standard claims.
+    /// `iss`, `iat`, `exp`.
     pub claims: Claims,
-    /// The health certificate claim (-260).
+    /// The certificate, still CBOR.
     pub hcert: Hcert,
     /// [`Deviation::TextClaimKeys`], [`Deviation::IssuedAtMilliseconds`],
     /// [`Deviation::ExpiryMilliseconds`] when read.

@@ -100,7 +100,7 @@ pub struct HealthCertificate {
 }
 
 impl HealthCertificate {
-    /// The payload kind (its hcert sub-claim).
+    /// The kind of certificate.
     pub fn kind(&self) -> Kind {
         self.content.kind()
     }

@@ -82,8 +82,8 @@ pub use trust::{
 pub use valuesets::ValueSets;
 pub use verify::{
     format_instant, parse_instant, CheckStatus, Checks, Clock, FixedClock, InvalidReason, Outcome,
-    SchemaCheck, SchemaPolicy, Settings, Signer, SystemClock, TrustListStatus, UndecidableReason,
-    Verification, Verifier,
+    SchemaCheck, SchemaPolicy, Settings, Signer, SignerSource, SystemClock, TrustListStatus,
+    UndecidableReason, Verification, Verifier,
 };
 
 /// The documentation's Rust examples, compiled and run as doctests. `scripts/check-docs` fails

@@ -37,7 +37,10 @@ fn a_line_that_is_not_utf8_is_answered_invalid_and_the_batch_goes_on() {
         b"\n",
     ]
     .concat();
-    let out = run_with_bytes(&["verify", "--json", "--at", AT], &input);
+    let out = run_with_bytes(
+        &["verify", "--trust-list", SAMPLE_LIST, "--json", "--at", AT],
+        &input,
+    );
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let answered = answers(&out);
     let got: Vec<_> = answered.iter().map(outcome).collect();
@@ -64,7 +67,10 @@ fn json_answers_carry_their_input_line_numbers_across_blank_lines() {
         sample("vn-vaccination-es256"),
         sample("vn-vaccination-expired")
     );
-    let out = run_with_input(&["verify", "--json", "--at", AT], &input);
+    let out = run_with_input(
+        &["verify", "--trust-list", SAMPLE_LIST, "--json", "--at", AT],
+        &input,
+    );
     assert_eq!(out.status.code(), Some(1));
     let answered = answers(&out);
     let got: Vec<_> = answered
@@ -78,6 +84,8 @@ fn json_answers_carry_their_input_line_numbers_across_blank_lines() {
     // Arguments are not lines: no line number.
     let out = run(&[
         "verify",
+        "--trust-list",
+        SAMPLE_LIST,
         "--json",
         "--at",
         AT,
@@ -90,7 +98,7 @@ fn json_answers_carry_their_input_line_numbers_across_blank_lines() {
 #[test]
 fn an_input_without_any_qr_text_is_an_error() {
     for input in ["", "\n", " \n\t\n\n"] {
-        let out = run_with_input(&["verify", "--at", AT], input);
+        let out = run_with_input(&["verify", "--trust-list", SAMPLE_LIST, "--at", AT], input);
         assert_eq!(out.status.code(), Some(2), "{input:?}");
         assert_eq!(stdout(&out), "");
         assert!(stderr(&out).contains("no QR text"), "{}", stderr(&out));
@@ -104,7 +112,10 @@ fn a_line_longer_than_any_qr_code_is_answered_without_being_held_whole() {
         "A".repeat(4_000_000),
         sample("vn-vaccination-es256")
     );
-    let out = run_with_input(&["verify", "--json", "--at", AT], &input);
+    let out = run_with_input(
+        &["verify", "--trust-list", SAMPLE_LIST, "--json", "--at", AT],
+        &input,
+    );
     let got: Vec<_> = answers(&out)
         .iter()
         .map(|a| outcome(a).1.map(str::to_owned))
@@ -129,7 +140,15 @@ fn every_thread_count_answers_alike_in_input_order() {
         .collect::<Vec<_>>()
         .join("\n");
     let run_jobs = |jobs: &str, json: bool| {
-        let mut args = vec!["verify", "--at", AT, "--jobs", jobs];
+        let mut args = vec![
+            "verify",
+            "--trust-list",
+            SAMPLE_LIST,
+            "--at",
+            AT,
+            "--jobs",
+            jobs,
+        ];
         if json {
             args.push("--json");
         }
@@ -157,6 +176,9 @@ fn every_thread_count_answers_alike_in_input_order() {
     for (i, line) in human.lines().enumerate() {
         assert!(line.starts_with(expected(i)), "line {}: {line}", i + 1);
     }
-    let out = run_with_input(&["verify", "--jobs", "0"], &input);
+    let out = run_with_input(
+        &["verify", "--trust-list", SAMPLE_LIST, "--jobs", "0"],
+        &input,
+    );
     assert_eq!(out.status.code(), Some(2));
 }

@@ -37,7 +37,7 @@ fn sorted(dir: &Path) -> Vec<PathBuf> {
 }
 
 fn verify_json(args: &[&str], qr: &str) -> (Option<i32>, Value) {
-    let mut all = vec!["verify", "--json", "--at", AT];
+    let mut all = vec!["verify", "--trust-list", SAMPLE_LIST, "--json", "--at", AT];
     all.extend_from_slice(args);
     all.push(qr);
     let out = run(&all);
@@ -114,6 +114,8 @@ fn the_summary_names_the_product_and_the_failed_rules() {
     let rules = rules_file();
     let out = run(&[
         "verify",
+        "--trust-list",
+        SAMPLE_LIST,
         "--at",
         AT,
         "--rules",
@@ -152,6 +154,8 @@ fn the_summary_names_the_product_and_the_failed_rules() {
     // In German, as far as the rules have German descriptions.
     let out = run(&[
         "verify",
+        "--trust-list",
+        SAMPLE_LIST,
         "--at",
         AT,
         "--rules",
@@ -220,6 +224,8 @@ fn value_sets_and_schema_policy_from_the_command_line() {
     let compressed = path("testdata/rules-samples/valuesets/valueSets.json");
     let out = run(&[
         "verify",
+        "--trust-list",
+        SAMPLE_LIST,
         "--at",
         AT,
         "--value-sets",
@@ -240,17 +246,37 @@ fn verify_rules_usage_errors_exit_2() {
     let qr = sample("vn-vaccination-es256");
     // --rules needs --country, and --country needs --rules.
     assert_eq!(
-        run(&["verify", "--rules", &rules, &qr]).status.code(),
+        run(&[
+            "verify",
+            "--trust-list",
+            SAMPLE_LIST,
+            "--rules",
+            &rules,
+            &qr
+        ])
+        .status
+        .code(),
         Some(2)
     );
     assert_eq!(
-        run(&["verify", "--country", "DE", &qr]).status.code(),
+        run(&[
+            "verify",
+            "--trust-list",
+            SAMPLE_LIST,
+            "--country",
+            "DE",
+            &qr
+        ])
+        .status
+        .code(),
         Some(2)
     );
     // A rule test file is not an array of rules.
     let not_rules = path("testdata/rules-samples/DE/VR-DE-0001/tests/test001.json");
     let out = run(&[
         "verify",
+        "--trust-list",
+        SAMPLE_LIST,
         "--rules",
         not_rules.to_str().unwrap(),
         "--country",
@@ -261,6 +287,8 @@ fn verify_rules_usage_errors_exit_2() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("not a JSON array of rules"));
     let out = run(&[
         "verify",
+        "--trust-list",
+        SAMPLE_LIST,
         "--rules",
         "/nonexistent.json",
         "--country",

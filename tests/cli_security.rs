@@ -61,7 +61,15 @@ fn human_output_escapes_control_characters_one_line_per_input() {
         .set(1, forged_iss.into())
         .set(-260, hcert(dcc_with_entry_field("mp", forged_mp)));
     let qr = es256_certificate(cwt.encode()).qr();
-    let out = run(&["verify", "--at", AT, "--show-personal-data", &qr]);
+    let out = run(&[
+        "verify",
+        "--trust-list",
+        SAMPLE_LIST,
+        "--at",
+        AT,
+        "--show-personal-data",
+        &qr,
+    ]);
     let shown = stdout(&out);
     assert_eq!(shown.lines().count(), 1, "{shown:?}");
     assert!(shown.ends_with('\n') && !shown.trim_end_matches('\n').contains('\n'));
@@ -77,7 +85,7 @@ fn human_output_escapes_control_characters_one_line_per_input() {
     assert!(shown.contains("Nguyễn"), "{shown}");
     // Two forged inputs on standard input: exactly two answers.
     let input = format!("{qr}\n{qr}\n");
-    let out = run_with_input(&["verify", "--at", AT], &input);
+    let out = run_with_input(&["verify", "--trust-list", SAMPLE_LIST, "--at", AT], &input);
     assert_eq!(stdout(&out).lines().count(), 2, "{:?}", stdout(&out));
 }
 
@@ -128,7 +136,7 @@ fn trust_commands_report_a_full_or_closed_output_without_panicking() {
             "--unsigned",
             &list,
         ],
-        vec!["verify", "--at", AT, &qr],
+        vec!["verify", "--trust-list", SAMPLE_LIST, "--at", AT, &qr],
     ];
     for args in &commands {
         let full = std::fs::OpenOptions::new()
@@ -174,6 +182,8 @@ fn a_country_without_acceptance_rules_is_warned_about_and_an_empty_one_refused()
     let verify = |country: &str, json: bool| {
         let mut args = vec![
             "verify",
+            "--trust-list",
+            SAMPLE_LIST,
             "--at",
             AT,
             "--rules",
@@ -249,17 +259,20 @@ fn run_capped(args: &[&str], input: impl FnOnce(&mut dyn Write) + Send + 'static
 fn inputs_are_read_no_further_than_their_limits() {
     // A 300 MB line between two genuine inputs: three answers, the long one too long.
     let qr = sample_qr();
-    let out = run_capped(&["verify", "--json", "--at", AT], move |pipe| {
-        let _ = writeln!(pipe, "{qr}");
-        let chunk = vec![b'A'; 1 << 20];
-        for _ in 0..300 {
-            if pipe.write_all(&chunk).is_err() {
-                return;
+    let out = run_capped(
+        &["verify", "--trust-list", SAMPLE_LIST, "--json", "--at", AT],
+        move |pipe| {
+            let _ = writeln!(pipe, "{qr}");
+            let chunk = vec![b'A'; 1 << 20];
+            for _ in 0..300 {
+                if pipe.write_all(&chunk).is_err() {
+                    return;
+                }
             }
-        }
-        let _ = writeln!(pipe);
-        let _ = writeln!(pipe, "{qr}");
-    });
+            let _ = writeln!(pipe);
+            let _ = writeln!(pipe, "{qr}");
+        },
+    );
     let answers: Vec<serde_json::Value> = stdout(&out)
         .lines()
         .map(|line| serde_json::from_str(line).unwrap())
@@ -290,8 +303,24 @@ fn inputs_are_read_no_further_than_their_limits() {
             &rules,
             "HC1:x",
         ],
-        vec!["verify", "--rules", text(&huge), "--country", "DE", "HC1:x"],
-        vec!["verify", "--value-sets", text(&huge), "HC1:x"],
+        vec![
+            "verify",
+            "--trust-list",
+            SAMPLE_LIST,
+            "--rules",
+            text(&huge),
+            "--country",
+            "DE",
+            "HC1:x",
+        ],
+        vec![
+            "verify",
+            "--trust-list",
+            SAMPLE_LIST,
+            "--value-sets",
+            text(&huge),
+            "HC1:x",
+        ],
         vec![
             "rules",
             "eval",
@@ -328,7 +357,15 @@ fn inputs_are_read_no_further_than_their_limits() {
 fn at_takes_a_date_or_unix_seconds_and_an_early_one_is_not_an_unset_clock() {
     let qr = sample_qr();
     let answer = |at: &str| {
-        let out = run(&["verify", "--json", "--at", at, &qr]);
+        let out = run(&[
+            "verify",
+            "--trust-list",
+            SAMPLE_LIST,
+            "--json",
+            "--at",
+            at,
+            &qr,
+        ]);
         (out.status.code(), stdout(&out))
     };
     let reference = answer("2026-06-01T00:00:00Z");
@@ -341,7 +378,7 @@ fn at_takes_a_date_or_unix_seconds_and_an_early_one_is_not_an_unset_clock() {
     assert!(json.contains("\"reason\":\"expired\""), "{json}");
     // Before 2020: the certificate was not yet issued; nothing about the device's clock.
     for early in ["1999-01-01", "@0", "2019-12-31T23:59:59Z"] {
-        let out = run(&["verify", "--at", early, &qr]);
+        let out = run(&["verify", "--trust-list", SAMPLE_LIST, "--at", early, &qr]);
         assert_eq!(out.status.code(), Some(1), "{early}");
         let shown = stdout(&out);
         assert!(
@@ -359,7 +396,7 @@ fn at_takes_a_date_or_unix_seconds_and_an_early_one_is_not_an_unset_clock() {
         "2026-06",
         "@99999999999999999999",
     ] {
-        let out = run(&["verify", "--at", bad, &qr]);
+        let out = run(&["verify", "--trust-list", SAMPLE_LIST, "--at", bad, &qr]);
         assert_eq!(out.status.code(), Some(2), "{bad}");
         assert!(
             stderr(&out).contains("not an instant"),

@@ -11,6 +11,11 @@ use dcc_verify::image::{decode_image, find_codes, ImageError, Symbology};
 use dcc_verify::limits::{MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS, MAX_IMAGE_SIDE};
 use image::{DynamicImage, GrayImage, ImageFormat, Luma, Rgba, RgbaImage};
 
+/// The bundled TEST list, named (it is never the default).
+const SAMPLE_LIST: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/testdata/samples/trust-list.json"
+);
 const QR_IMAGES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/qr-images");
 const SAMPLE_IMAGES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/sample-images");
 const AT: &str = "2026-06-01T00:00:00Z";
@@ -544,15 +549,32 @@ fn a_file_over_the_size_limit_is_refused_unread() {
 #[test]
 fn verify_image_verifies_each_picture_and_names_it() {
     let valid = sample_picture("vn-vaccination-es256.qr.png");
-    let out = run(&["verify", "--at", AT, "--image", &valid]);
+    let out = run(&[
+        "verify",
+        "--trust-list",
+        SAMPLE_LIST,
+        "--at",
+        AT,
+        "--image",
+        &valid,
+    ]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(
         stdout(&out).lines().collect::<Vec<_>>(),
-        [format!("{valid}: valid | vaccination certificate (Comirnaty) from VN, issued 2026-03-01T00:00:00Z, expires 2036-03-01T00:00:00Z | signed by 6+Dmto+Hqng= (VN)")]
+        [format!("{valid}: valid | vaccination certificate (Comirnaty) from VN, issued 2026-03-01T00:00:00Z, expires 2036-03-01T00:00:00Z | signed by 6+Dmto+Hqng= (VN) | TEST trust list")]
     );
     // A second picture whose certificate has expired: exit status 1, one line each.
     let expired = sample_picture("vn-vaccination-expired.qr.png");
-    let out = run(&["verify", "--at", AT, "--image", &valid, &expired]);
+    let out = run(&[
+        "verify",
+        "--trust-list",
+        SAMPLE_LIST,
+        "--at",
+        AT,
+        "--image",
+        &valid,
+        &expired,
+    ]);
     assert_eq!(out.status.code(), Some(1));
     let lines: Vec<String> = stdout(&out).lines().map(str::to_owned).collect();
     assert_eq!(lines.len(), 2);
@@ -563,7 +585,16 @@ fn verify_image_verifies_each_picture_and_names_it() {
 #[test]
 fn verify_image_json_names_the_file_and_where_the_code_is() {
     let aztec = sample_picture("vn-vaccination-ps256.aztec.png");
-    let out = run(&["verify", "--json", "--at", AT, "--image", &aztec]);
+    let out = run(&[
+        "verify",
+        "--trust-list",
+        SAMPLE_LIST,
+        "--json",
+        "--at",
+        AT,
+        "--image",
+        &aztec,
+    ]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let answer: serde_json::Value = serde_json::from_str(stdout(&out).trim()).unwrap();
     assert_eq!(answer["outcome"], "valid");
@@ -591,7 +622,19 @@ fn verify_image_json_names_the_file_and_where_the_code_is() {
 #[test]
 fn verify_image_reads_standard_input_and_reports_unreadable_pictures() {
     let picture = std::fs::read(sample_picture("vn-vaccination-es256.qr.png")).unwrap();
-    let out = run_with_bytes(&["verify", "--json", "--at", AT, "--image", "-"], &picture);
+    let out = run_with_bytes(
+        &[
+            "verify",
+            "--trust-list",
+            SAMPLE_LIST,
+            "--json",
+            "--at",
+            AT,
+            "--image",
+            "-",
+        ],
+        &picture,
+    );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let answer: serde_json::Value = serde_json::from_str(stdout(&out).trim()).unwrap();
     assert_eq!(answer["outcome"], "valid");
@@ -673,7 +716,14 @@ mod service {
 
     /// What `verify --json --image FILE` prints, without the file name the service never has.
     fn cli_answers(file: &str) -> Vec<Value> {
-        let out = run(&["verify", "--json", "--image", file]);
+        let out = run(&[
+            "verify",
+            "--trust-list",
+            SAMPLE_LIST,
+            "--json",
+            "--image",
+            file,
+        ]);
         stdout(&out)
             .lines()
             .map(|line| {
@@ -686,7 +736,7 @@ mod service {
 
     #[test]
     fn a_png_body_is_verified_like_verify_image() {
-        let server = Server::start(&[]);
+        let server = Server::start(&["--trust-list", SAMPLE_LIST]);
         let file = sample_picture("vn-vaccination-es256.qr.png");
         let answer = post(
             &client(),
@@ -710,7 +760,7 @@ mod service {
         let mut page = GrayImage::from_pixel(900, 450, Luma([255]));
         image::imageops::overlay(&mut page, &valid, 20, 20);
         image::imageops::overlay(&mut page, &expired, 480, 40);
-        let server = Server::start(&[]);
+        let server = Server::start(&["--trust-list", SAMPLE_LIST]);
         let answer = post(
             &client(),
             &server.url("/v1/verify"),

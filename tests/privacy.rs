@@ -393,11 +393,19 @@ mod cli {
     use super::*;
     use std::process::Command;
 
+    /// Runs `dcc-verify ARGS`; `verify` with `--trust-list` the sample list (TEST keys) unless
+    /// ARGS name a list.
     fn run(args: &[&str]) -> (String, String) {
-        let out = Command::new(env!("CARGO_BIN_EXE_dcc-verify"))
-            .args(args)
-            .output()
-            .unwrap();
+        let sample_list = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/testdata/samples/trust-list.json"
+        );
+        let mut command = Command::new(env!("CARGO_BIN_EXE_dcc-verify"));
+        command.args(args);
+        if args.first() == Some(&"verify") && !args.contains(&"--trust-list") {
+            command.args(["--trust-list", sample_list]);
+        }
+        let out = command.output().unwrap();
         (
             String::from_utf8(out.stdout).unwrap(),
             String::from_utf8(out.stderr).unwrap(),

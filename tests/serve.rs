@@ -18,7 +18,14 @@ use serve_support::*;
 /// What `verify --json --at AT` prints for each code, one object per code.
 fn cli_json(codes: &[String]) -> Vec<Value> {
     let out = Command::new(binary())
-        .args(["verify", "--json", "--at", AT])
+        .args([
+            "verify",
+            "--trust-list",
+            SAMPLE_TRUST_LIST,
+            "--json",
+            "--at",
+            AT,
+        ])
         .args(codes)
         .output()
         .unwrap();
@@ -110,7 +117,7 @@ fn at_sets_the_verification_time_and_its_absence_means_now() {
         &json!({ "qr": code }).to_string(),
     );
     let out = Command::new(binary())
-        .args(["verify", "--json", &code])
+        .args(["verify", "--trust-list", SAMPLE_TRUST_LIST, "--json", &code])
         .output()
         .unwrap();
     let cli: Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -781,7 +788,14 @@ fn serve_applies_business_rules_as_verify_does() {
     let codes = [sample("vn-test-es256"), sample("vn-vaccination-es256")];
     let answer = post_json(&client(), &server.url("/v1/verify"), &batch_body(&codes));
     let out = Command::new(binary())
-        .args(["verify", "--json", "--at", AT])
+        .args([
+            "verify",
+            "--trust-list",
+            SAMPLE_TRUST_LIST,
+            "--json",
+            "--at",
+            AT,
+        ])
         .args(options)
         .args(&codes)
         .output()
@@ -855,4 +869,31 @@ fn serves_and_follows_a_read_only_cache_as_an_unprivileged_user() {
 fn set_mode(path: &std::path::Path, mode: u32) {
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+}
+
+/// Without a trust option the service trusts the bundled WHO production and German lists, as
+/// `verify` does: a real certificate verifies, its signer's source named.
+#[test]
+fn without_a_trust_option_the_bundled_real_lists_serve() {
+    let mut command = Command::new(binary());
+    command.arg("serve");
+    let server = Server::start_command(command);
+    let agent = client();
+    let uruguay = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/testdata/who-hcert/qr/gdhcn-validator-eu-uruguay2-ps256.txt"
+    ))
+    .unwrap();
+    let body = json!({ "qr": uruguay.trim(), "at": "2023-01-01T00:00:00Z" }).to_string();
+    let answer = post_json(&agent, &server.url("/v1/verify"), &body).json();
+    assert_eq!(answer["outcome"], "valid", "{answer}");
+    assert_eq!(answer["source"]["name"], "de-2023-11");
+    let health = get(&agent, &server.url("/healthz"));
+    assert_eq!(health.status, 200);
+    // Several --cache directories are refused: the service follows one.
+    let out = Command::new(binary())
+        .args(["serve", "--cache", "a", "--cache", "b"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
 }

@@ -78,7 +78,16 @@ fn cli_rate(codes: &[String], count: usize) -> Rate {
         .collect();
     let start = Instant::now();
     let mut child = Command::new(binary())
-        .args(["verify", "--json", "--jobs", "1", "--at", AT])
+        .args([
+            "verify",
+            "--trust-list",
+            SAMPLE_TRUST_LIST,
+            "--json",
+            "--jobs",
+            "1",
+            "--at",
+            AT,
+        ])
         .stdin(Stdio::piped())
         .stdout(Stdio::null())
         .spawn()

@@ -393,6 +393,33 @@ fun main() {
         v.close()
     }
 
+    test("the WHO production list and the German list as two sources: the result names the signer's") {
+        val who = File(repo, "testdata/who")
+        val prodList = File(who, "trustlists/prod/v2-trustlist.did.json").readBytes()
+        val prodKey = File(who, "signers/who-prod-signer.pem").readBytes()
+        val v = Verifier()
+        v.addSource("who-prod", SignedTrustList.Who(prodList), listOf(prodKey))
+        v.addSource("de-2023-11", german(), listOf(germanKey))
+        expect(listOf("who-prod", "de-2023-11"), v.sources().map { it.name }, "sources in order")
+        // Uruguay never joined the GDHCN: its DSC is in the German list only.
+        val uruguay = File(repo, "testdata/who-hcert/qr/gdhcn-validator-eu-uruguay2-ps256.txt").readText().trim()
+        val fromGermany = v.verify(uruguay, 1_672_531_200L) // 2023-01-01
+        expect(Outcome.Valid, fromGermany.outcome, "Uruguay with both sources")
+        val source = fromGermany.signer?.source ?: throw AssertionError("no signer source")
+        expect(Triple("de-2023-11", TrustListFormat.DE, true), Triple(source.name, source.format, source.signed), "German source")
+        // Spain's DSC is in the WHO list.
+        val es = Regex("\"PREFIX\":\\s*\"([^\"]+)\"").find(File(repo, "testdata/dgc-testdata/ES/2DCode/raw/203.json").readText())!!.groupValues[1]
+        val fromWho = v.verify(es, 1_622_505_600L).signer?.source
+        expect("who-prod" to "prod", fromWho?.name to fromWho?.environment, "WHO source")
+        // A refused refresh of one source leaves both in force; removing it leaves the other.
+        thrown<VerifierException.TrustListRefused>("German list with the WHO key") { v.addSource("de-2023-11", german(), listOf(prodKey)) }
+        expect(Outcome.Valid, v.verify(uruguay, 1_672_531_200L).outcome, "German source still in force")
+        check(v.removeSource("de-2023-11"), "removed")
+        check(v.verify(uruguay, 1_672_531_200L).outcome is Outcome.Invalid, "unknown without the German source")
+        expect(Outcome.Valid, v.verify(es, 1_622_505_600L).outcome, "WHO source untouched")
+        v.close()
+    }
+
     test("a list fetched three days ago is stale") {
         val now = System.currentTimeMillis() / 1000
         val v = Verifier()

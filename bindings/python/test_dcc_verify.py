@@ -309,6 +309,31 @@ class Bindings(unittest.TestCase):
         self.assertEqual(raised.exception.code, "reference-list")
         self.assertEqual(verifier.trust_list_info().certificate_count, 438)
 
+    def test_the_who_production_and_german_lists_as_two_sources_name_the_signers(self):
+        who = REPO / "testdata" / "who"
+        prod_list = (who / "trustlists" / "prod" / "v2-trustlist.did.json").read_bytes()
+        prod_key = (who / "signers" / "who-prod-signer.pem").read_bytes()
+        verifier = dcc.Verifier(dcc.Settings())
+        verifier.add_source("who-prod", dcc.SignedTrustList.WHO(prod_list), [prod_key])
+        verifier.add_source("de-2023-11", german_list(), [GERMAN_KEY])
+        self.assertEqual([s.name for s in verifier.sources()], ["who-prod", "de-2023-11"])
+        # Uruguay never joined the GDHCN: its DSC is in the German list only.
+        uruguay = (REPO / "testdata/who-hcert/qr/gdhcn-validator-eu-uruguay2-ps256.txt").read_text().strip()
+        result = verifier.verify(uruguay, 1_672_531_200)  # 2023-01-01
+        self.assertTrue(result.outcome.is_valid(), result.outcome)
+        source = result.signer.source
+        self.assertEqual((source.name, source.format, source.signed), ("de-2023-11", dcc.TrustListFormat.DE, True))
+        es = json.loads((REPO / "testdata/dgc-testdata/ES/2DCode/raw/203.json").read_bytes())["PREFIX"]
+        from_who = verifier.verify(es, 1_622_505_600).signer.source  # 2021-06-01
+        self.assertEqual((from_who.name, from_who.environment), ("who-prod", "prod"))
+        # A refused refresh of one source leaves both in force; removing one leaves the other.
+        with self.assertRaises(dcc.VerifierError.TrustListRefused):
+            verifier.add_source("de-2023-11", german_list(), [prod_key])
+        self.assertTrue(verifier.verify(uruguay, 1_672_531_200).outcome.is_valid())
+        self.assertTrue(verifier.remove_source("de-2023-11"))
+        self.assertTrue(verifier.verify(uruguay, 1_672_531_200).outcome.is_invalid())
+        self.assertTrue(verifier.verify(es, 1_622_505_600).outcome.is_valid())
+
     def test_a_tampered_signed_list_is_refused_and_the_previous_list_stays(self):
         verifier = verifier_with_samples()
         with self.assertRaises(dcc.VerifierError.TrustListRefused) as raised:

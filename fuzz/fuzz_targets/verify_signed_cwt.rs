@@ -7,7 +7,9 @@
 use std::io::Write;
 use std::sync::OnceLock;
 
-use dcc_verify::{base45, decode, CheckStatus, FixedClock, Outcome, Settings, TrustList, Verifier};
+use dcc_verify::{
+    base45, decode, CheckStatus, FixedClock, Kind, Outcome, Settings, TrustList, Verifier,
+};
 use flate2::{write::ZlibEncoder, Compression};
 use libfuzzer_sys::fuzz_target;
 use ring::rand::SystemRandom;
@@ -104,11 +106,23 @@ fuzz_target!(|cwt: &[u8]| {
                 | "expired"
                 | "not-yet-valid"
                 | "signer-not-valid"
+                | "certificate-expired"
+                | "certificate-not-yet-valid"
+                | "legacy-ddcc"
+                | "unknown-kind"
         ),
         "{code}"
     );
+    let kind = v.certificate.as_ref().map(|c| c.kind());
+    // The legacy demo format is never valid (its reason comes first), an unknown kind never.
+    assert_eq!(code == "legacy-ddcc", kind == Some(Kind::LegacyDdcc), "{code}");
+    if code == "unknown-kind" || kind == Some(Kind::Unknown) {
+        assert!(code != "valid" && kind == Some(Kind::Unknown), "{code}");
+    }
     if v.outcome == Outcome::Valid {
         let decoded = decode(&qr).expect("valid but does not decode");
         assert_eq!(v.certificate.as_ref(), Some(&decoded.certificate));
+        // The EU DCC's own checks ran on the EU DCC only.
+        assert_eq!(v.schema.is_some(), kind == Some(Kind::EuDcc));
     }
 });

@@ -23,7 +23,7 @@ pub enum LinkScheme {
 }
 
 impl LinkScheme {
-    /// A stable code, e.g. "shlink".
+    /// "shlink" or "vhlink".
     pub fn code(self) -> &'static str {
         match self {
             Self::Shlink => "shlink",
@@ -38,7 +38,7 @@ impl LinkScheme {
 /// presence only.
 #[derive(Clone, PartialEq)]
 pub struct HealthLink {
-    /// The link's scheme.
+    /// `shlink:/` or `vhlink:/`.
     pub scheme: LinkScheme,
     /// `url`: where the manifest (or, with flag U, the file) is.
     pub url: String,

@@ -23,7 +23,7 @@ pub enum IcvpShape {
 /// An ICVP.
 #[derive(Clone, PartialEq)]
 pub struct Icvp {
-    /// Which shape of the ICVP payload the certificate uses.
+    /// Which shape the issuer used.
     pub shape: IcvpShape,
     /// `n`: the holder's name.
     pub name: String,
@@ -41,7 +41,7 @@ pub struct Icvp {
     pub guardian: Option<String>,
     /// `v`: a map or an array of maps in the payload; at least one.
     pub vaccinations: Vec<IcvpVaccination>,
-    /// Fields the specification does not define, kept as issued.
+    /// Fields this model does not name, as issued.
     pub extra: Extra,
 }
 
@@ -81,11 +81,11 @@ pub struct IcvpProduct {
     pub vaccine_type: &'static str,
     /// e.g. "STAMARIL"; "n/a" where the list gives none.
     pub commercial_name: &'static str,
-    /// The product's presentation.
+    /// e.g. "Vial", "Ampoule".
     pub presentation: &'static str,
-    /// The number of doses.
+    /// Doses per container, as listed.
     pub doses: &'static str,
-    /// The product's manufacturer.
+    /// The manufacturer, as listed.
     pub manufacturer: &'static str,
 }
 

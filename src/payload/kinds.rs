@@ -90,21 +90,21 @@ const MEDICATION_OVERVIEW: i64 = -7;
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum Content {
-    /// An EU Digital COVID Certificate.
+    /// Sub-claim 1.
     EuDcc(Dcc),
-    /// An International Certificate of Vaccination or Prophylaxis.
+    /// Sub-claim -6.
     Icvp(Icvp),
-    /// A signed health link.
+    /// Sub-claim 5: the signed pointer only; what it points to is not retrieved or verified.
     HealthLink(HealthLink),
-    /// A medication overview.
+    /// Sub-claim -7.
     MedicationOverview(MedicationOverview),
-    /// A WHO DDCC vaccination status.
+    /// Sub-claim 3.
     DdccVs(Ddcc),
-    /// A WHO DDCC test result.
+    /// Sub-claim 4.
     DdccTr(Ddcc),
-    /// The 2021 DDCC demonstration format.
+    /// The 2021 demo format (no hcert claim): never valid.
     LegacyDdcc(Ddcc),
-    /// A sub-claim this version does not know.
+    /// Any other sub-claim: never valid ([`UndecidableReason::UnknownKind`](crate::UndecidableReason::UnknownKind)).
     Unknown(UnknownContent),
 }
 
@@ -112,9 +112,9 @@ pub enum Content {
 /// hold personal data; `Debug` never prints it).
 #[derive(Clone, PartialEq)]
 pub struct UnknownContent {
-    /// The sub-claim's key in the hcert map.
+    /// The sub-claim's key in the hcert claim.
     pub key: i64,
-    /// Its content, as JSON.
+    /// Its value as JSON (byte strings as base64, non-text map keys flattened).
     pub value: serde_json::Value,
 }
 
@@ -149,7 +149,7 @@ impl Content {
         })
     }
 
-    /// The kind of this content.
+    /// The kind, by the case.
     pub fn kind(&self) -> Kind {
         match self {
             Self::EuDcc(_) => Kind::EuDcc,

@@ -4,6 +4,8 @@
 
 mod anchor;
 mod dsc;
+#[cfg(feature = "embedded-trust")]
+pub mod embedded;
 pub mod formats;
 mod import;
 mod provenance;

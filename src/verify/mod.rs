@@ -11,13 +11,14 @@ mod serialize;
 mod serialize_tests;
 mod signature;
 mod slot;
+mod sources;
 
 pub use clock::{
     format_instant, parse_instant, Clock, FixedClock, SystemClock, EARLIEST_PLAUSIBLE_TIME,
 };
 pub use result::{
-    CheckStatus, Checks, InvalidReason, Outcome, SchemaCheck, Signer, TrustListStatus,
-    UndecidableReason, Verification,
+    CheckStatus, Checks, InvalidReason, Outcome, SchemaCheck, Signer, SignerSource,
+    TrustListStatus, UndecidableReason, Verification,
 };
 
 use std::sync::Arc;
@@ -31,6 +32,7 @@ use crate::trust::{Dsc, TrustList, TrustSlot, TrustStore};
 use crate::valuesets::ValueSets;
 use payload_checks::{PayloadChecks, Policy};
 use slot::Slot;
+use sources::{Source, SourceList};
 
 /// How strict the verifier is.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -121,9 +123,24 @@ impl Settings {
     }
 }
 
-/// Verifies HC1 QR texts against a trust list, and optionally business rules. Cheap to share
-/// between threads: the trust list, the rules and the value sets can each be replaced while
+/// The freshness of several sources when the signer is in none of them: the status of the
+/// weakest (stale before fresh, then the oldest), and whether any is past `refuse_after` (a
+/// fresh list of that source might know the signer).
+fn weakest(statuses: &[(TrustListStatus, bool)]) -> Option<(TrustListStatus, bool)> {
+    let expired = statuses.iter().any(|(_, expired)| *expired);
+    statuses
+        .iter()
+        .max_by_key(|(status, _)| (status.stale, status.age_seconds.unwrap_or(-1)))
+        .map(|(status, _)| (*status, expired))
+}
+
+/// Verifies HC1 QR texts against trust lists, and optionally business rules. Cheap to share
+/// between threads: the trust lists, the rules and the value sets can each be replaced while
 /// other threads verify, and each verification sees the ones in force when it started, whole.
+///
+/// A verifier holds one or more named trust sources (see [`set_source`](Self::set_source));
+/// the single-list methods ([`set_trust_list`](Self::set_trust_list),
+/// [`with_store`](Self::with_store)) act on the source named [`DEFAULT_SOURCE`](Self::DEFAULT_SOURCE).
 ///
 /// ```
 /// use dcc_verify::{Settings, TrustList, UnsignedList, Verifier};
@@ -142,7 +159,9 @@ impl Settings {
 pub struct Verifier {
     settings: Settings,
     clock: Arc<dyn Clock>,
-    trust: TrustSlot,
+    /// The named sources, in the order they were added; the `Vec` is replaced whole when a
+    /// source is added or removed, a source's list by its own slot.
+    sources: Slot<Vec<Source>>,
     rules: Slot<RuleSet>,
     /// `None`: the bundled value sets.
     value_sets: Slot<ValueSets>,
@@ -153,7 +172,14 @@ impl std::fmt::Debug for Verifier {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Verifier")
             .field("settings", &self.settings)
-            .field("trusted_dscs", &self.trust_list().map(|t| t.len()))
+            .field(
+                "sources",
+                &self
+                    .sources()
+                    .iter()
+                    .map(|(name, list)| (name.clone(), list.as_ref().map(|l| l.len())))
+                    .collect::<Vec<_>>(),
+            )
             .field("rules", &self.rules().map(|r| r.len()))
             .field("bundled_value_sets", &self.value_sets.get().is_none())
             .finish_non_exhaustive()
@@ -173,7 +199,7 @@ impl Verifier {
         Self {
             settings,
             clock: Arc::new(SystemClock),
-            trust: TrustSlot::default(),
+            sources: Slot::default(),
             rules: Slot::default(),
             value_sets: Slot::default(),
             backend: Backend::DEFAULT,
@@ -198,28 +224,143 @@ impl Verifier {
         self
     }
 
+    /// The name of the source the single-list methods act on.
+    pub const DEFAULT_SOURCE: &'static str = "default";
+
     /// The verifier with this trust list.
     pub fn with_trust_list(self, trust: TrustList) -> Self {
         self.set_trust_list(trust);
         self
     }
 
-    /// Uses the list in force in `store`, now and after every update of the store.
-    pub fn with_store(mut self, store: &TrustStore) -> Self {
-        self.trust = store.slot().clone();
+    /// Uses the list in force in `store`, now and after every update of the store, as the
+    /// source [`DEFAULT_SOURCE`](Self::DEFAULT_SOURCE).
+    pub fn with_store(self, store: &TrustStore) -> Self {
+        self.set_store_source(Self::DEFAULT_SOURCE, store);
         self
     }
 
-    /// Replaces the trust list. Verifications already running finish with the old one. (On a
-    /// verifier made [`with_store`](Self::with_store), this replaces the store's list in memory
-    /// until its next update; the cache on disk is unchanged.)
+    /// Replaces the list of the source [`DEFAULT_SOURCE`](Self::DEFAULT_SOURCE) (adding it if
+    /// needed). Verifications already running finish with the old one. (On a verifier made
+    /// [`with_store`](Self::with_store), this replaces the store's list in memory until its
+    /// next update; the cache on disk is unchanged.)
     pub fn set_trust_list(&self, trust: TrustList) {
-        self.trust.set(Some(Arc::new(trust)));
+        self.set_source(Self::DEFAULT_SOURCE, trust);
     }
 
-    /// The trust list in force.
+    /// The list in force of the source [`DEFAULT_SOURCE`](Self::DEFAULT_SOURCE), else of the
+    /// first source added: for a verifier with one list, that list.
     pub fn trust_list(&self) -> Option<Arc<TrustList>> {
-        self.trust.get()
+        let sources = self.sources.get()?;
+        sources
+            .iter()
+            .find(|source| &*source.name == Self::DEFAULT_SOURCE)
+            .or_else(|| sources.first())
+            .and_then(|source| source.slot.get())
+    }
+
+    /// The verifier with `trust` as the list of the source `name` (see
+    /// [`set_source`](Self::set_source)).
+    pub fn with_source(self, name: &str, trust: TrustList) -> Self {
+        self.set_source(name, trust);
+        self
+    }
+
+    /// Puts `trust` in force as the list of the source `name`, adding the source after the
+    /// others if it is new. The other sources are untouched; verifications already running
+    /// finish with the lists they started with. (On a source that follows a store, this
+    /// replaces the store's list in memory until its next update.)
+    pub fn set_source(&self, name: &str, trust: TrustList) {
+        let trust = Some(Arc::new(trust));
+        let known = self.sources.update(|sources| {
+            let known = sources.as_deref().into_iter().flatten();
+            if let Some(source) = known.clone().find(|s| &*s.name == name) {
+                return Some(source.slot.clone());
+            }
+            let slot = TrustSlot::default();
+            slot.set(trust.clone());
+            let mut added: Vec<Source> = known.cloned().collect();
+            added.push(Source {
+                name: name.into(),
+                slot,
+            });
+            *sources = Some(Arc::new(added));
+            None
+        });
+        if let Some(slot) = known {
+            slot.set(trust);
+        }
+    }
+
+    /// The verifier with the source `name` following `store` (see
+    /// [`set_store_source`](Self::set_store_source)).
+    pub fn with_store_source(self, name: &str, store: &TrustStore) -> Self {
+        self.set_store_source(name, store);
+        self
+    }
+
+    /// Makes the source `name` follow the list in force in `store`, now and after every update
+    /// of the store (a source per store: a [`TrustStore`] holds one list). Replaces what the
+    /// source held before, or adds it after the others; the other sources are untouched.
+    pub fn set_store_source(&self, name: &str, store: &TrustStore) {
+        let source = Source {
+            name: name.into(),
+            slot: store.slot().clone(),
+        };
+        self.sources.update(|sources| {
+            let mut changed = sources.as_deref().cloned().unwrap_or_default();
+            match changed.iter_mut().find(|s| s.name == source.name) {
+                Some(known) => *known = source,
+                None => changed.push(source),
+            }
+            *sources = Some(Arc::new(changed));
+        });
+    }
+
+    /// Adds the bundled default sources after any others (feature `embedded-trust`):
+    /// [`embedded::WHO_PRODUCTION`](crate::trust::embedded::WHO_PRODUCTION), then
+    /// [`embedded::GERMAN_2023`](crate::trust::embedded::GERMAN_2023), each verified with its
+    /// bundled key now. Fails only if a bundled list does not verify (a corrupt build).
+    #[cfg(feature = "embedded-trust")]
+    pub fn with_embedded_sources(self) -> Result<Self, crate::TrustListError> {
+        for (name, list) in crate::trust::embedded::sources()? {
+            self.set_source(name, list);
+        }
+        Ok(self)
+    }
+
+    /// Stops consulting the source `name`; false when there was none.
+    pub fn remove_source(&self, name: &str) -> bool {
+        self.sources.update(|sources| {
+            let mut kept = sources.as_deref().cloned().unwrap_or_default();
+            let before = kept.len();
+            kept.retain(|s| &*s.name != name);
+            let removed = kept.len() != before;
+            *sources = Some(Arc::new(kept));
+            removed
+        })
+    }
+
+    /// The sources, in the order they are consulted, with their lists in force (`None` for
+    /// a store source without a usable list).
+    pub fn sources(&self) -> Vec<(String, Option<Arc<TrustList>>)> {
+        self.sources
+            .get()
+            .map(|sources| {
+                sources
+                    .iter()
+                    .map(|s| (s.name.to_string(), s.slot.get()))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// Every source's list in force, read once.
+    fn snapshot(&self) -> Vec<SourceList> {
+        self.sources
+            .get()
+            .map(|sources| sources::snapshot(&sources))
+            .unwrap_or_default()
     }
 
     /// The verifier with these business rules.
@@ -312,7 +453,7 @@ impl Verifier {
         threads: usize,
     ) -> Vec<Verification> {
         let (now, clock) = self.time_of(at);
-        let trust = self.trust_list();
+        let trust = self.snapshot();
         let rules = self.rules();
         let value_sets = self.value_sets();
         let policy = Policy {
@@ -320,7 +461,7 @@ impl Verifier {
             rules: rules.as_deref(),
             value_sets: &value_sets,
         };
-        let one = |qr: &&str| verify(qr, now, clock, trust.as_deref(), &policy, self.backend);
+        let one = |qr: &&str| verify(qr, now, clock, &trust, &policy, self.backend);
         batch::map_ordered(qrs, threads, one)
     }
 
@@ -341,7 +482,7 @@ impl Verifier {
         at: Option<i64>,
     ) -> (Verification, Arc<ValueSets>) {
         let (now, clock) = self.time_of(at);
-        let trust = self.trust_list();
+        let trust = self.snapshot();
         let rules = self.rules();
         let value_sets = self.value_sets();
         let policy = Policy {
@@ -349,7 +490,7 @@ impl Verifier {
             rules: rules.as_deref(),
             value_sets: &value_sets,
         };
-        let verification = verify(qr, now, clock, trust.as_deref(), &policy, self.backend);
+        let verification = verify(qr, now, clock, &trust, &policy, self.backend);
         (verification, value_sets)
     }
 }
@@ -371,16 +512,25 @@ fn bundled_value_sets() -> Arc<ValueSets> {
 /// The verification procedure. Every check whose inputs are available runs, so the result
 /// explains everything that is wrong; the outcome names the most fundamental failure. The
 /// content checks (schema, value sets, rules) run on a certificate that passes all the others.
+///
+/// With several sources, the signer's source decides freshness: its status is reported, and
+/// only its age counts against `refuse_after`. When no source verifies the signature, the
+/// weakest source's status is reported, and any source past `refuse_after` makes the result
+/// undecidable (a fresh list of that source might know the signer).
 fn verify(
     qr: &str,
     now: i64,
     clock: TimeSource,
-    trust: Option<&TrustList>,
+    sources: &[SourceList],
     policy: &Policy<'_>,
     backend: Backend,
 ) -> Verification {
     let settings = policy.settings;
-    let freshness = trust.map(|trust| settings.trust_list_status(trust, now));
+    let statuses: Vec<_> = sources
+        .iter()
+        .map(|source| settings.trust_list_status(&source.list, now))
+        .collect();
+    let mut freshness = weakest(&statuses);
     let mut deviations = Vec::new();
     let cose = match decode::cose_noting(qr, &mut deviations) {
         Ok(cose) => cose,
@@ -392,7 +542,12 @@ fn verify(
         }
     };
     let certificate = decode::certificate_noting(&cose, &mut deviations);
-    let signer = trust.map(|trust| signature::verify(&cose, trust, backend));
+    let signer = (!sources.is_empty()).then(|| signature::verify_sources(&cose, sources, backend));
+    if let Some(Ok((index, _))) = &signer {
+        freshness = statuses.get(*index).copied().or(freshness);
+    }
+    let signer = signer
+        .map(|found| found.map(|(index, dsc)| (sources.get(index).map(SignerSource::of), dsc)));
 
     let mut checks = Checks::default();
     if let Some(signer) = &signer {
@@ -413,7 +568,7 @@ fn verify(
                 from.is_none_or(|from| from <= now) && until.is_none_or(|until| now <= until),
             );
         }
-        if let Some(Ok(dsc)) = &signer {
+        if let Some(Ok((_, dsc))) = &signer {
             signer_checks(&mut checks, cert, dsc);
         }
     }
@@ -465,13 +620,14 @@ fn verify(
         kid: cose.kid().map(<[u8]>::to_vec),
         algorithm: cose.algorithm().map(|(alg, _)| alg),
         certificate: certificate.ok(),
-        signer: signer.and_then(Result::ok).map(|dsc| Signer {
+        signer: signer.and_then(Result::ok).map(|(source, dsc)| Signer {
             kid: dsc.kid(),
             country: dsc.country().map(str::to_owned),
             not_before: dsc.not_before(),
             not_after: dsc.not_after(),
             participant: dsc.listing().map(|l| l.participant.clone()),
             domain: dsc.listing().map(|l| l.domain.clone()),
+            source,
         }),
         checks,
         trust_list: freshness.map(|(status, _)| status),

@@ -9,7 +9,7 @@ use crate::deviation::Deviation;
 use crate::payload::CertificateType;
 use crate::rules::RulesResult;
 use crate::schema::{SchemaVersion, SchemaViolation};
-use crate::trust::{Kid, ListFormat};
+use crate::trust::{Environment, Kid, ListFormat};
 use crate::valuesets::ValueSetViolation;
 
 /// The answer to "may I accept this certificate?".
@@ -291,6 +291,38 @@ pub struct Signer {
     /// The trust domain the DSC is listed under in a WHO trust list (`DCC`, `PH4H`, ...). Shown,
     /// never used to refuse a payload kind (WHO's own ICVP samples are signed by PH4H keys).
     pub domain: Option<String>,
+    /// The trust source that lists the DSC (the first, in the order the sources were added,
+    /// whose DSC verified the signature).
+    pub source: Option<SignerSource>,
+}
+
+/// The trust source a signer was found in: its name and the list in force in it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignerSource {
+    /// The name the source was added under ([`Verifier::set_source`](super::Verifier::set_source);
+    /// [`Verifier::DEFAULT_SOURCE`](super::Verifier::DEFAULT_SOURCE) for a single list).
+    pub name: String,
+    /// The list's format; `None` for a list built in code.
+    pub format: Option<ListFormat>,
+    /// The GDHCN environment of a WHO list.
+    pub environment: Option<Environment>,
+    /// The list's own time (Unix seconds), see [`Provenance::list_time`](crate::trust::Provenance::list_time).
+    pub list_time: Option<i64>,
+    /// True when an anchor verified the list's signature.
+    pub signed: bool,
+}
+
+impl SignerSource {
+    pub(super) fn of(source: &super::sources::SourceList) -> Self {
+        let provenance = source.list.provenance();
+        Self {
+            name: source.name.to_string(),
+            format: provenance.format,
+            environment: provenance.environment,
+            list_time: provenance.list_time,
+            signed: provenance.is_signed(),
+        }
+    }
 }
 
 /// The status of one check.

@@ -16,8 +16,8 @@ use serde::ser::SerializeStruct;
 use serde::{Serialize, Serializer};
 
 use super::result::{
-    CheckStatus, Checks, InvalidReason, Outcome, SchemaCheck, Signer, TrustListStatus,
-    UndecidableReason, Verification,
+    CheckStatus, Checks, InvalidReason, Outcome, SchemaCheck, Signer, SignerSource,
+    TrustListStatus, UndecidableReason, Verification,
 };
 use crate::payload::{Content, IcvpShape};
 use crate::rules::{RuleVerdict, RulesResult};
@@ -56,13 +56,14 @@ impl Verification {
 /// `null` when it did not decode), `content` (what another kind attests, without personal data:
 /// an ICVP's products and validity, a health link's host, flags and expiry, the number of
 /// medications; `null` for the EU DCC), `deviations` (codes of the departures from the
-/// specification read anyway), `signer_country`, `checks`, `trust_list`, `schema_check` and
+/// specification read anyway), `signer_country`, `source` (the trust source of the signer, see
+/// [`SignerSource`]; `null` without a signer), `checks`, `trust_list`, `schema_check` and
 /// `rules` (`null` when not run).
 impl Serialize for Verification {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let certificate = self.certificate.as_ref();
         let dcc = certificate.and_then(|c| c.dcc());
-        let mut object = serializer.serialize_struct("Verification", 16)?;
+        let mut object = serializer.serialize_struct("Verification", 17)?;
         object.serialize_field("checks", &self.checks)?;
         object.serialize_field("content", &certificate.and_then(|c| content(&c.content)))?;
         let deviations: Vec<&str> = self.deviations.iter().map(|d| d.code()).collect();
@@ -79,6 +80,8 @@ impl Serialize for Verification {
         object.serialize_field("schema_check", &self.schema)?;
         let signer_country = self.signer.as_ref().and_then(|s| s.country.as_deref());
         object.serialize_field("signer_country", &signer_country)?;
+        let source = self.signer.as_ref().and_then(|s| s.source.as_ref());
+        object.serialize_field("source", &source)?;
         object.serialize_field("trust_list", &self.trust_list)?;
         let kind = dcc.map(|d| d.certificate_type().code());
         object.serialize_field("type", &kind)?;
@@ -168,16 +171,32 @@ impl Serialize for Checks {
     }
 }
 
-/// `{"country", "kid", "not_after", "not_before"}`: the kid in base64, validity in Unix seconds.
+/// `{"country", "domain", "kid", "not_after", "not_before", "participant", "source"}`: the kid
+/// in base64, validity in Unix seconds.
 impl Serialize for Signer {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = serializer.serialize_struct("Signer", 6)?;
+        let mut object = serializer.serialize_struct("Signer", 7)?;
         object.serialize_field("country", &self.country)?;
         object.serialize_field("domain", &self.domain)?;
         object.serialize_field("kid", &self.kid)?;
         object.serialize_field("not_after", &self.not_after)?;
         object.serialize_field("not_before", &self.not_before)?;
         object.serialize_field("participant", &self.participant)?;
+        object.serialize_field("source", &self.source)?;
+        object.end()
+    }
+}
+
+/// `{"environment", "format", "list_time", "name", "signed"}`: the environment `"prod"`,
+/// `"uat"` or `"dev"` (WHO lists; else `null`), the list time in Unix seconds.
+impl Serialize for SignerSource {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = serializer.serialize_struct("SignerSource", 5)?;
+        object.serialize_field("environment", &self.environment.map(|e| e.code()))?;
+        object.serialize_field("format", &self.format)?;
+        object.serialize_field("list_time", &self.list_time)?;
+        object.serialize_field("name", &self.name)?;
+        object.serialize_field("signed", &self.signed)?;
         object.end()
     }
 }

@@ -4,7 +4,7 @@
 use super::*;
 use crate::rules::{OpenReason, Outcome as RuleOutcome, RuleType, RuleVerdict, RulesResult};
 use crate::schema::{JsonType, SchemaVersion, SchemaViolation, ViolationKind};
-use crate::trust::{Kid, ListFormat};
+use crate::trust::{Environment, Kid, ListFormat};
 use crate::valuesets::{ValueSetKind, ValueSetViolation, ValueSetViolationKind};
 
 const SAMPLE: &str = include_str!("../../testdata/samples/vn-vaccination-es256.txt");
@@ -38,6 +38,13 @@ fn full_verification() -> Verification {
             not_after: 2,
             participant: Some("VNM".to_owned()),
             domain: Some("DCC".to_owned()),
+            source: Some(SignerSource {
+                name: "who-prod".to_owned(),
+                format: Some(ListFormat::Who),
+                environment: Some(Environment::Production),
+                list_time: Some(3),
+                signed: true,
+            }),
         }),
         checks: Checks {
             signature: CheckStatus::Passed,
@@ -123,6 +130,7 @@ fn a_full_verification_serialises_to_the_documented_fields() {
             "violations": [{"kind": "type", "path": "/v/0/dn"}],
         },
         "signer_country": "VN",
+        "source": {"environment": "prod", "format": "who", "list_time": 3, "name": "who-prod", "signed": true},
         "trust_list": {"age_seconds": 7200, "format": "de", "signed": true, "stale": false},
         "type": "v",
     });
@@ -162,6 +170,7 @@ fn a_code_that_does_not_decode_has_nulls_for_the_certificate() {
         "iat",
         "exp",
         "signer_country",
+        "source",
     ] {
         assert_eq!(json[field], serde_json::Value::Null, "{field}");
     }
@@ -186,6 +195,6 @@ fn the_parts_serialise_on_their_own() {
     let signer = full_verification().signer.unwrap();
     assert_eq!(
         serde_json::to_value(&signer).unwrap(),
-        serde_json::json!({"country": "VN", "domain": "DCC", "kid": "AQIDBAUGBwg=", "not_after": 2, "not_before": 1, "participant": "VNM"})
+        serde_json::json!({"country": "VN", "domain": "DCC", "kid": "AQIDBAUGBwg=", "not_after": 2, "not_before": 1, "participant": "VNM", "source": {"environment": "prod", "format": "who", "list_time": 3, "name": "who-prod", "signed": true}})
     );
 }

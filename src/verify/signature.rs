@@ -6,14 +6,37 @@ use crate::cose::{Algorithm, CoseSign1};
 use crate::crypto::{Backend, Scheme, SignatureError};
 use crate::trust::{Dsc, Kid, TrustList};
 
+use super::sources::SourceList;
 use super::InvalidReason;
+
+/// Verifies with every source in order: the index of the first source whose DSC verifies the
+/// message, and that DSC; else the most telling failure over all sources (a kid may be listed
+/// in several, and each candidate is tried).
+pub(super) fn verify_sources(
+    cose: &CoseSign1,
+    sources: &[SourceList],
+    backend: Backend,
+) -> Result<(usize, Arc<Dsc>), InvalidReason> {
+    let mut failure = InvalidReason::UnknownSigner;
+    for (index, source) in sources.iter().enumerate() {
+        match verify(cose, &source.list, backend) {
+            Ok(dsc) => return Ok((index, dsc)),
+            // The same for every source: the header names no usable algorithm.
+            Err(InvalidReason::UnsupportedAlgorithm) => {
+                return Err(InvalidReason::UnsupportedAlgorithm)
+            }
+            Err(reason) => failure = worse(failure, reason),
+        }
+    }
+    Err(failure)
+}
 
 /// Returns the DSC whose key verifies the message, or why none does.
 ///
 /// Every DSC with the kid is tried, as the specification requires (a kid is a truncated hash
 /// and may collide). When none verifies, the most telling failure is reported: a bad signature
 /// over a matching key outranks an algorithm/key mismatch, which outranks an unusable key.
-pub(super) fn verify(
+fn verify(
     cose: &CoseSign1,
     trust: &TrustList,
     backend: Backend,

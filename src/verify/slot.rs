@@ -22,4 +22,9 @@ impl<T> Slot<T> {
     pub(super) fn set(&self, value: Option<Arc<T>>) {
         *self.0.write().unwrap_or_else(|e| e.into_inner()) = value;
     }
+
+    /// Lets `f` replace the value in force, with no other replacement in between.
+    pub(super) fn update<R>(&self, f: impl FnOnce(&mut Option<Arc<T>>) -> R) -> R {
+        f(&mut self.0.write().unwrap_or_else(|e| e.into_inner()))
+    }
 }

@@ -62,3 +62,10 @@ pub fn run_with_bytes(args: &[&str], input: &[u8]) -> Output {
     drop(pipe);
     child.wait_with_output().unwrap()
 }
+
+/// The sample trust list (TEST keys), which the tests name explicitly: the default is the
+/// bundled real lists.
+pub const SAMPLE_LIST: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/testdata/samples/trust-list.json"
+);

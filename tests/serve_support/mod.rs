@@ -27,9 +27,14 @@ pub struct Server {
 
 impl Server {
     /// Starts `dcc-verify serve ARGS --listen 127.0.0.1:0` and waits until it listens.
+    /// Without `--cache` or `--trust-list`, the sample list (TEST keys) is named: the
+    /// default is the bundled real lists.
     pub fn start(args: &[&str]) -> Server {
         let mut command = Command::new(binary());
         command.arg("serve").args(args);
+        if !args.iter().any(|a| *a == "--cache" || *a == "--trust-list") {
+            command.args(["--trust-list", SAMPLE_TRUST_LIST]);
+        }
         Server::start_command(command)
     }
 
@@ -213,3 +218,9 @@ pub fn temp_dir(name: &str) -> std::path::PathBuf {
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
+
+/// The sample trust list (TEST keys).
+pub const SAMPLE_TRUST_LIST: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/testdata/samples/trust-list.json"
+);

@@ -209,6 +209,8 @@ pub struct Verifier {
     core: dcc::Verifier,
     /// The cache directory, when made by [`Verifier::open_cache`]; `core` reads its list.
     store: Option<TrustStore>,
+    /// The cache directories of named sources ([`Verifier::add_cache_source`]), by name.
+    source_stores: std::sync::Mutex<Vec<(String, Arc<TrustStore>)>>,
 }
 
 #[uniffi::export]
@@ -220,6 +222,7 @@ impl Verifier {
         Ok(Arc::new(Self {
             core: dcc::Verifier::new(settings.try_into()?),
             store: None,
+            source_stores: Default::default(),
         }))
     }
 
@@ -248,6 +251,7 @@ impl Verifier {
         Ok(Arc::new(Self {
             core: dcc::Verifier::new(settings).with_store(&store),
             store: Some(store),
+            source_stores: Default::default(),
         }))
     }
 
@@ -319,6 +323,107 @@ impl Verifier {
             .store()?
             .update_unsigned(list.as_core(), UpdateOptions { fetched_at, force })?;
         Ok(report.into())
+    }
+
+    /// Puts a signed list in force as the trust source `name`, once one of `anchors` verifies
+    /// it, next to the other sources (the live WHO list and an EU-gateway snapshot, say): every
+    /// verification consults every source, and `Signer.source` names the one that lists the
+    /// signer. A new name adds a source after the others; a known one replaces its list only.
+    /// `fetched_at` as for [`load_trust_list`](Self::load_trust_list). On error the source's
+    /// list in force stays, and the other sources are never touched.
+    #[uniffi::method(default(fetched_at = None))]
+    pub fn add_source(
+        &self,
+        name: String,
+        list: SignedTrustList,
+        anchors: Vec<Vec<u8>>,
+        fetched_at: Option<i64>,
+    ) -> Result<ImportReport, VerifierError> {
+        let anchors = trust::anchors(&anchors)?;
+        let now = self.core.now();
+        let (trust, report) = dcc::TrustList::from_signed(list.as_core(), &anchors, now)?;
+        self.core
+            .set_source(&name, trust.with_fetched_at(fetched_at.unwrap_or(now)));
+        Ok(report.into())
+    }
+
+    /// Makes the trust source `name` follow the cache directory `directory` (one list per
+    /// directory), loaded from there now, as [`open_cache`](Self::open_cache) does for the
+    /// single list; [`update_source_cache`](Self::update_source_cache) updates it. Returns why
+    /// the directory has no usable list, or null when it loaded one. Replaces a source of the
+    /// same name; the other sources are untouched.
+    #[uniffi::method(default(anchors = [], allow_unsigned = false))]
+    pub fn add_cache_source(
+        &self,
+        name: String,
+        directory: String,
+        anchors: Vec<Vec<u8>>,
+        allow_unsigned: bool,
+    ) -> Result<Option<CacheLoadError>, VerifierError> {
+        let anchors = trust::anchors(&anchors)?;
+        let store = Arc::new(if allow_unsigned {
+            TrustStore::open_allowing_unsigned(directory, anchors)
+        } else {
+            TrustStore::open(directory, anchors)
+        });
+        let load_error = store.load_error().map(Into::into);
+        let mut stores = self.source_stores.lock().unwrap_or_else(|e| e.into_inner());
+        self.core.set_store_source(&name, &store);
+        stores.retain(|(known, _)| *known != name);
+        stores.push((name, store));
+        Ok(load_error)
+    }
+
+    /// [`update_cache`](Self::update_cache) for the cache directory of the source `name` (made
+    /// by [`add_cache_source`](Self::add_cache_source)); the other sources are untouched.
+    /// Throws `NoCacheDirectory` when `name` has no cache directory.
+    #[uniffi::method(default(fetched_at = None, force = false))]
+    pub fn update_source_cache(
+        &self,
+        name: String,
+        list: SignedTrustList,
+        fetched_at: Option<i64>,
+        force: bool,
+    ) -> Result<ImportReport, VerifierError> {
+        let store = {
+            let stores = self.source_stores.lock().unwrap_or_else(|e| e.into_inner());
+            stores
+                .iter()
+                .find(|(known, _)| *known == name)
+                .map(|(_, store)| Arc::clone(store))
+        };
+        let store = store.ok_or(VerifierError::NoCacheDirectory)?;
+        let report = store.update(list.as_core(), UpdateOptions { fetched_at, force })?;
+        Ok(report.into())
+    }
+
+    /// Stops consulting the trust source `name`; false when there was none.
+    pub fn remove_source(&self, name: String) -> bool {
+        let remove = || {
+            let mut stores = self.source_stores.lock().unwrap_or_else(|e| e.into_inner());
+            stores.retain(|(known, _)| *known != name);
+            self.core.remove_source(&name)
+        };
+        guard(remove, || false)
+    }
+
+    /// The trust sources in the order they are consulted, each with its list in force (null
+    /// when a cache source has none) and that list's age and staleness now.
+    pub fn sources(&self) -> Vec<SourceInfo> {
+        let sources = || {
+            let now = self.core.now();
+            self.core
+                .sources()
+                .into_iter()
+                .map(|(name, list)| SourceInfo {
+                    name,
+                    trust_list: list.map(|list| {
+                        TrustListInfo::new(&list, self.core.settings().status_of(&list, now))
+                    }),
+                })
+                .collect()
+        };
+        guard(sources, Vec::new)
     }
 
     /// Why [`open_cache`](Self::open_cache) found no usable list in the directory; `None` when
@@ -402,6 +507,14 @@ impl Verifier {
     fn store(&self) -> Result<&TrustStore, VerifierError> {
         self.store.as_ref().ok_or(VerifierError::NoCacheDirectory)
     }
+}
+
+/// A trust source of a verifier and its list in force.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct SourceInfo {
+    pub name: String,
+    /// Null when the source's cache directory has no usable list.
+    pub trust_list: Option<TrustListInfo>,
 }
 
 /// A count or index for the bindings, which carry no unsigned integers. Counts of things in

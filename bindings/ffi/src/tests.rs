@@ -848,3 +848,52 @@ fn an_arrival_country_without_acceptance_rules_is_reported() {
         );
     }
 }
+
+/// The real WHO production list and the real German list as two sources: Uruguay's signer is
+/// named by the German one; a refused update of one source leaves both in force.
+#[test]
+fn several_sources_name_the_signers_and_stay_apart() {
+    let root = format!("{}/../..", env!("CARGO_MANIFEST_DIR"));
+    let read = |path: &str| std::fs::read(format!("{root}/{path}")).unwrap();
+    let v = Verifier::new(settings()).unwrap();
+    let who_list = read("testdata/who/trustlists/prod/v2-trustlist.did.json");
+    let who_key = read("testdata/who/signers/who-prod-signer.pem");
+    v.add_source(
+        "who-prod".into(),
+        SignedTrustList::Who { list: who_list },
+        vec![who_key.clone()],
+        None,
+    )
+    .unwrap();
+    v.add_source("de".into(), german(), vec![DE_KEY.to_vec()], None)
+        .unwrap();
+    let uruguay = read("testdata/who-hcert/qr/gdhcn-validator-eu-uruguay2-ps256.txt");
+    let uruguay = String::from_utf8(uruguay).unwrap().trim().to_owned();
+    let at = 1_672_531_200; // 2023-01-01
+    let result = v.verify(uruguay.clone(), Some(at));
+    assert_eq!(result.outcome, Outcome::Valid);
+    let source = result.signer.unwrap().source.unwrap();
+    assert_eq!(
+        (source.name.as_str(), source.format, source.signed),
+        ("de", Some(TrustListFormat::De), true)
+    );
+    let names: Vec<String> = v.sources().into_iter().map(|s| s.name).collect();
+    assert_eq!(names, ["who-prod", "de"]);
+    // A list refused for the German source (signed by WHO's key): both stay as they were.
+    let refused = v.add_source("de".into(), german(), vec![who_key], None);
+    assert!(matches!(
+        refused,
+        Err(VerifierError::TrustListRefused { .. })
+    ));
+    assert_eq!(v.verify(uruguay.clone(), Some(at)).outcome, Outcome::Valid);
+    assert!(v.remove_source("de".into()));
+    assert!(matches!(
+        v.verify(uruguay, Some(at)).outcome,
+        Outcome::Invalid { .. }
+    ));
+    // No cache directory for a source added in memory.
+    assert!(matches!(
+        v.update_source_cache("who-prod".into(), german(), None, false),
+        Err(VerifierError::NoCacheDirectory)
+    ));
+}

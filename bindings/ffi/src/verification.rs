@@ -236,6 +236,8 @@ pub struct Signer {
     pub participant: Option<String>,
     /// The trust domain it is listed under in a WHO trust list (DCC, PH4H, ...).
     pub domain: Option<String>,
+    /// The trust source that lists it (see `Verifier.add_source`).
+    pub source: Option<SignerSource>,
 }
 
 impl From<verify::Signer> for Signer {
@@ -247,6 +249,35 @@ impl From<verify::Signer> for Signer {
             not_after: signer.not_after,
             participant: signer.participant,
             domain: signer.domain,
+            source: signer.source.map(Into::into),
+        }
+    }
+}
+
+/// The trust source a signer was found in, and its list in force.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct SignerSource {
+    /// The name the source was added under ("default" for the single list of
+    /// `load_trust_list` and `open_cache`).
+    pub name: String,
+    /// The list's format; null for a list built in code.
+    pub format: Option<crate::trust::TrustListFormat>,
+    /// The GDHCN environment of a WHO list: "prod", "uat" or "dev".
+    pub environment: Option<String>,
+    /// The list's own time, Unix seconds (WHO: `proof.created`; German: the newest entry).
+    pub list_time: Option<i64>,
+    /// True when an anchor verified the list's signature.
+    pub signed: bool,
+}
+
+impl From<verify::SignerSource> for SignerSource {
+    fn from(source: verify::SignerSource) -> Self {
+        Self {
+            name: source.name,
+            format: source.format.map(Into::into),
+            environment: source.environment.map(|e| e.code().to_owned()),
+            list_time: source.list_time,
+            signed: source.signed,
         }
     }
 }

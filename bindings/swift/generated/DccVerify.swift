@@ -594,6 +594,25 @@ fileprivate struct FfiConverterData: FfiConverterRustBuffer {
 public protocol VerifierProtocol: AnyObject, Sendable {
     
     /**
+     * Makes the trust source `name` follow the cache directory `directory` (one list per
+     * directory), loaded from there now, as [`open_cache`](Self::open_cache) does for the
+     * single list; [`update_source_cache`](Self::update_source_cache) updates it. Returns why
+     * the directory has no usable list, or null when it loaded one. Replaces a source of the
+     * same name; the other sources are untouched.
+     */
+    func addCacheSource(name: String, directory: String, anchors: [Data], allowUnsigned: Bool) throws  -> CacheLoadError?
+    
+    /**
+     * Puts a signed list in force as the trust source `name`, once one of `anchors` verifies
+     * it, next to the other sources (the live WHO list and an EU-gateway snapshot, say): every
+     * verification consults every source, and `Signer.source` names the one that lists the
+     * signer. A new name adds a source after the others; a known one replaces its list only.
+     * `fetched_at` as for [`load_trust_list`](Self::load_trust_list). On error the source's
+     * list in force stays, and the other sources are never touched.
+     */
+    func addSource(name: String, list: SignedTrustList, anchors: [Data], fetchedAt: Int64?) throws  -> ImportReport
+    
+    /**
      * Why [`open_cache`](Self::open_cache) found no usable list in the directory; `None` when
      * it loaded one, and on a verifier without a cache directory.
      */
@@ -648,6 +667,17 @@ public protocol VerifierProtocol: AnyObject, Sendable {
     func loadValueSets(json: Data) throws 
     
     /**
+     * Stops consulting the trust source `name`; false when there was none.
+     */
+    func removeSource(name: String)  -> Bool
+    
+    /**
+     * The trust sources in the order they are consulted, each with its list in force (null
+     * when a cache source has none) and that list's age and staleness now.
+     */
+    func sources()  -> [SourceInfo]
+    
+    /**
      * The trust list in force, with its age and staleness now; `None` before one is loaded.
      */
     func trustListInfo()  -> TrustListInfo?
@@ -667,6 +697,13 @@ public protocol VerifierProtocol: AnyObject, Sendable {
      * (`unsigned-not-allowed`) by a cache opened with anchors but without `allow_unsigned`.
      */
     func updateCacheUnsigned(list: UnsignedTrustList, fetchedAt: Int64?, force: Bool) throws  -> ImportReport
+    
+    /**
+     * [`update_cache`](Self::update_cache) for the cache directory of the source `name` (made
+     * by [`add_cache_source`](Self::add_cache_source)); the other sources are untouched.
+     * Throws `NoCacheDirectory` when `name` has no cache directory.
+     */
+    func updateSourceCache(name: String, list: SignedTrustList, fetchedAt: Int64?, force: Bool) throws  -> ImportReport
     
     /**
      * Verifies a QR text as of `at` (Unix seconds), or now by the device clock. Only a device
@@ -768,6 +805,47 @@ public static func openCache(directory: String, anchors: [Data] = [], settings: 
 }
     
 
+    
+    /**
+     * Makes the trust source `name` follow the cache directory `directory` (one list per
+     * directory), loaded from there now, as [`open_cache`](Self::open_cache) does for the
+     * single list; [`update_source_cache`](Self::update_source_cache) updates it. Returns why
+     * the directory has no usable list, or null when it loaded one. Replaces a source of the
+     * same name; the other sources are untouched.
+     */
+open func addCacheSource(name: String, directory: String, anchors: [Data] = [], allowUnsigned: Bool = false)throws  -> CacheLoadError?  {
+    return try  FfiConverterOptionTypeCacheLoadError.lift(try rustCallWithError(FfiConverterTypeVerifierError_lift) {
+        uniffiCallStatus in
+    uniffi_dcc_verify_fn_method_verifier_add_cache_source(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(name),
+        FfiConverterString.lower(directory),
+        FfiConverterSequenceData.lower(anchors),
+        FfiConverterBool.lower(allowUnsigned),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Puts a signed list in force as the trust source `name`, once one of `anchors` verifies
+     * it, next to the other sources (the live WHO list and an EU-gateway snapshot, say): every
+     * verification consults every source, and `Signer.source` names the one that lists the
+     * signer. A new name adds a source after the others; a known one replaces its list only.
+     * `fetched_at` as for [`load_trust_list`](Self::load_trust_list). On error the source's
+     * list in force stays, and the other sources are never touched.
+     */
+open func addSource(name: String, list: SignedTrustList, anchors: [Data], fetchedAt: Int64? = nil)throws  -> ImportReport  {
+    return try  FfiConverterTypeImportReport_lift(try rustCallWithError(FfiConverterTypeVerifierError_lift) {
+        uniffiCallStatus in
+    uniffi_dcc_verify_fn_method_verifier_add_source(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(name),
+        FfiConverterTypeSignedTrustList_lower(list),
+        FfiConverterSequenceData.lower(anchors),
+        FfiConverterOptionInt64.lower(fetchedAt),uniffiCallStatus
+    )
+})
+}
     
     /**
      * Why [`open_cache`](Self::open_cache) found no usable list in the directory; `None` when
@@ -879,6 +957,32 @@ open func loadValueSets(json: Data)throws   {try rustCallWithError(FfiConverterT
 }
     
     /**
+     * Stops consulting the trust source `name`; false when there was none.
+     */
+open func removeSource(name: String) -> Bool  {
+    return try!  FfiConverterBool.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_dcc_verify_fn_method_verifier_remove_source(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(name),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The trust sources in the order they are consulted, each with its list in force (null
+     * when a cache source has none) and that list's age and staleness now.
+     */
+open func sources() -> [SourceInfo]  {
+    return try!  FfiConverterSequenceTypeSourceInfo.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_dcc_verify_fn_method_verifier_sources(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
      * The trust list in force, with its age and staleness now; `None` before one is loaded.
      */
 open func trustListInfo() -> TrustListInfo?  {
@@ -920,6 +1024,24 @@ open func updateCacheUnsigned(list: UnsignedTrustList, fetchedAt: Int64? = nil, 
     uniffi_dcc_verify_fn_method_verifier_update_cache_unsigned(
             self.uniffiCloneHandle(),
         FfiConverterTypeUnsignedTrustList_lower(list),
+        FfiConverterOptionInt64.lower(fetchedAt),
+        FfiConverterBool.lower(force),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * [`update_cache`](Self::update_cache) for the cache directory of the source `name` (made
+     * by [`add_cache_source`](Self::add_cache_source)); the other sources are untouched.
+     * Throws `NoCacheDirectory` when `name` has no cache directory.
+     */
+open func updateSourceCache(name: String, list: SignedTrustList, fetchedAt: Int64? = nil, force: Bool = false)throws  -> ImportReport  {
+    return try  FfiConverterTypeImportReport_lift(try rustCallWithError(FfiConverterTypeVerifierError_lift) {
+        uniffiCallStatus in
+    uniffi_dcc_verify_fn_method_verifier_update_source_cache(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(name),
+        FfiConverterTypeSignedTrustList_lower(list),
         FfiConverterOptionInt64.lower(fetchedAt),
         FfiConverterBool.lower(force),uniffiCallStatus
     )
@@ -3423,6 +3545,10 @@ public struct Signer: Equatable, Hashable {
      * The trust domain it is listed under in a WHO trust list (DCC, PH4H, ...).
      */
     public let domain: String?
+    /**
+     * The trust source that lists it (see `Verifier.add_source`).
+     */
+    public let source: SignerSource?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -3441,13 +3567,17 @@ public struct Signer: Equatable, Hashable {
          */participant: String?, 
         /**
          * The trust domain it is listed under in a WHO trust list (DCC, PH4H, ...).
-         */domain: String?) {
+         */domain: String?, 
+        /**
+         * The trust source that lists it (see `Verifier.add_source`).
+         */source: SignerSource?) {
         self.kid = kid
         self.country = country
         self.notBefore = notBefore
         self.notAfter = notAfter
         self.participant = participant
         self.domain = domain
+        self.source = source
     }
 
     
@@ -3471,7 +3601,8 @@ public struct FfiConverterTypeSigner: FfiConverterRustBuffer {
                 notBefore: FfiConverterInt64.read(from: &buf), 
                 notAfter: FfiConverterInt64.read(from: &buf), 
                 participant: FfiConverterOptionString.read(from: &buf), 
-                domain: FfiConverterOptionString.read(from: &buf)
+                domain: FfiConverterOptionString.read(from: &buf), 
+                source: FfiConverterOptionTypeSignerSource.read(from: &buf)
         )
     }
 
@@ -3482,6 +3613,7 @@ public struct FfiConverterTypeSigner: FfiConverterRustBuffer {
         FfiConverterInt64.write(value.notAfter, into: &buf)
         FfiConverterOptionString.write(value.participant, into: &buf)
         FfiConverterOptionString.write(value.domain, into: &buf)
+        FfiConverterOptionTypeSignerSource.write(value.source, into: &buf)
     }
 }
 
@@ -3498,6 +3630,107 @@ public func FfiConverterTypeSigner_lift(_ buf: RustBuffer) throws -> Signer {
 #endif
 public func FfiConverterTypeSigner_lower(_ value: Signer) -> RustBuffer {
     return FfiConverterTypeSigner.lower(value)
+}
+
+
+/**
+ * The trust source a signer was found in, and its list in force.
+ */
+public struct SignerSource: Equatable, Hashable {
+    /**
+     * The name the source was added under ("default" for the single list of
+     * `load_trust_list` and `open_cache`).
+     */
+    public let name: String
+    /**
+     * The list's format; null for a list built in code.
+     */
+    public let format: TrustListFormat?
+    /**
+     * The GDHCN environment of a WHO list: "prod", "uat" or "dev".
+     */
+    public let environment: String?
+    /**
+     * The list's own time, Unix seconds (WHO: `proof.created`; German: the newest entry).
+     */
+    public let listTime: Int64?
+    /**
+     * True when an anchor verified the list's signature.
+     */
+    public let signed: Bool
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The name the source was added under ("default" for the single list of
+         * `load_trust_list` and `open_cache`).
+         */name: String, 
+        /**
+         * The list's format; null for a list built in code.
+         */format: TrustListFormat?, 
+        /**
+         * The GDHCN environment of a WHO list: "prod", "uat" or "dev".
+         */environment: String?, 
+        /**
+         * The list's own time, Unix seconds (WHO: `proof.created`; German: the newest entry).
+         */listTime: Int64?, 
+        /**
+         * True when an anchor verified the list's signature.
+         */signed: Bool) {
+        self.name = name
+        self.format = format
+        self.environment = environment
+        self.listTime = listTime
+        self.signed = signed
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SignerSource: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSignerSource: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SignerSource {
+        return
+            try SignerSource(
+                name: FfiConverterString.read(from: &buf), 
+                format: FfiConverterOptionTypeTrustListFormat.read(from: &buf), 
+                environment: FfiConverterOptionString.read(from: &buf), 
+                listTime: FfiConverterOptionInt64.read(from: &buf), 
+                signed: FfiConverterBool.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SignerSource, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.name, into: &buf)
+        FfiConverterOptionTypeTrustListFormat.write(value.format, into: &buf)
+        FfiConverterOptionString.write(value.environment, into: &buf)
+        FfiConverterOptionInt64.write(value.listTime, into: &buf)
+        FfiConverterBool.write(value.signed, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSignerSource_lift(_ buf: RustBuffer) throws -> SignerSource {
+    return try FfiConverterTypeSignerSource.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSignerSource_lower(_ value: SignerSource) -> RustBuffer {
+    return FfiConverterTypeSignerSource.lower(value)
 }
 
 
@@ -3581,6 +3814,69 @@ public func FfiConverterTypeSkippedEntry_lift(_ buf: RustBuffer) throws -> Skipp
 #endif
 public func FfiConverterTypeSkippedEntry_lower(_ value: SkippedEntry) -> RustBuffer {
     return FfiConverterTypeSkippedEntry.lower(value)
+}
+
+
+/**
+ * A trust source of a verifier and its list in force.
+ */
+public struct SourceInfo: Equatable, Hashable {
+    public let name: String
+    /**
+     * Null when the source's cache directory has no usable list.
+     */
+    public let trustList: TrustListInfo?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(name: String, 
+        /**
+         * Null when the source's cache directory has no usable list.
+         */trustList: TrustListInfo?) {
+        self.name = name
+        self.trustList = trustList
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SourceInfo: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSourceInfo: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SourceInfo {
+        return
+            try SourceInfo(
+                name: FfiConverterString.read(from: &buf), 
+                trustList: FfiConverterOptionTypeTrustListInfo.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SourceInfo, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.name, into: &buf)
+        FfiConverterOptionTypeTrustListInfo.write(value.trustList, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSourceInfo_lift(_ buf: RustBuffer) throws -> SourceInfo {
+    return try FfiConverterTypeSourceInfo.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSourceInfo_lower(_ value: SourceInfo) -> RustBuffer {
+    return FfiConverterTypeSourceInfo.lower(value)
 }
 
 
@@ -7263,6 +7559,30 @@ fileprivate struct FfiConverterOptionTypeSigner: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeSignerSource: FfiConverterRustBuffer {
+    typealias SwiftType = SignerSource?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeSignerSource.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeSignerSource.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeTrustListInfo: FfiConverterRustBuffer {
     typealias SwiftType = TrustListInfo?
 
@@ -7707,6 +8027,31 @@ fileprivate struct FfiConverterSequenceTypeSkippedEntry: FfiConverterRustBuffer 
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeSourceInfo: FfiConverterRustBuffer {
+    typealias SwiftType = [SourceInfo]
+
+    public static func write(_ value: [SourceInfo], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeSourceInfo.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [SourceInfo] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [SourceInfo]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeSourceInfo.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeTestEntry: FfiConverterRustBuffer {
     typealias SwiftType = [TestEntry]
 
@@ -7844,6 +8189,12 @@ private let initializationResult: InitializationResult = {
     if bindings_contract_version != scaffolding_contract_version {
         return InitializationResult.contractVersionMismatch
     }
+    if (uniffi_dcc_verify_checksum_method_verifier_add_cache_source() != 21820) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_dcc_verify_checksum_method_verifier_add_source() != 55099) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_dcc_verify_checksum_method_verifier_cache_load_error() != 10931) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -7865,6 +8216,12 @@ private let initializationResult: InitializationResult = {
     if (uniffi_dcc_verify_checksum_method_verifier_load_value_sets() != 48685) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_dcc_verify_checksum_method_verifier_remove_source() != 24163) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_dcc_verify_checksum_method_verifier_sources() != 12066) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_dcc_verify_checksum_method_verifier_trust_list_info() != 10483) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -7872,6 +8229,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_dcc_verify_checksum_method_verifier_update_cache_unsigned() != 52071) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_dcc_verify_checksum_method_verifier_update_source_cache() != 25819) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_dcc_verify_checksum_method_verifier_verify() != 9694) {

@@ -263,6 +263,16 @@ uint64_t uniffi_dcc_verify_fn_constructor_verifier_new(RustBuffer settings, Rust
 uint64_t uniffi_dcc_verify_fn_constructor_verifier_open_cache(RustBuffer directory, RustBuffer anchors, RustBuffer settings, int8_t allow_unsigned, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_DCC_VERIFY_FN_METHOD_VERIFIER_ADD_CACHE_SOURCE
+#define UNIFFI_FFIDEF_UNIFFI_DCC_VERIFY_FN_METHOD_VERIFIER_ADD_CACHE_SOURCE
+RustBuffer uniffi_dcc_verify_fn_method_verifier_add_cache_source(uint64_t ptr, RustBuffer name, RustBuffer directory, RustBuffer anchors, int8_t allow_unsigned, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_DCC_VERIFY_FN_METHOD_VERIFIER_ADD_SOURCE
+#define UNIFFI_FFIDEF_UNIFFI_DCC_VERIFY_FN_METHOD_VERIFIER_ADD_SOURCE
+RustBuffer uniffi_dcc_verify_fn_method_verifier_add_source(uint64_t ptr, RustBuffer name, RustBuffer list, RustBuffer anchors, RustBuffer fetched_at, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_DCC_VERIFY_FN_METHOD_VERIFIER_CACHE_LOAD_ERROR
 #define UNIFFI_FFIDEF_UNIFFI_DCC_VERIFY_FN_METHOD_VERIFIER_CACHE_LOAD_ERROR
 RustBuffer uniffi_dcc_verify_fn_method_verifier_cache_load_error(uint64_t ptr, RustCallStatus *_Nonnull out_status
@@ -298,6 +308,16 @@ RustBuffer uniffi_dcc_verify_fn_method_verifier_load_unsigned_trust_list(uint64_
 void uniffi_dcc_verify_fn_method_verifier_load_value_sets(uint64_t ptr, RustBuffer json, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_DCC_VERIFY_FN_METHOD_VERIFIER_REMOVE_SOURCE
+#define UNIFFI_FFIDEF_UNIFFI_DCC_VERIFY_FN_METHOD_VERIFIER_REMOVE_SOURCE
+int8_t uniffi_dcc_verify_fn_method_verifier_remove_source(uint64_t ptr, RustBuffer name, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_DCC_VERIFY_FN_METHOD_VERIFIER_SOURCES
+#define UNIFFI_FFIDEF_UNIFFI_DCC_VERIFY_FN_METHOD_VERIFIER_SOURCES
+RustBuffer uniffi_dcc_verify_fn_method_verifier_sources(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_DCC_VERIFY_FN_METHOD_VERIFIER_TRUST_LIST_INFO
 #define UNIFFI_FFIDEF_UNIFFI_DCC_VERIFY_FN_METHOD_VERIFIER_TRUST_LIST_INFO
 RustBuffer uniffi_dcc_verify_fn_method_verifier_trust_list_info(uint64_t ptr, RustCallStatus *_Nonnull out_status
@@ -311,6 +331,11 @@ RustBuffer uniffi_dcc_verify_fn_method_verifier_update_cache(uint64_t ptr, RustB
 #ifndef UNIFFI_FFIDEF_UNIFFI_DCC_VERIFY_FN_METHOD_VERIFIER_UPDATE_CACHE_UNSIGNED
 #define UNIFFI_FFIDEF_UNIFFI_DCC_VERIFY_FN_METHOD_VERIFIER_UPDATE_CACHE_UNSIGNED
 RustBuffer uniffi_dcc_verify_fn_method_verifier_update_cache_unsigned(uint64_t ptr, RustBuffer list, RustBuffer fetched_at, int8_t force, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_DCC_VERIFY_FN_METHOD_VERIFIER_UPDATE_SOURCE_CACHE
+#define UNIFFI_FFIDEF_UNIFFI_DCC_VERIFY_FN_METHOD_VERIFIER_UPDATE_SOURCE_CACHE
+RustBuffer uniffi_dcc_verify_fn_method_verifier_update_source_cache(uint64_t ptr, RustBuffer name, RustBuffer list, RustBuffer fetched_at, int8_t force, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_DCC_VERIFY_FN_METHOD_VERIFIER_VERIFY
@@ -708,6 +733,18 @@ void ffi_dcc_verify_rust_future_free_void(uint64_t handle
 void ffi_dcc_verify_rust_future_complete_void(uint64_t handle, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_DCC_VERIFY_CHECKSUM_METHOD_VERIFIER_ADD_CACHE_SOURCE
+#define UNIFFI_FFIDEF_UNIFFI_DCC_VERIFY_CHECKSUM_METHOD_VERIFIER_ADD_CACHE_SOURCE
+uint16_t uniffi_dcc_verify_checksum_method_verifier_add_cache_source(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_DCC_VERIFY_CHECKSUM_METHOD_VERIFIER_ADD_SOURCE
+#define UNIFFI_FFIDEF_UNIFFI_DCC_VERIFY_CHECKSUM_METHOD_VERIFIER_ADD_SOURCE
+uint16_t uniffi_dcc_verify_checksum_method_verifier_add_source(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_DCC_VERIFY_CHECKSUM_METHOD_VERIFIER_CACHE_LOAD_ERROR
 #define UNIFFI_FFIDEF_UNIFFI_DCC_VERIFY_CHECKSUM_METHOD_VERIFIER_CACHE_LOAD_ERROR
 uint16_t uniffi_dcc_verify_checksum_method_verifier_cache_load_error(void
@@ -750,6 +787,18 @@ uint16_t uniffi_dcc_verify_checksum_method_verifier_load_value_sets(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_DCC_VERIFY_CHECKSUM_METHOD_VERIFIER_REMOVE_SOURCE
+#define UNIFFI_FFIDEF_UNIFFI_DCC_VERIFY_CHECKSUM_METHOD_VERIFIER_REMOVE_SOURCE
+uint16_t uniffi_dcc_verify_checksum_method_verifier_remove_source(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_DCC_VERIFY_CHECKSUM_METHOD_VERIFIER_SOURCES
+#define UNIFFI_FFIDEF_UNIFFI_DCC_VERIFY_CHECKSUM_METHOD_VERIFIER_SOURCES
+uint16_t uniffi_dcc_verify_checksum_method_verifier_sources(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_DCC_VERIFY_CHECKSUM_METHOD_VERIFIER_TRUST_LIST_INFO
 #define UNIFFI_FFIDEF_UNIFFI_DCC_VERIFY_CHECKSUM_METHOD_VERIFIER_TRUST_LIST_INFO
 uint16_t uniffi_dcc_verify_checksum_method_verifier_trust_list_info(void
@@ -765,6 +814,12 @@ uint16_t uniffi_dcc_verify_checksum_method_verifier_update_cache(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_DCC_VERIFY_CHECKSUM_METHOD_VERIFIER_UPDATE_CACHE_UNSIGNED
 #define UNIFFI_FFIDEF_UNIFFI_DCC_VERIFY_CHECKSUM_METHOD_VERIFIER_UPDATE_CACHE_UNSIGNED
 uint16_t uniffi_dcc_verify_checksum_method_verifier_update_cache_unsigned(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_DCC_VERIFY_CHECKSUM_METHOD_VERIFIER_UPDATE_SOURCE_CACHE
+#define UNIFFI_FFIDEF_UNIFFI_DCC_VERIFY_CHECKSUM_METHOD_VERIFIER_UPDATE_SOURCE_CACHE
+uint16_t uniffi_dcc_verify_checksum_method_verifier_update_source_cache(void
     
 );
 #endif

@@ -29,11 +29,11 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 use dcc_verify::{
-    decode, parse_instant, Clock, Settings, SystemClock, TrustList, TrustStore, Verification,
-    Verifier,
+    decode, parse_instant, Clock, Settings, SystemClock, TrustStore, Verification, Verifier,
 };
 
-/// The bundled sample trust list (TEST keys only), used when no list is given.
+/// The repository's sample trust list (TEST keys only): a `--trust-list` file with exactly these
+/// bytes is recognised as a TEST list, and results that rest on it say so.
 const SAMPLE_TRUST_LIST: &[u8] = include_bytes!("../../../testdata/samples/trust-list.json");
 
 #[derive(Parser)]
@@ -153,16 +153,19 @@ enum RulesCommand {
     },
 }
 
-/// Where `verify` gets its trust list.
+/// Where `verify` gets its trust lists. Default: the bundled WHO production list (2026-08-22)
+/// and German list (2023-11), each checked with its bundled key.
 #[derive(Args)]
 struct ListSource {
-    /// Use the trust list cached in DIR (see `trust import`).
+    /// Use the trust list cached in DIR (see `trust import`). Repeat for several sources (one
+    /// list per directory; each source is named after its DIR as given).
     #[arg(long, value_name = "DIR", conflicts_with = "trust_list")]
-    cache: Option<PathBuf>,
+    cache: Vec<PathBuf>,
     /// Trust list file, format detected: a German signed list, a WHO GDHCN DID list, Austrian
     /// content (with --signature), or unsigned JSON/PEM (taken because you named it, unless
-    /// --anchor or --signature asks for a signed list; results say unsigned).
-    /// Default: the bundled sample list (TEST keys; verifies testdata/samples only).
+    /// --anchor or --signature asks for a signed list; results say unsigned). The sample list
+    /// testdata/samples/trust-list.json (TEST keys) verifies testdata/samples; results that
+    /// rest on it say "TEST trust list".
     #[arg(long, value_name = "FILE")]
     trust_list: Option<PathBuf>,
     /// The Austrian list's signature file, with --trust-list.
@@ -373,26 +376,40 @@ fn verifier(
     if let Some(path) = &content.value_sets {
         verifier = verifier.with_value_sets(rules::value_sets(path)?);
     }
-    let anchors = trust::anchors(&source.anchor, source.cache.as_deref())?;
-    if let Some(dir) = &source.cache {
-        let store = TrustStore::open(dir, anchors);
+    for dir in &source.cache {
+        let store = TrustStore::open(dir, trust::anchors(&source.anchor, Some(dir))?);
         if let Some(why) = store.load_error() {
             input::warn(&format!(
                 "dcc-verify: no usable trust list in {}: {why}",
                 dir.display()
             ));
         }
-        return Ok(verifier.with_store(&store));
+        // One cache: the verifier's one list, as before; several: a source per directory.
+        verifier = match source.cache.as_slice() {
+            [_] => verifier.with_store(&store),
+            _ => verifier.with_store_source(&dir.display().to_string(), &store),
+        };
     }
-    let list = match &source.trust_list {
-        Some(path) => trust::list_from_file(path, source.signature.as_deref(), &anchors, now)?,
-        None => {
-            TrustList::from_unsigned_json(SAMPLE_TRUST_LIST)
-                .map_err(|e| UsageError(format!("bundled trust list: {e}")))?
-                .0
-        }
+    if !source.cache.is_empty() {
+        return Ok(verifier);
+    }
+    let Some(path) = &source.trust_list else {
+        return verifier
+            .with_embedded_sources()
+            .map_err(|e| UsageError(format!("bundled trust list: {e}")));
     };
+    let anchors = trust::anchors(&source.anchor, None)?;
+    let list = trust::list_from_file(path, source.signature.as_deref(), &anchors, now)?;
     Ok(verifier.with_trust_list(list))
+}
+
+/// True when `--trust-list` names a file holding the repository's sample list (TEST keys).
+fn is_sample_list(source: &ListSource) -> bool {
+    source
+        .trust_list
+        .as_ref()
+        .and_then(|path| std::fs::read(path).ok())
+        .is_some_and(|bytes| bytes == SAMPLE_TRUST_LIST)
 }
 
 /// What `verify` reads: QR texts (none: standard input), or with --image picture files.
@@ -424,9 +441,8 @@ fn verify(
     };
     let at = parse_at(at, "--at")?;
     let verifier = verifier(source, content, at.unwrap_or_else(|| SystemClock.now()))?;
-    // The bundled sample list (TEST keys) is unsigned too; the warning is for lists the user
-    // gave.
-    let user_list = source.cache.is_some() || source.trust_list.is_some();
+    // The sample list (TEST keys) is unsigned too; it is marked TEST instead.
+    let test_list = is_sample_list(source);
     let value_sets = verifier.value_sets();
 
     let mut stdout = std::io::stdout().lock();
@@ -453,7 +469,9 @@ fn verify(
         } else {
             let mut line =
                 output::verification_summary(verification, &value_sets, show_personal_data);
-            if user_list && verification.trust_list.is_some_and(|t| !t.signed) {
+            if test_list && verification.trust_list.is_some() {
+                line += " | TEST trust list";
+            } else if verification.trust_list.is_some_and(|t| !t.signed) {
                 line += " | warning: trust list is unsigned";
             }
             match picture {

@@ -73,6 +73,26 @@ fn summary(v: &Verification, value_sets: &ValueSets, show_personal_data: bool) -
         if let Some(country) = &signer.country {
             line += &format!(" ({country})");
         }
+        // Named when the verifier has named sources (the default ones, several caches).
+        if let Some(source) = signer
+            .source
+            .as_ref()
+            .filter(|source| source.name != dcc_verify::Verifier::DEFAULT_SOURCE)
+        {
+            line += &format!(" | source {}", escape_controls(&source.name));
+            let list = [
+                source.format.map(|f| f.code()),
+                source.environment.map(|e| e.code()),
+            ];
+            let list: Vec<&str> = list.into_iter().flatten().collect();
+            if !list.is_empty() {
+                line += &format!(": {} list", list.join(" "));
+            }
+            if let Some(time) = source.list_time {
+                let instant = dcc_verify::format_instant(time);
+                line += &format!(" of {}", instant.get(..10).unwrap_or(&instant));
+            }
+        }
     }
     if let Some(rules) = &v.rules {
         line += &rules_summary(rules);

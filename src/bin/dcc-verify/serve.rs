@@ -69,8 +69,13 @@ pub fn run(
     content: ContentChecks,
     options: Options,
 ) -> Result<ExitCode, UsageError> {
+    if source.cache.len() > 1 {
+        return Err(UsageError(
+            "serve follows one --cache directory: give one (or a --trust-list)".into(),
+        ));
+    }
     // Looked at before the list is loaded: a change in between is then seen as a change.
-    let seen = source.cache.as_deref().map(reload::CacheState::of);
+    let seen = source.cache.first().map(|dir| reload::CacheState::of(dir));
     let verifier = crate::verifier(&source, &content, SystemClock.now())?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -108,7 +113,7 @@ async fn serve(
     });
 
     let (stop, stopped) = watch::channel(false);
-    if let (Some(dir), Some(seen)) = (source.cache.clone(), seen) {
+    if let (Some(dir), Some(seen)) = (source.cache.first().cloned(), seen) {
         let follower = reload::Follower {
             dir,
             seen,
