@@ -126,12 +126,14 @@ impl Settings {
 /// The freshness of several sources when the signer is in none of them: the status of the
 /// weakest (stale before fresh, then the oldest), and whether any is past `refuse_after` (a
 /// fresh list of that source might know the signer).
-fn weakest(statuses: &[(TrustListStatus, bool)]) -> Option<(TrustListStatus, bool)> {
-    let expired = statuses.iter().any(|(_, expired)| *expired);
+fn weakest(
+    statuses: impl Iterator<Item = (TrustListStatus, bool)>,
+) -> Option<(TrustListStatus, bool)> {
+    let mut expired = false;
     statuses
-        .iter()
+        .inspect(|(_, past_limit)| expired |= *past_limit)
         .max_by_key(|(status, _)| (status.stale, status.age_seconds.unwrap_or(-1)))
-        .map(|(status, _)| (*status, expired))
+        .map(|(status, _)| (status, expired))
 }
 
 /// Verifies HC1 QR texts against trust lists, and optionally business rules. Cheap to share
@@ -526,26 +528,24 @@ fn verify(
     backend: Backend,
 ) -> Verification {
     let settings = policy.settings;
-    let statuses: Vec<_> = sources
-        .iter()
-        .map(|source| settings.trust_list_status(&source.list, now))
-        .collect();
-    let mut freshness = weakest(&statuses);
+    let status_of = |source: &SourceList| settings.trust_list_status(&source.list, now);
     let mut deviations = Vec::new();
     let cose = match decode::cose_noting(qr, &mut deviations) {
         Ok(cose) => cose,
         Err(e) => {
             return Verification {
-                trust_list: freshness.map(|(status, _)| status),
+                trust_list: weakest(sources.iter().map(status_of)).map(|(status, _)| status),
                 ..Verification::invalid_only(InvalidReason::Malformed(e))
             }
         }
     };
     let certificate = decode::certificate_noting(&cose, &mut deviations);
     let signer = (!sources.is_empty()).then(|| signature::verify_sources(&cose, sources, backend));
-    if let Some(Ok((index, _))) = &signer {
-        freshness = statuses.get(*index).copied().or(freshness);
-    }
+    // The signer's source decides freshness; without one, the weakest source does.
+    let freshness = match &signer {
+        Some(Ok((index, _))) => sources.get(*index).map(status_of),
+        _ => weakest(sources.iter().map(status_of)),
+    };
     let signer = signer
         .map(|found| found.map(|(index, dsc)| (sources.get(index).map(SignerSource::of), dsc)));
 
