@@ -1,5 +1,6 @@
 //! Public keys of document signers and the two signature schemes of the DCC specification,
-//! over one or more backends compiled in: `ring` (the mobile library's: small and fast),
+//! over one or more backends compiled in: `ring` (the mobile library's: small; P-256 through
+//! RustCrypto's `p256`, see ring.rs),
 //! `aws-lc` (aws-lc-rs, the fastest, with keys parsed once) and `rustcrypto` (pure Rust, for
 //! targets without a C toolchain).
 //!
@@ -258,7 +259,7 @@ impl PublicKey {
         Ok(Self {
             key_type,
             #[cfg(feature = "ring")]
-            ring: ring_backend::Key::new(&key),
+            ring: ring_backend::Key::new(&key)?,
             #[cfg(feature = "aws-lc")]
             aws_lc: aws_lc::Key::new(&key)?,
             #[cfg(feature = "rustcrypto")]
