@@ -2,13 +2,17 @@
 //! key), on every signature backend in the build; a batch on every core against one core; each
 //! decode stage on its own. Run with `cargo bench --bench verify --features ring` (aws-lc is a
 //! default feature; see docs/performance.md); the closing lines print the ratios measured in
-//! this same run: full ÷ primitive (default settings, so the lenient schema and value-set check
-//! included; targets with aws-lc: ES256 ≤ 1.12, PS256 ≤ 1.35), batch throughput on all cores ÷
+//! this same run, from criterion's medians: full ÷ primitive (default settings, so the lenient
+//! schema and value-set check included; targets with aws-lc: ES256 ≤ 1.12, PS256 ≤ 1.35),
+//! batch throughput on all cores ÷
 //! one core over 10,000 certificates (target ≥ 1.8 on 2 cores), and what evaluating the full
 //! applicable German rule set adds to an ES256 verification (target ≤ 0.5 of it).
 
+use std::collections::BTreeMap;
 use std::hint::black_box;
 use std::io::Write;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 use criterion::{criterion_group, Criterion};
 use dcc_verify::cose::{Algorithm, CoseSign1};
@@ -50,32 +54,37 @@ fn signature_benches(c: &mut Criterion) {
             _ => Scheme::RsaPssSha256,
         };
         let message = cose.signed_data();
+        // The fastest primitive: aws-lc-rs itself, key parsed once.
         #[cfg(feature = "aws-lc")]
-        {
-            // The fastest primitive: aws-lc-rs itself, key parsed once.
+        let primitive = {
             use aws_lc_rs::signature::{self as aws, ParsedPublicKey};
             let spki = x509_parser::parse_x509_certificate(dsc.der()).unwrap().1;
-            let spki = &spki.tbs_certificate.subject_pki;
-            let (algorithm, key_bytes): (&'static dyn aws::VerificationAlgorithm, &[u8]) =
-                match scheme {
-                    Scheme::EcdsaSha256 => {
-                        (&aws::ECDSA_P256_SHA256_FIXED, &spki.subject_public_key.data)
-                    }
-                    Scheme::RsaPssSha256 => (
-                        &aws::RSA_PSS_2048_8192_SHA256,
-                        &spki.subject_public_key.data,
-                    ),
-                };
+            let key_bytes = spki
+                .tbs_certificate
+                .subject_pki
+                .subject_public_key
+                .data
+                .to_vec();
+            let algorithm: &'static dyn aws::VerificationAlgorithm = match scheme {
+                Scheme::EcdsaSha256 => &aws::ECDSA_P256_SHA256_FIXED,
+                Scheme::RsaPssSha256 => &aws::RSA_PSS_2048_8192_SHA256,
+            };
             let parsed = ParsedPublicKey::new(algorithm, key_bytes).unwrap();
-            c.bench_function(&format!("{name}/primitive_aws_lc"), |b| {
-                b.iter(|| {
-                    parsed
-                        .verify_sig(black_box(&message), black_box(cose.signature()))
-                        .unwrap()
-                })
-            });
-        }
-        for &backend in Backend::ALL {
+            let (message, cose) = (&message, &cose);
+            let primitive = move || {
+                parsed
+                    .verify_sig(black_box(message), black_box(cose.signature()))
+                    .unwrap()
+            };
+            c.bench_function(&format!("{name}/primitive_aws_lc"), |b| b.iter(&primitive));
+            Some(primitive)
+        };
+        #[cfg(not(feature = "aws-lc"))]
+        let primitive: Option<fn()> = None;
+        // The default backend (aws-lc when built in) right after the primitive.
+        let mut backends = Backend::ALL.to_vec();
+        backends.sort_by_key(|&backend| backend != Backend::DEFAULT);
+        for backend in backends {
             let id = backend.name().replace('-', "_");
             c.bench_function(&format!("{name}/bare_{id}"), |b| {
                 b.iter(|| {
@@ -89,11 +98,50 @@ fn signature_benches(c: &mut Criterion) {
                 })
             });
             let verifier = self::verifier().with_backend(backend);
-            c.bench_function(&format!("{name}/full_verify_{id}"), |b| {
-                b.iter(|| assert!(verifier.verify_at(black_box(qr), NOW).is_valid()))
+            let full = || assert!(verifier.verify_at(black_box(qr), NOW).is_valid());
+            let id = format!("{name}/full_verify_{id}");
+            c.bench_function(&id, |b| match &primitive {
+                Some(primitive) => b.iter_custom(|iters| interleaved(&id, iters, full, primitive)),
+                None => b.iter(full),
             });
         }
     }
+}
+
+/// For each full-verification benchmark: the time of all its iterations, and of as many
+/// primitive verifications run interleaved with them.
+static PAIRED: Mutex<BTreeMap<String, (Duration, Duration)>> = Mutex::new(BTreeMap::new());
+
+/// Runs `full` `iters` times in blocks of 8, each block followed by 8 runs of `primitive`;
+/// returns the time `full` took (what criterion measures) and adds both times to [`PAIRED`].
+///
+/// Why: this machine's speed drifts between benchmarks by more than the few microseconds a full
+/// verification adds to the signature (a full ES256 verification has measured slower than one
+/// that also evaluates four rules, run a minute later). Timed side by side, block by block, the
+/// drift cancels out of full ÷ primitive.
+fn interleaved(id: &str, iters: u64, full: impl Fn(), primitive: impl Fn()) -> Duration {
+    const BLOCK: u64 = 8;
+    let (mut full_time, mut primitive_time) = (Duration::ZERO, Duration::ZERO);
+    let mut done = 0;
+    while done < iters {
+        let block = BLOCK.min(iters - done);
+        let start = Instant::now();
+        for _ in 0..block {
+            full();
+        }
+        full_time += start.elapsed();
+        let start = Instant::now();
+        for _ in 0..block {
+            primitive();
+        }
+        primitive_time += start.elapsed();
+        done += block;
+    }
+    let mut paired = PAIRED.lock().unwrap();
+    let entry = paired.entry(id.replace('/', "_")).or_default();
+    entry.0 += full_time;
+    entry.1 += primitive_time;
+    full_time
 }
 
 /// 10,000 certificates (ES256 and PS256 alternating) on one thread, then on every core.
@@ -230,10 +278,12 @@ fn report_ratios() {
         .map(std::path::PathBuf::from)
         .unwrap_or_else(|| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target"))
         .join("criterion");
-    let mean_ns = |id: &str| -> Option<f64> {
+    let median_ns = |id: &str| -> Option<f64> {
         let path = dir.join(id).join("new").join("estimates.json");
         let json: serde_json::Value = serde_json::from_slice(&std::fs::read(path).ok()?).ok()?;
-        json["mean"]["point_estimate"].as_f64()
+        // The median of the samples' per-iteration times: on a shared machine, the estimate
+        // least moved by other work (a burst in one sample shifts the mean, not the median).
+        json["median"]["point_estimate"].as_f64()
     };
     let mut out = std::io::stdout().lock();
     let names: Vec<_> = Backend::ALL.iter().map(|b| b.name()).collect();
@@ -245,9 +295,9 @@ fn report_ratios() {
     )
     .unwrap();
     if let (Some(rules), Some(with_rules), Some(full)) = (
-        mean_ns("rules_de_vaccination"),
-        mean_ns("es256_full_verify_with_de_rules"),
-        mean_ns(&format!(
+        median_ns("rules_de_vaccination"),
+        median_ns("es256_full_verify_with_de_rules"),
+        median_ns(&format!(
             "es256_full_verify_{}",
             Backend::DEFAULT.name().replace('-', "_")
         )),
@@ -264,7 +314,7 @@ fn report_ratios() {
         .unwrap();
     }
     for (name, target) in [("es256", 1.12), ("ps256", 1.35)] {
-        let primitive = mean_ns(&format!("{name}_primitive_aws_lc"));
+        let primitive = median_ns(&format!("{name}_primitive_aws_lc"));
         if let Some(primitive) = primitive {
             writeln!(
                 out,
@@ -275,8 +325,8 @@ fn report_ratios() {
         }
         for backend in Backend::ALL {
             let id = backend.name().replace('-', "_");
-            let full = mean_ns(&format!("{name}_full_verify_{id}"));
-            let bare = mean_ns(&format!("{name}_bare_{id}"));
+            let full = median_ns(&format!("{name}_full_verify_{id}"));
+            let bare = median_ns(&format!("{name}_bare_{id}"));
             if let (Some(full), Some(bare)) = (full, bare) {
                 write!(
                     out,
@@ -287,8 +337,10 @@ fn report_ratios() {
                     full / bare
                 )
                 .unwrap();
-                if let Some(primitive) = primitive {
-                    write!(out, ", full ÷ fastest primitive = {:.3}", full / primitive).unwrap();
+                let paired = PAIRED.lock().unwrap();
+                if let Some((full, primitive)) = paired.get(&format!("{name}_full_verify_{id}")) {
+                    let ratio = full.as_secs_f64() / primitive.as_secs_f64();
+                    write!(out, ", full ÷ fastest primitive (interleaved) = {ratio:.3}").unwrap();
                     if backend.name() == "aws-lc" {
                         write!(out, " (target ≤ {target})").unwrap();
                     }
@@ -298,8 +350,8 @@ fn report_ratios() {
         }
     }
     if let (Some(one), Some(all)) = (
-        mean_ns("batch_10000_one_core"),
-        mean_ns("batch_10000_all_cores"),
+        median_ns("batch_10000_one_core"),
+        median_ns("batch_10000_all_cores"),
     ) {
         let cores = std::thread::available_parallelism().map_or(1, usize::from);
         writeln!(

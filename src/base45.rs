@@ -49,20 +49,33 @@ pub enum Base45Error {
 pub fn decode(text: &str) -> Result<Vec<u8>, Base45Error> {
     let input = text.as_bytes();
     let mut out = Vec::with_capacity(input.len() / 3 * 2 + 1);
-    let mut groups = input.chunks_exact(3);
-    let mut offset = 0;
-    for group in &mut groups {
-        let value = group_value(group, offset)?;
+    let (groups, remainder) = input.as_chunks::<3>();
+    for (index, group) in groups.iter().enumerate() {
+        let offset = index * 3;
+        let &[a, b, c] = group;
+        let (a, b, c) = (digit(a), digit(b), digit(c));
+        // A valid digit is below 45; INVALID has the top bit set, so one test covers all three
+        // (the slow path then says which one it was).
+        if (a | b | c) & 0x80 != 0 {
+            return Err(invalid_character(group, offset));
+        }
+        let value = u32::from(a) + u32::from(b) * 45 + u32::from(c) * 45 * 45;
         let [hi, lo] = u16::try_from(value)
             .map_err(|_| Base45Error::OutOfRange { offset })?
             .to_be_bytes();
-        out.extend_from_slice(&[hi, lo]);
-        offset += 3;
+        // Two pushes, not `extend_from_slice`: that was a memcpy call per group.
+        out.push(hi);
+        out.push(lo);
     }
-    match groups.remainder() {
+    let offset = input.len() - remainder.len();
+    match *remainder {
         [] => {}
-        pair @ [_, _] => {
-            let value = group_value(pair, offset)?;
+        [a, b] => {
+            let (a, b) = (digit(a), digit(b));
+            if (a | b) & 0x80 != 0 {
+                return Err(invalid_character(remainder, offset));
+            }
+            let value = u32::from(a) + u32::from(b) * 45;
             out.push(u8::try_from(value).map_err(|_| Base45Error::OutOfRange { offset })?);
         }
         _ => return Err(Base45Error::DanglingCharacter),
@@ -70,19 +83,20 @@ pub fn decode(text: &str) -> Result<Vec<u8>, Base45Error> {
     Ok(out)
 }
 
-/// Value of a group of two or three digits, least significant digit first.
-fn group_value(group: &[u8], offset: usize) -> Result<u32, Base45Error> {
-    let mut value = 0u32;
-    let mut weight = 1u32;
-    for (i, &byte) in group.iter().enumerate() {
-        let digit = DIGITS.get(usize::from(byte)).copied().unwrap_or(INVALID);
-        if digit == INVALID {
-            return Err(Base45Error::InvalidCharacter { offset: offset + i });
-        }
-        value += u32::from(digit) * weight;
-        weight *= 45;
+/// The digit value of a byte, or `INVALID`.
+fn digit(byte: u8) -> u8 {
+    DIGITS.get(usize::from(byte)).copied().unwrap_or(INVALID)
+}
+
+/// The error for a group holding a byte outside the alphabet, at that byte.
+fn invalid_character(group: &[u8], offset: usize) -> Base45Error {
+    let at = group
+        .iter()
+        .position(|&byte| digit(byte) == INVALID)
+        .unwrap_or(0);
+    Base45Error::InvalidCharacter {
+        offset: offset + at,
     }
-    Ok(value)
 }
 
 /// Encodes bytes as base45 text (used by tests and tools that build QR texts).
@@ -152,6 +166,21 @@ mod tests {
             decode("BB8Ä"),
             Err(Base45Error::InvalidCharacter { offset: 3 })
         ); // two UTF-8 bytes
+           // Every position of a group and of the final pair (the fast path tests all three digits
+           // at once, the error names the first bad one).
+        for (text, offset) in [
+            ("BB8BB_", 5),
+            ("BB8_BB", 3),
+            ("B_8", 1),
+            ("BB_", 2),
+            ("BB8B_", 4),
+        ] {
+            assert_eq!(
+                decode(text),
+                Err(Base45Error::InvalidCharacter { offset }),
+                "{text}"
+            );
+        }
     }
 
     #[test]

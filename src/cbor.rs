@@ -254,12 +254,26 @@ pub fn unique_entries(value: &Value) -> Option<Result<&[(Value, Value)], CborErr
     Some(check_unique(entries).map(|()| entries.as_slice()))
 }
 
+/// `a == b`, with the keys of real maps (short texts, small integers) compared inline: through
+/// `Value`'s `PartialEq` every pair of two-letter keys cost a `memcmp` call.
+fn same_key(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Text(a), Value::Text(b)) => a.len() == b.len() && a.bytes().eq(b.bytes()),
+        (Value::Integer(a), Value::Integer(b)) => a == b,
+        _ => a == b,
+    }
+}
+
 fn check_unique(entries: &[(Value, Value)]) -> Result<(), CborError> {
     // Small maps (all of a real certificate's) compare pairwise; large ones sort, so a hostile
     // map of thousands of keys costs n·log n, not n².
     if entries.len() <= 16 {
         for (i, (key, _)) in entries.iter().enumerate() {
-            if entries.iter().skip(i + 1).any(|(other, _)| other == key) {
+            if entries
+                .iter()
+                .skip(i + 1)
+                .any(|(other, _)| same_key(other, key))
+            {
                 return Err(CborError::DuplicateKey);
             }
         }

@@ -115,44 +115,57 @@ pub fn parse(bytes: &[u8]) -> Result<Cwt, CwtError> {
     let mut expires_at = None;
     let mut issued_at = None;
     let mut hcert = None;
-    let mut seen = Vec::new();
+    // 6 and "6" both present: two values for one claim. (Keys equal as values were refused
+    // already, so a clash needs a text key: the check runs only then, sparing every ordinary
+    // CWT an allocation.)
+    if entries.iter().any(|(key, _)| key.is_text()) {
+        let mut numbers: Vec<i128> = entries
+            .iter()
+            .filter_map(|(key, _)| integer_key(key, &mut Vec::new()))
+            .collect();
+        numbers.sort_unstable();
+        if numbers.windows(2).any(|pair| pair.first() == pair.last()) {
+            return Err(CborError::DuplicateKey.into());
+        }
+    }
     let mut legacy = false;
-    for (key, value) in &entries {
-        let Some(key) = integer_key(key, &mut deviations) else {
+    // The entries that are not claims: the data set's fields if this is the 2021 DDCC demo
+    // format (kept aside rather than cloning the certificate in every CWT).
+    let mut others = Vec::new();
+    for (key, value) in entries {
+        let Some(key) = integer_key(&key, &mut deviations) else {
             // Claims with other text keys are not ours to interpret, except the DDCC core data
             // set's `name` that marks the 2021 demo format.
             legacy |= key.as_text() == Some("name");
+            if key.is_text() {
+                others.push((key, value));
+            }
             continue;
         };
-        // 6 and "6" both present: two values for one claim.
-        if seen.contains(&key) {
-            return Err(CborError::DuplicateKey.into());
-        }
-        seen.push(key);
         match key {
             CLAIM_ISS => {
                 let iss = value
-                    .as_text()
-                    .ok_or(CwtError::InvalidClaim(Claim::Issuer))?;
-                issuer = Some(iss.to_owned());
+                    .into_text()
+                    .map_err(|_| CwtError::InvalidClaim(Claim::Issuer))?;
+                issuer = Some(iss);
             }
             // Floor the expiry and round the issuance time up: a fractional time never makes a
             // certificate valid for longer than it says.
             CLAIM_EXP => {
-                let (exp, ms) = numeric_date(value, f64::floor, Claim::Expiry)?;
+                let (exp, ms) = numeric_date(&value, f64::floor, Claim::Expiry)?;
                 if ms {
                     deviation::note(&mut deviations, Deviation::ExpiryMilliseconds);
                 }
                 expires_at = Some(exp);
             }
             CLAIM_IAT => {
-                let (iat, ms) = numeric_date(value, f64::ceil, Claim::IssuedAt)?;
+                let (iat, ms) = numeric_date(&value, f64::ceil, Claim::IssuedAt)?;
                 if ms {
                     deviation::note(&mut deviations, Deviation::IssuedAtMilliseconds);
                 }
                 issued_at = Some(iat);
             }
-            CLAIM_HCERT => hcert = Some(subclaim(value.clone(), &mut deviations)?),
+            CLAIM_HCERT => hcert = Some(subclaim(value, &mut deviations)?),
             _ => {}
         }
     }
@@ -164,14 +177,9 @@ pub fn parse(bytes: &[u8]) -> Result<Cwt, CwtError> {
     let hcert = match hcert {
         Some(hcert) => hcert,
         None if legacy => {
-            // The data set's fields: the text keys that are not claims.
-            let data = entries
-                .into_iter()
-                .filter(|(key, _)| key.is_text() && integer_key(key, &mut Vec::new()).is_none())
-                .collect();
             return Ok(Cwt {
                 claims,
-                hcert: Hcert::Legacy(Value::Map(data)),
+                hcert: Hcert::Legacy(Value::Map(others)),
                 deviations,
             });
         }

@@ -333,24 +333,28 @@ fn parse_list<T>(
 
 /// The text-keyed entries of one payload map, taken out one by one; what is left is `extra`.
 struct Fields {
-    entries: Vec<(String, Value)>,
+    /// The map's entries, every key a text (checked once, so the entries are not copied into
+    /// a map of their own).
+    entries: Vec<(Value, Value)>,
 }
 
 impl Fields {
     fn new(value: Value, path: &'static str) -> Result<Self, PayloadError> {
-        let pairs = cbor::unique_map(value).ok_or(PayloadError::WrongType(path))??;
-        let entries = pairs
-            .into_iter()
-            .map(|(k, v)| match k {
-                Value::Text(k) => Ok((k, v)),
-                _ => Err(PayloadError::WrongType(path)),
-            })
-            .collect::<Result<_, _>>()?;
+        let entries = cbor::unique_map(value).ok_or(PayloadError::WrongType(path))??;
+        if !entries.iter().all(|(key, _)| key.is_text()) {
+            return Err(PayloadError::WrongType(path));
+        }
         Ok(Self { entries })
     }
 
+    fn position(&self, key: &str, accept: impl Fn(&Value) -> bool) -> Option<usize> {
+        self.entries
+            .iter()
+            .position(|(k, v)| k.as_text() == Some(key) && accept(v))
+    }
+
     fn take(&mut self, key: &str) -> Option<Value> {
-        let index = self.entries.iter().position(|(k, _)| k == key)?;
+        let index = self.position(key, |_| true)?;
         Some(self.entries.swap_remove(index).1)
     }
 
@@ -402,10 +406,7 @@ impl Fields {
 
     /// The field when it is a text; anything else stays for `extra`.
     fn text_only(&mut self, key: &str) -> Option<String> {
-        let index = self
-            .entries
-            .iter()
-            .position(|(k, v)| k == key && v.is_text())?;
+        let index = self.position(key, Value::is_text)?;
         match self.entries.swap_remove(index).1 {
             Value::Text(text) => Some(text),
             _ => None,
@@ -415,7 +416,7 @@ impl Fields {
     fn rest(self) -> Extra {
         self.entries
             .into_iter()
-            .map(|(k, v)| (k, json::from_cbor(&v)))
+            .filter_map(|(k, v)| Some((k.into_text().ok()?, json::from_cbor(&v))))
             .collect()
     }
 }
