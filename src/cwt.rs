@@ -115,19 +115,9 @@ pub fn parse(bytes: &[u8]) -> Result<Cwt, CwtError> {
     let mut expires_at = None;
     let mut issued_at = None;
     let mut hcert = None;
-    // 6 and "6" both present: two values for one claim. (Keys equal as values were refused
-    // already, so a clash needs a text key: the check runs only then, sparing every ordinary
-    // CWT an allocation.)
-    if entries.iter().any(|(key, _)| key.is_text()) {
-        let mut numbers: Vec<i128> = entries
-            .iter()
-            .filter_map(|(key, _)| integer_key(key, &mut Vec::new()))
-            .collect();
-        numbers.sort_unstable();
-        if numbers.windows(2).any(|pair| pair.first() == pair.last()) {
-            return Err(CborError::DuplicateKey.into());
-        }
-    }
+    // 6 and "6" both present: two values for one claim. Only the claims read here are
+    // tracked: the others are not this verifier's to interpret, twice or once.
+    let mut seen = [false; 4];
     let mut legacy = false;
     // The entries that are not claims: the data set's fields if this is the 2021 DDCC demo
     // format (kept aside rather than cloning the certificate in every CWT).
@@ -142,6 +132,19 @@ pub fn parse(bytes: &[u8]) -> Result<Cwt, CwtError> {
             }
             continue;
         };
+        let slot = match key {
+            CLAIM_ISS => Some(0),
+            CLAIM_EXP => Some(1),
+            CLAIM_IAT => Some(2),
+            CLAIM_HCERT => Some(3),
+            _ => None,
+        };
+        if let Some(seen) = slot.and_then(|slot| seen.get_mut(slot)) {
+            if *seen {
+                return Err(CborError::DuplicateKey.into());
+            }
+            *seen = true;
+        }
         match key {
             CLAIM_ISS => {
                 let iss = value
@@ -395,6 +398,30 @@ mod tests {
             ((-260).into(), hcert()),
         ]);
         assert_eq!(parse(&bytes), Err(CwtError::Cbor(CborError::DuplicateKey)));
+        // So for every claim read; a claim nobody reads (7, cti) may come both ways.
+        let claims = || -> Vec<(Value, Value)> {
+            vec![
+                (1.into(), "VN".into()),
+                (4.into(), 3.into()),
+                (6.into(), 1.into()),
+                ((-260).into(), hcert()),
+            ]
+        };
+        for (key, value) in claims() {
+            let text = i128::from(key.as_integer().unwrap()).to_string();
+            let mut twice = claims();
+            twice.push((text.into(), value));
+            assert_eq!(
+                parse(&cwt(twice)),
+                Err(CwtError::Cbor(CborError::DuplicateKey))
+            );
+        }
+        let mut cti = claims();
+        cti.extend([
+            (7.into(), Value::Bytes(vec![1])),
+            ("7".into(), Value::Bytes(vec![2])),
+        ]);
+        assert!(parse(&cwt(cti)).is_ok());
         // Non-canonical numbers are not claim keys at all.
         let bytes = cwt(vec![
             ("06".into(), 1.into()),

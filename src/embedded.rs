@@ -1,4 +1,4 @@
-//! Reading the data files the library embeds (`src/*/data/*.json.zz`).
+//! Reading the data files the library embeds (`src/*/data/*.json.zz`, `src/*/*_data/*.zz`).
 //!
 //! Each bundle is the zlib-compressed JSON array of the reviewed `.json` files next to it (about a
 //! tenth of their size in the binary; zlib is needed for `HC1:` anyway). Unit tests check that every
@@ -14,15 +14,24 @@ const MAX_INFLATED: u64 = 1 << 20;
 
 /// The documents of a bundle, in the order they were bundled; `None` if it does not inflate or parse.
 pub(crate) fn documents(bundle: &[u8]) -> Option<Vec<Value>> {
-    let mut json = Vec::new();
-    ZlibDecoder::new(bundle)
-        .take(MAX_INFLATED)
-        .read_to_end(&mut json)
-        .ok()?;
-    match crate::strict_json::from_slice(&json).ok()? {
+    match crate::strict_json::from_slice(&inflate(bundle)?).ok()? {
         Value::Array(documents) => Some(documents),
         _ => None,
     }
+}
+
+/// A compressed text file (`src/*/*_data/*.zz`); `None` if it does not inflate or is not UTF-8.
+pub(crate) fn text(bundle: &[u8]) -> Option<String> {
+    String::from_utf8(inflate(bundle)?).ok()
+}
+
+fn inflate(bundle: &[u8]) -> Option<Vec<u8>> {
+    let mut inflated = Vec::new();
+    ZlibDecoder::new(bundle)
+        .take(MAX_INFLATED)
+        .read_to_end(&mut inflated)
+        .ok()?;
+    Some(inflated)
 }
 
 #[cfg(test)]

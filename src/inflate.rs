@@ -1,6 +1,6 @@
 //! Stage 3: zlib inflation of the COSE message, under a hard size cap.
 
-use std::cell::Cell;
+use std::sync::Mutex;
 
 use flate2::{Decompress, FlushDecompress, Status};
 use thiserror::Error;
@@ -28,29 +28,30 @@ pub enum InflateError {
     TooLarge,
 }
 
-thread_local! {
-    /// This thread's inflater, reset between streams: a new one allocates and clears zlib's
-    /// state and 32 KiB window, and freeing them again made up a third of this stage's cost.
-    static INFLATER: Cell<Option<Decompress>> = const { Cell::new(None) };
-}
-
 /// Inflates a zlib stream (RFC 1950) of at most [`MAX_INFLATED_BYTES`].
 pub fn inflate(compressed: &[u8]) -> Result<Vec<u8>, InflateError> {
     if !has_zlib_header(compressed) {
         return Err(InflateError::NotCompressed);
     }
-    // Taken out of the slot while in use, so a nested call (none today) would get its own.
-    let mut inflater = INFLATER
-        .try_with(Cell::take)
-        .ok()
-        .flatten()
-        .unwrap_or_else(|| Decompress::new(true));
+    // A spare inflater if there is one: a new one allocates and clears zlib's state and 32 KiB
+    // window, and freeing them again cost a tenth of a verification's decoding. A shared pool,
+    // not a thread-local one: those need exit handlers (code in the mobile library), and
+    // batch threads end with every batch.
+    let spare = INFLATERS.lock().ok().and_then(|mut spares| spares.pop());
+    let mut inflater = spare.unwrap_or_else(|| Decompress::new(true));
     let inflated = inflate_with(&mut inflater, compressed);
     inflater.reset(true);
-    // Fails only while the thread is being torn down; the inflater is then simply dropped.
-    let _ = INFLATER.try_with(|slot| slot.set(Some(inflater)));
+    if let Ok(mut spares) = INFLATERS.lock() {
+        if spares.len() < MAX_SPARE_INFLATERS {
+            spares.push(inflater);
+        }
+    }
     inflated
 }
+
+/// Inflaters kept for reuse: as many as threads inflate at once, up to a bound.
+static INFLATERS: Mutex<Vec<Decompress>> = Mutex::new(Vec::new());
+const MAX_SPARE_INFLATERS: usize = 16;
 
 fn inflate_with(inflater: &mut Decompress, compressed: &[u8]) -> Result<Vec<u8>, InflateError> {
     // Certificates inflate to about their compressed size (a signature and dense text: 0.97 to
