@@ -350,8 +350,8 @@ fn report_ratios() {
         }
     }
     if let (Some(one), Some(all)) = (
-        median_ns("batch_10000_one_core"),
-        median_ns("batch_10000_all_cores"),
+        median_ns("batch/10000_one_core"),
+        median_ns("batch/10000_all_cores"),
     ) {
         let cores = std::thread::available_parallelism().map_or(1, usize::from);
         writeln!(
