@@ -5,10 +5,10 @@ mod trust_fixtures;
 
 use std::collections::BTreeSet;
 
-use dcc_verify::trust::{AnchorError, SkipReason};
+use dcc_verify::trust::{AnchorError, DscError, SkipReason};
 use dcc_verify::{
-    parse_instant, Anchors, FixedClock, ListFormat, Outcome, SignedList, TrustList, TrustListError,
-    UnsignedList, Verifier,
+    parse_instant, Anchors, Dsc, FixedClock, ListFormat, Outcome, SignedList, TrustList,
+    TrustListError, UnsignedList, Verifier,
 };
 use sha2::{Digest, Sha256};
 use trust_fixtures::*;
@@ -491,6 +491,34 @@ fn signer_type_cas_and_keys_without_digital_signature_are_skipped_as_not_dsc() {
         assert_eq!((report.taken, trust.len()), (taken, taken));
         assert_eq!(report.skipped[0].reason.code(), "not-dsc");
     }
+}
+
+/// An app adding a certificate itself gets the same refusal as an import: a CA (with or without
+/// digitalSignature) or a key without digitalSignature never becomes a signer. (TrustList::add
+/// took them before, so a CA key could sign health certificates.)
+#[test]
+fn adding_a_ca_or_a_key_without_digital_signature_directly_is_refused() {
+    let read = |path: &str| std::fs::read(format!("{MANIFEST}/testdata/{path}")).unwrap();
+    let mut list = TrustList::new();
+    for path in [
+        "signer-types/ca-with-digital-signature.crt.der",
+        "signer-types/key-encipherment-only.crt.der",
+        "samples/pki/csca-vn.crt.der",
+    ] {
+        assert_eq!(
+            list.add_der(&read(path)),
+            Err(DscError::NotASigner),
+            "{path}"
+        );
+        let dsc = Dsc::from_der(&read(path)).unwrap();
+        assert_eq!(list.add(dsc), Err(DscError::NotASigner), "{path}");
+    }
+    assert!(list.is_empty());
+    assert!(list
+        .add_der(&read("signer-types/dsc-with-both-extensions.crt.der"))
+        .is_ok());
+    assert!(list.add_der(&sample_der("dsc-vn-es256")).is_ok());
+    assert_eq!(list.len(), 2);
 }
 
 /// Issue 10, item 10: a JSON list with a key twice was read one way here (the first

@@ -150,6 +150,10 @@ pub enum DscError {
     #[error("{0} bytes after the certificate")]
     /// Bytes after the certificate; how many.
     TrailingBytes(usize),
+    /// A certificate authority (basicConstraints cA=TRUE), or a keyUsage without
+    /// digitalSignature: it signs certificates, not health certificates.
+    #[error("not a document signer: a CA certificate, or a key usage without digitalSignature")]
+    NotASigner,
 }
 
 /// A document signer certificate, parsed once when the trust list is loaded.

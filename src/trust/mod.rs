@@ -86,7 +86,12 @@ impl TrustList {
 
     /// Adds a DSC under the kid computed from its DER encoding. Adding the same certificate
     /// twice keeps one copy.
-    pub fn add(&mut self, dsc: Dsc) {
+    ///
+    /// A certificate that cannot sign health certificates is refused
+    /// ([`DscError::NotASigner`]): a certificate authority (basicConstraints cA=TRUE), or a
+    /// keyUsage without digitalSignature. Trust-list imports skip the same ones (`not-dsc`).
+    pub fn add(&mut self, dsc: Dsc) -> Result<(), DscError> {
+        dsc::check_signer(dsc.der()).map_err(|_| DscError::NotASigner)?;
         let entry = Entry {
             der: dsc.der().into(),
             listed_country: None,
@@ -94,13 +99,14 @@ impl TrustList {
             dsc: OnceLock::from(Ok(Arc::new(dsc))),
         };
         self.insert(Kid::of_certificate(&entry.der), entry);
+        Ok(())
     }
 
-    /// Parses and adds a DSC given as DER.
+    /// Parses and adds a DSC given as DER (refused as [`add`](Self::add) says).
     pub fn add_der(&mut self, der: &[u8]) -> Result<Kid, DscError> {
         let dsc = Dsc::from_der(der)?;
         let kid = dsc.kid();
-        self.add(dsc);
+        self.add(dsc)?;
         Ok(kid)
     }
 
@@ -219,16 +225,6 @@ impl TrustList {
     pub fn with_fetched_at(mut self, fetched_at: i64) -> Self {
         self.provenance.fetched_at = Some(fetched_at);
         self
-    }
-}
-
-impl FromIterator<Dsc> for TrustList {
-    fn from_iter<I: IntoIterator<Item = Dsc>>(iter: I) -> Self {
-        let mut list = Self::new();
-        for dsc in iter {
-            list.add(dsc);
-        }
-        list
     }
 }
 
