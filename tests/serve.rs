@@ -374,6 +374,12 @@ fn healthz_reports_the_list_in_force_and_503_without_one() {
     assert_eq!(body["trust_list"]["certificates"], 8);
     assert_eq!(body["trust_list"]["issuers"], 2);
     assert_eq!(body["trust_list"]["stale"], false);
+    // One source, named "default", described the same way.
+    let sources = body["sources"].as_array().unwrap();
+    assert_eq!(sources.len(), 1, "{body}");
+    assert_eq!(sources[0]["name"], "default");
+    assert_eq!(sources[0]["loaded"], true);
+    assert_eq!(sources[0]["certificates"], 8);
 
     let empty = temp_dir("healthz-empty");
     let server = Server::start(&["--cache", empty.to_str().unwrap()]);
@@ -452,16 +458,101 @@ fn metrics_count_requests_outcomes_latency_and_the_list_age() {
         2.0
     );
     assert_eq!(value("dcc_verify_trust_list_loaded"), 1.0);
-    assert_eq!(value("dcc_verify_trust_list_certificates"), 8.0);
+    assert_eq!(
+        value(r#"dcc_verify_trust_list_certificates{source="default"}"#),
+        8.0
+    );
     // Fetched 2026-05-01: by the real clock, at least that old.
-    let age = value("dcc_verify_trust_list_age_seconds");
+    let age = value(r#"dcc_verify_trust_list_age_seconds{source="default"}"#);
     let since_fetch = dcc_verify::SystemClock.now() - 1_777_593_600;
     assert!(
         (since_fetch - 60..=since_fetch + 60).contains(&(age as i64)),
         "{age}"
     );
-    assert_eq!(value("dcc_verify_trust_list_stale"), 1.0);
+    assert_eq!(
+        value(r#"dcc_verify_trust_list_stale{source="default"}"#),
+        1.0
+    );
     std::fs::remove_dir_all(dir).unwrap();
+}
+
+/// Several `--cache` directories: each is a source, `/healthz` and the metrics describe each,
+/// and a new list in one switches that source only. A cache of them that turns to garbage
+/// keeps every list in force.
+#[test]
+fn several_caches_are_followed_and_described_source_by_source() {
+    let (first, second) = (temp_dir("sources-a"), temp_dir("sources-b"));
+    import(&first, &full_list(), Some("2026-05-01T00:00:00Z"));
+    import(&second, &list_without_vn(), None);
+    let (a, b) = (first.to_str().unwrap(), second.to_str().unwrap());
+    let server = Server::start(&["--cache", a, "--cache", b, "--reload-interval", "0.1"]);
+    let agent = client();
+    let sources = |agent: &ureq::Agent| {
+        let health = get(agent, &server.url("/healthz"));
+        assert_eq!(health.status, 200);
+        let body = health.json();
+        let described: Vec<(String, u64)> = body["sources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| {
+                (
+                    s["name"].as_str().unwrap().to_owned(),
+                    s["certificates"].as_u64().unwrap(),
+                )
+            })
+            .collect();
+        described
+    };
+    let without_vn = {
+        let list: Value = serde_json::from_slice(&list_without_vn()).unwrap();
+        list["certificates"].as_array().unwrap().len() as u64
+    };
+    assert_eq!(
+        sources(&agent),
+        vec![(a.to_owned(), 8), (b.to_owned(), without_vn)]
+    );
+    let metrics = get(&agent, &server.url("/metrics")).body;
+    let certificates = |metrics: &str, dir: &str| {
+        metric(
+            metrics,
+            &format!(r#"dcc_verify_trust_list_certificates{{source="{dir}"}}"#),
+        )
+    };
+    assert_eq!(certificates(&metrics, a), Some(8.0), "{metrics}");
+    assert_eq!(certificates(&metrics, b), Some(without_vn as f64));
+    assert_eq!(
+        metric(
+            &metrics,
+            &format!(r#"dcc_verify_trust_list_stale{{source="{a}"}}"#)
+        ),
+        Some(1.0)
+    );
+
+    // A new list in the second cache: that source switches, the first stays as it was.
+    import(&second, &full_list(), None);
+    let switched = server.wait_for_log("trust list switched");
+    assert!(
+        switched.contains(&format!("{b}: 8 certificates")),
+        "{switched}"
+    );
+    assert_eq!(sources(&agent), vec![(a.to_owned(), 8), (b.to_owned(), 8)]);
+    let answer = post_json(
+        &agent,
+        &server.url("/v1/verify"),
+        &json!({ "qr": sample("vn-vaccination-es256"), "at": AT }).to_string(),
+    );
+    assert_eq!(answer.json()["outcome"], "valid");
+
+    // Garbage in the first: not taken, both lists stay.
+    let garbage = first.join("garbage.tmp");
+    std::fs::write(&garbage, b"not a cache").unwrap();
+    std::fs::rename(&garbage, first.join("trust-list.cache")).unwrap();
+    let kept = server.wait_for_log("not taken");
+    assert!(kept.contains(a), "{kept}");
+    assert_eq!(sources(&agent), vec![(a.to_owned(), 8), (b.to_owned(), 8)]);
+    std::fs::remove_dir_all(first).unwrap();
+    std::fs::remove_dir_all(second).unwrap();
 }
 
 #[test]
@@ -890,10 +981,23 @@ fn without_a_trust_option_the_bundled_real_lists_serve() {
     assert_eq!(answer["source"]["name"], "de-2023-11");
     let health = get(&agent, &server.url("/healthz"));
     assert_eq!(health.status, 200);
-    // Several --cache directories are refused: the service follows one.
-    let out = Command::new(binary())
-        .args(["serve", "--cache", "a", "--cache", "b"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
+    // Both bundled sources are described, the WHO list first.
+    let body = health.json();
+    let names: Vec<&str> = body["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["who-prod", "de-2023-11"], "{body}");
+    assert!(body["sources"][1]["certificates"].as_u64().unwrap() > 800);
+    let metrics = get(&agent, &server.url("/metrics")).body;
+    assert!(
+        metric(
+            &metrics,
+            r#"dcc_verify_trust_list_certificates{source="de-2023-11"}"#
+        )
+        .is_some_and(|n| n > 800.0),
+        "{metrics}"
+    );
 }

@@ -69,13 +69,12 @@ pub fn run(
     content: ContentChecks,
     options: Options,
 ) -> Result<ExitCode, UsageError> {
-    if source.cache.len() > 1 {
-        return Err(UsageError(
-            "serve follows one --cache directory: give one (or a --trust-list)".into(),
-        ));
-    }
-    // Looked at before the list is loaded: a change in between is then seen as a change.
-    let seen = source.cache.first().map(|dir| reload::CacheState::of(dir));
+    // Looked at before the lists are loaded: a change in between is then seen as a change.
+    let seen: Vec<_> = source
+        .cache
+        .iter()
+        .map(|dir| reload::CacheState::of(dir))
+        .collect();
     let verifier = crate::verifier(&source, &content, SystemClock.now())?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -89,7 +88,7 @@ async fn serve(
     content: ContentChecks,
     options: Options,
     verifier: dcc_verify::Verifier,
-    seen: Option<reload::CacheState>,
+    seen: Vec<reload::CacheState>,
 ) -> Result<ExitCode, UsageError> {
     let log = options.log_format;
     let listener = tokio::net::TcpListener::bind(options.listen)
@@ -113,9 +112,8 @@ async fn serve(
     });
 
     let (stop, stopped) = watch::channel(false);
-    if let (Some(dir), Some(seen)) = (source.cache.first().cloned(), seen) {
+    if !source.cache.is_empty() {
         let follower = reload::Follower {
-            dir,
             seen,
             source,
             content,

@@ -14,7 +14,7 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use dcc_verify::{parse_instant, Verification, Verifier};
+use dcc_verify::{parse_instant, TrustList, Verification, Verifier};
 use http_body_util::{BodyExt, LengthLimitError, Limited};
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -420,11 +420,13 @@ async fn verify_batch(
     .map_err(|_| ApiError::INTERNAL)?
 }
 
-/// 200 with the trust list in force; 503 when there is none with a certificate in it, so a
-/// load balancer sends no traffic to a replica that can only answer "undecidable".
+/// 200 with the trust lists in force; 503 when no source has a list with a certificate in it,
+/// so a load balancer sends no traffic to a replica that can only answer "undecidable".
 async fn healthz(State(service): State<Arc<Service>>) -> Response {
     let verifier = service.current.get();
-    let Some(list) = verifier.trust_list().filter(|list| !list.is_empty()) else {
+    let usable = |list: &Option<Arc<TrustList>>| list.as_ref().is_some_and(|l| !l.is_empty());
+    let sources = verifier.sources();
+    if !sources.iter().any(|(_, list)| usable(list)) {
         return json_response(
             StatusCode::SERVICE_UNAVAILABLE,
             &json!({
@@ -433,31 +435,48 @@ async fn healthz(State(service): State<Arc<Service>>) -> Response {
                 "message": "no usable trust list: import one into the cache (dcc-verify trust import)",
             }),
         );
-    };
-    // What each verification reports about the list (`trust_list` in its answer), and more.
-    let status = verifier.settings().status_of(&list, verifier.now());
-    let mut trust_list = serde_json::to_value(status).unwrap_or(Value::Null);
-    if let Some(object) = trust_list.as_object_mut() {
-        let provenance = list.provenance();
-        let instant = |t: Option<i64>| t.map(dcc_verify::format_instant);
-        object.insert("fetched_at".into(), instant(provenance.fetched_at).into());
-        object.insert("list_time".into(), instant(provenance.list_time).into());
-        object.insert("certificates".into(), list.len().into());
-        object.insert("issuers".into(), list.countries().len().into());
     }
+    let now = verifier.now();
+    let describe = |list: &TrustList| {
+        // What each verification reports about the list (`trust_list` in its answer), and more.
+        let status = verifier.settings().status_of(list, now);
+        let mut described = serde_json::to_value(status).unwrap_or(Value::Null);
+        if let Some(object) = described.as_object_mut() {
+            let provenance = list.provenance();
+            let instant = |t: Option<i64>| t.map(dcc_verify::format_instant);
+            object.insert("fetched_at".into(), instant(provenance.fetched_at).into());
+            object.insert("list_time".into(), instant(provenance.list_time).into());
+            object.insert("certificates".into(), list.len().into());
+            object.insert("issuers".into(), list.countries().len().into());
+        }
+        described
+    };
+    let every: Vec<Value> = sources
+        .iter()
+        .map(|(name, list)| {
+            let mut described = list.as_deref().map_or(json!({}), describe);
+            if let Some(object) = described.as_object_mut() {
+                object.insert("name".into(), name.as_str().into());
+                object.insert("loaded".into(), usable(list).into());
+            }
+            described
+        })
+        .collect();
     json_response(
         StatusCode::OK,
-        &json!({ "status": "ok", "trust_list": trust_list }),
+        &json!({
+            "status": "ok",
+            "trust_list": verifier.trust_list().as_deref().map(describe),
+            "sources": every,
+        }),
     )
 }
 
 async fn metrics(State(service): State<Arc<Service>>) -> Response {
     let verifier = service.current.get();
-    let text = service.metrics.render(
-        verifier.trust_list().as_deref(),
-        verifier.settings(),
-        verifier.now(),
-    );
+    let text = service
+        .metrics
+        .render(&verifier.sources(), verifier.settings(), verifier.now());
     (
         StatusCode::OK,
         [(

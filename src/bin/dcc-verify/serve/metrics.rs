@@ -1,7 +1,8 @@
 //! Prometheus metrics (OpenMetrics text, which Prometheus reads): requests by route and status,
-//! verification outcomes by reason, request latency, and the trust list in force.
+//! verification outcomes by reason, request latency, and each trust source's list in force.
 
 use std::sync::atomic::AtomicU64;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use dcc_verify::{Settings, TrustList};
@@ -31,6 +32,13 @@ struct OutcomeLabels {
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct SourceLabels {
+    /// The source's name: "default" for a single list, the directory for each of several
+    /// `--cache`, "who-prod" and "de-2023-11" for the bundled lists.
+    source: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct ReloadLabels {
     result: &'static str,
 }
@@ -48,9 +56,12 @@ pub struct Metrics {
     outcomes: Family<OutcomeLabels, Counter>,
     reloads: Family<ReloadLabels, Counter>,
     trust_loaded: Gauge,
-    trust_certificates: Gauge,
-    trust_age: Gauge<f64, AtomicU64>,
-    trust_stale: Gauge,
+    trust_certificates: Family<SourceLabels, Gauge>,
+    trust_age: Family<SourceLabels, Gauge<f64, AtomicU64>>,
+    trust_stale: Family<SourceLabels, Gauge>,
+    /// One scrape at a time: a render clears the per-source gauges before setting them, which
+    /// another scrape must not see half done.
+    rendering: Mutex<()>,
 }
 
 impl Metrics {
@@ -62,9 +73,10 @@ impl Metrics {
             outcomes: Family::default(),
             reloads: Family::default(),
             trust_loaded: Gauge::default(),
-            trust_certificates: Gauge::default(),
-            trust_age: Gauge::default(),
-            trust_stale: Gauge::default(),
+            trust_certificates: Family::default(),
+            trust_age: Family::default(),
+            trust_stale: Family::default(),
+            rendering: Mutex::new(()),
             registry: Registry::default(),
         };
         registry.register(
@@ -89,22 +101,22 @@ impl Metrics {
         );
         registry.register(
             "trust_list_loaded",
-            "1 when a trust list with at least one certificate is in force",
+            "1 when some source has a trust list with at least one certificate in force",
             metrics.trust_loaded.clone(),
         );
         registry.register(
             "trust_list_certificates",
-            "Certificates in the trust list in force",
+            "Certificates in the trust list in force, by source",
             metrics.trust_certificates.clone(),
         );
         registry.register(
             "trust_list_age_seconds",
-            "Seconds since the trust list in force was fetched (NaN when unknown)",
+            "Seconds since the trust list in force was fetched, by source (NaN when unknown)",
             metrics.trust_age.clone(),
         );
         registry.register(
             "trust_list_stale",
-            "1 when the trust list in force is older than the staleness limit",
+            "1 when the trust list in force is older than the staleness limit, by source",
             metrics.trust_stale.clone(),
         );
         Self {
@@ -133,21 +145,39 @@ impl Metrics {
         self.reloads.get_or_create(&ReloadLabels { result }).inc();
     }
 
-    /// The exposition, with the trust list gauges read from `list` at `now`.
-    pub fn render(&self, list: Option<&TrustList>, settings: &Settings, now: i64) -> String {
-        let usable = list.filter(|list| !list.is_empty());
-        self.trust_loaded.set(i64::from(usable.is_some()));
-        let certificates = list.map_or(0, TrustList::len);
-        self.trust_certificates
-            .set(i64::try_from(certificates).unwrap_or(i64::MAX));
-        let status = list.map(|list| settings.status_of(list, now));
-        #[allow(clippy::cast_precision_loss)] // ages are far below 2^52 seconds
-        let age = status
-            .and_then(|s| s.age_seconds)
-            .map_or(f64::NAN, |age| age as f64);
-        self.trust_age.set(age);
-        self.trust_stale
-            .set(i64::from(status.is_some_and(|s| s.stale)));
+    /// The exposition, with the trust-list gauges read from each source's list at `now`.
+    pub fn render(
+        &self,
+        sources: &[(String, Option<Arc<TrustList>>)],
+        settings: &Settings,
+        now: i64,
+    ) -> String {
+        let _one_at_a_time = self.rendering.lock().unwrap_or_else(|e| e.into_inner());
+        let usable = |list: &Option<Arc<TrustList>>| list.as_ref().is_some_and(|l| !l.is_empty());
+        self.trust_loaded
+            .set(i64::from(sources.iter().any(|(_, list)| usable(list))));
+        // A source removed since the last scrape must not linger with its old values.
+        self.trust_certificates.clear();
+        self.trust_age.clear();
+        self.trust_stale.clear();
+        for (name, list) in sources {
+            let labels = SourceLabels {
+                source: name.clone(),
+            };
+            let certificates = list.as_deref().map_or(0, TrustList::len);
+            self.trust_certificates
+                .get_or_create(&labels)
+                .set(i64::try_from(certificates).unwrap_or(i64::MAX));
+            let status = list.as_deref().map(|list| settings.status_of(list, now));
+            #[allow(clippy::cast_precision_loss)] // ages are far below 2^52 seconds
+            let age = status
+                .and_then(|s| s.age_seconds)
+                .map_or(f64::NAN, |age| age as f64);
+            self.trust_age.get_or_create(&labels).set(age);
+            self.trust_stale
+                .get_or_create(&labels)
+                .set(i64::from(status.is_some_and(|s| s.stale)));
+        }
         let mut text = String::new();
         // Writing into a String cannot fail.
         let _ = prometheus_client::encoding::text::encode(&mut text, &self.registry);

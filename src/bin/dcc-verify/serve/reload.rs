@@ -1,5 +1,5 @@
-//! The verifier in force, and following the cache: when `trust import` writes a new list (or
-//! new anchors) into the cache directory, the service builds a new verifier on it and switches.
+//! The verifier in force, and following the caches: when `trust import` writes a new list (or
+//! new anchors) into a cache directory, the service builds a new verifier on them and switches.
 //!
 //! A request takes the verifier in force when it starts and keeps it to its end, so a batch is
 //! answered on one list, whole, even when the switch happens in the middle of it. A cache that
@@ -71,9 +71,8 @@ impl CacheState {
 }
 
 pub struct Follower {
-    pub dir: PathBuf,
-    /// The cache as it was when the list in force was loaded.
-    pub seen: CacheState,
+    /// Each cache (`source.cache`, in order) as it was when the lists in force were loaded.
+    pub seen: Vec<CacheState>,
     pub source: ListSource,
     pub content: ContentChecks,
     pub current: Arc<Current>,
@@ -94,7 +93,12 @@ impl Follower {
                 () = tokio::time::sleep(this.interval) => {}
                 _ = stop.wait_for(|stop| *stop) => return,
             }
-            let state = CacheState::of(&this.dir);
+            let state: Vec<_> = this
+                .source
+                .cache
+                .iter()
+                .map(|dir| CacheState::of(dir))
+                .collect();
             if state == seen {
                 continue;
             }
@@ -107,48 +111,95 @@ impl Follower {
         }
     }
 
+    /// Builds a verifier on every cache again and switches to it, unless one of them no longer
+    /// loads: then every list in force stays (one bad file never takes a source away).
     fn load(&self) {
-        // Why the cache does not load, said in this log's format (building the verifier
-        // would say it as a plain warning).
-        let anchors = match crate::trust::anchors(&self.source.anchor, Some(&self.dir)) {
-            Ok(anchors) => anchors,
-            Err(crate::UsageError(why)) => return self.keep(&why),
-        };
-        if let Some(why) = TrustStore::open(&self.dir, anchors).load_error() {
-            return self.keep(&why.to_string());
+        // Why a cache does not load, said in this log's format (building the verifier would
+        // say it as a plain warning).
+        for dir in &self.source.cache {
+            let anchors = match crate::trust::anchors(&self.source.anchor, Some(dir)) {
+                Ok(anchors) => anchors,
+                Err(crate::UsageError(why)) => return self.keep(dir, &why),
+            };
+            if let Some(why) = TrustStore::open(dir, anchors).load_error() {
+                return self.keep(dir, &why.to_string());
+            }
         }
         let loaded = crate::verifier(&self.source, &self.content, SystemClock.now());
+        let first = self
+            .source
+            .cache
+            .first()
+            .map_or(Path::new(""), PathBuf::as_path);
         let verifier = match loaded {
-            Ok(verifier) if verifier.trust_list().is_some() => verifier,
-            Ok(_) => return self.keep("the cache has no usable list"),
-            Err(crate::UsageError(why)) => return self.keep(&why),
+            Ok(verifier) => verifier,
+            Err(crate::UsageError(why)) => return self.keep(first, &why),
         };
-        let fetched = verifier
-            .trust_list()
-            .and_then(|list| list.provenance().fetched_at);
-        let certificates = verifier.trust_list().map_or(0, |list| list.len());
+        // A source that has a list in force keeps it rather than dropping to none.
+        let in_force = self.current.get().sources();
+        let had_list = |name: &str| in_force.iter().any(|(n, l)| n == name && l.is_some());
+        let lost = verifier
+            .sources()
+            .into_iter()
+            .position(|(name, list)| list.is_none() && had_list(&name));
+        if let Some(index) = lost {
+            let dir = self.source.cache.get(index).map_or(first, PathBuf::as_path);
+            return self.keep(dir, "the cache has no usable list");
+        }
+        let sources: Vec<_> = verifier
+            .sources()
+            .into_iter()
+            .map(|(name, list)| {
+                let fetched = list
+                    .as_ref()
+                    .and_then(|list| list.provenance().fetched_at)
+                    .map(format_instant);
+                let certificates = list.map_or(0, |list| list.len());
+                (name, certificates, fetched)
+            })
+            .collect();
         self.current.set(verifier);
         self.metrics.reload("switched");
-        let fetched = fetched.map(format_instant);
+        let said: Vec<String> = sources
+            .iter()
+            .map(|(name, certificates, fetched)| {
+                let fetched = fetched.as_deref().unwrap_or("at an unknown time");
+                match self.source.cache.as_slice() {
+                    [_] => format!("{certificates} certificates, fetched {fetched}"),
+                    _ => format!("{name}: {certificates} certificates, fetched {fetched}"),
+                }
+            })
+            .collect();
+        let described: Vec<_> = sources
+            .iter()
+            .map(|(name, certificates, fetched)| {
+                json!({ "source": name, "certificates": certificates, "fetched_at": fetched })
+            })
+            .collect();
+        let total: usize = sources
+            .iter()
+            .map(|(_, certificates, _)| certificates)
+            .sum();
+        let newest = sources
+            .iter()
+            .filter_map(|(_, _, fetched)| fetched.clone())
+            .max();
         log::event(
             self.log,
             "trust-list-switched",
-            &format!(
-                "trust list switched: {certificates} certificates, fetched {}",
-                fetched.as_deref().unwrap_or("at an unknown time")
-            ),
-            json!({ "certificates": certificates, "fetched_at": fetched }),
+            &format!("trust list switched: {}", said.join("; ")),
+            json!({ "certificates": total, "fetched_at": newest, "sources": described }),
         );
     }
 
-    fn keep(&self, why: &str) {
+    fn keep(&self, dir: &Path, why: &str) {
         self.metrics.reload("kept");
         log::event(
             self.log,
             "trust-list-kept",
             &format!(
-                "trust list in {} changed but not taken ({why}); the list in force stays",
-                self.dir.display()
+                "trust list in {} changed but not taken ({why}); the lists in force stay",
+                dir.display()
             ),
             json!({ "reason": why }),
         );
