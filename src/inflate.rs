@@ -178,4 +178,22 @@ mod tests {
         bad_block[2] = 0xff; // reserved block type 3
         assert_eq!(inflate(&bad_block), Err(InflateError::Corrupt));
     }
+
+    /// Inflaters are reused: whatever one stream left behind (an error half way, a window full
+    /// of other data, a stream cut at the cap) must not leak into the next.
+    #[test]
+    fn a_reused_inflater_starts_every_stream_afresh() {
+        let first = b"first message first message first message";
+        let second = b"the second one is another text altogether";
+        let (good, other) = (compress(first), compress(second));
+        let mut bad_checksum = good.clone();
+        *bad_checksum.last_mut().unwrap() ^= 1;
+        let bomb = compress(&vec![0u8; MAX_INFLATED_BYTES + 1]);
+        // One thread, one after the other: the pool hands the same inflater back each time.
+        for before in [&bad_checksum, &good[..good.len() - 5], &bomb, &good] {
+            let _ = inflate(before);
+            assert_eq!(inflate(&other).as_deref(), Ok(&second[..]));
+            assert_eq!(inflate(&good).as_deref(), Ok(&first[..]));
+        }
+    }
 }
