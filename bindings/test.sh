@@ -10,9 +10,10 @@
 #      docs/bindings.md against the installed package; then test_panic.py against the test-only
 #      library;
 #   4. Kotlin: builds dcc-verify-<version>.jar (bindings/kotlin/build-jar.sh: the compiled
-#      bindings and the library at JNA's resource path), runs BindingsTest.kt and the Kotlin
-#      example of docs/bindings.md against it with no -Djna.library.path, then PanicTest.kt
-#      against the test-only library;
+#      bindings and the library at JNA's resource path) and its Maven repository (checked:
+#      coordinates, dependencies, checksums), runs BindingsTest.kt and the Kotlin example of
+#      docs/bindings.md against the repository's jar with no -Djna.library.path, then
+#      PanicTest.kt against the test-only library;
 #   5. Swift (no compiler on Linux): the checked-in bindings/swift/generated must equal a fresh
 #      generation; the generated Swift, the XCTest file, the Swift example of docs/bindings.md
 #      and the root Package.swift must parse
@@ -153,8 +154,41 @@ step "kotlin: build the jar, test against it"
 [[ -x "$KOTLINC" ]] || npm ci --prefix "$ROOT/bindings/kotlin" --no-audit --no-fund
 [[ -f "$JNA" ]] || as_root apt-get install -y libjna-java \
     || { as_root apt-get update && as_root apt-get install -y libjna-java; }
-jar=$("$ROOT/bindings/kotlin/build-jar.sh" "$LIB" "$OUT/generated/kotlin")
-echo "built $jar ($(stat -c %s "$jar") bytes)"
+built=$("$ROOT/bindings/kotlin/build-jar.sh" "$LIB" "$OUT/generated/kotlin")
+echo "built $built ($(stat -c %s "$built") bytes)"
+# The tests take the jar from the Maven repository build-jar.sh lays out, as Gradle would, after
+# checking the repository: coordinates, dependencies, checksums.
+version=$(sed -nE 's/^version = "([^"]+)"/\1/p' "$ROOT/bindings/ffi/Cargo.toml" | head -n 1)
+jar=$OUT/maven/eu/dcc/verify/dcc-verify-jvm/$version/dcc-verify-jvm-$version.jar
+python3 - "$OUT/maven" "$version" "$built" <<'MAVEN' | tee "$OUT/kotlin-maven-result.txt"
+import hashlib, pathlib, sys, xml.etree.ElementTree as ET
+repo, version, built = pathlib.Path(sys.argv[1]), sys.argv[2], pathlib.Path(sys.argv[3])
+base = repo / "eu/dcc/verify/dcc-verify-jvm"
+ns = {"m": "http://maven.apache.org/POM/4.0.0"}
+problems = []
+pom = ET.parse(base / version / f"dcc-verify-jvm-{version}.pom").getroot()
+coordinates = [pom.findtext(f"m:{tag}", namespaces=ns) for tag in ("groupId", "artifactId", "version")]
+if coordinates != ["eu.dcc.verify", "dcc-verify-jvm", version]:
+    problems.append(f"coordinates {coordinates}")
+dependencies = {d.findtext("m:artifactId", namespaces=ns) for d in pom.iterfind("m:dependencies/m:dependency", ns)}
+if dependencies != {"jna", "kotlin-stdlib"}:
+    problems.append(f"dependencies {sorted(dependencies)}")
+jar = base / version / f"dcc-verify-jvm-{version}.jar"
+if jar.read_bytes() != built.read_bytes():
+    problems.append("the repository's jar is not the one built")
+meta = ET.parse(base / "maven-metadata.xml").getroot()
+if meta.findtext("versioning/release") != version:
+    problems.append("maven-metadata.xml names another release")
+for file in [jar, base / version / f"dcc-verify-jvm-{version}.pom", base / "maven-metadata.xml"]:
+    for algorithm in ("sha256", "sha1"):
+        expected = pathlib.Path(f"{file}.{algorithm}").read_text().strip()
+        if hashlib.new(algorithm, file.read_bytes()).hexdigest() != expected:
+            problems.append(f"{file.name}.{algorithm} is wrong")
+for problem in problems:
+    print(f"maven repository: {problem}")
+print(f"kotlin-maven: {1 - bool(problems)} passed, {int(bool(problems))} failed")
+MAVEN
+count "$OUT/kotlin-maven-result.txt"
 mkdir -p "$OUT/kotlin"
 # The Kotlin example of docs/bindings.md, a program of its own (class DocsExampleKt).
 "$ROOT/scripts/check-docs" --extract kotlin >"$OUT/kotlin/DocsExample.kt"

@@ -8,6 +8,10 @@
 # finds the library with no -Djna.library.path. Its dependencies are JNA and the Kotlin
 # standard library. (Android apps take the AAR of bindings/android instead.)
 #
+# It also lays the jar out as a Maven repository, target/bindings/maven, with a POM naming those
+# two dependencies, so Gradle and Maven take it by its coordinates
+# eu.dcc.verify:dcc-verify-jvm:<version> (see docs/bindings.md).
+#
 #   bindings/kotlin/build-jar.sh LIBRARY GENERATED_KOTLIN_DIR
 #
 # LIBRARY is the mobile-profile cdylib, GENERATED_KOTLIN_DIR what uniffi-bindgen generated from it;
@@ -54,4 +58,58 @@ mkdir -p "$OUT/classes/$platform"
 cp "$LIB" "$OUT/classes/$platform/$(basename "$LIB")"
 rm -f "$jar"
 jar --create --file "$jar" -C "$OUT/classes" .
+
+# The Maven repository: the jar under its coordinates, its POM, and the SHA-256 and SHA-1 sums
+# Maven and Gradle check. The Kotlin standard library's version is the compiler's.
+kotlin_version=$("$KOTLINC" -version 2>&1 | sed -nE 's/.*kotlinc-jvm ([0-9.]+).*/\1/p')
+[[ -n "$kotlin_version" ]] || { echo "build-jar.sh: cannot tell kotlinc's version" >&2; exit 2; }
+maven=$ROOT/target/bindings/maven/eu/dcc/verify/dcc-verify-jvm
+rm -rf "$maven"
+mkdir -p "$maven/$version"
+cp "$jar" "$maven/$version/dcc-verify-jvm-$version.jar"
+cat >"$maven/$version/dcc-verify-jvm-$version.pom" <<POM
+<?xml version="1.0" encoding="UTF-8"?>
+<project xmlns="http://maven.apache.org/POM/4.0.0"
+         xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
+         xsi:schemaLocation="http://maven.apache.org/POM/4.0.0 https://maven.apache.org/xsd/maven-4.0.0.xsd">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>eu.dcc.verify</groupId>
+  <artifactId>dcc-verify-jvm</artifactId>
+  <version>$version</version>
+  <packaging>jar</packaging>
+  <name>dcc-verify (JVM)</name>
+  <description>Offline verifier for HCERT health certificate QR codes: Kotlin bindings with the $platform native library</description>
+  <licenses>
+    <license><name>Apache-2.0</name><url>https://www.apache.org/licenses/LICENSE-2.0</url></license>
+  </licenses>
+  <dependencies>
+    <dependency>
+      <groupId>net.java.dev.jna</groupId>
+      <artifactId>jna</artifactId>
+      <version>5.13.0</version>
+    </dependency>
+    <dependency>
+      <groupId>org.jetbrains.kotlin</groupId>
+      <artifactId>kotlin-stdlib</artifactId>
+      <version>$kotlin_version</version>
+    </dependency>
+  </dependencies>
+</project>
+POM
+cat >"$maven/maven-metadata.xml" <<META
+<?xml version="1.0" encoding="UTF-8"?>
+<metadata>
+  <groupId>eu.dcc.verify</groupId>
+  <artifactId>dcc-verify-jvm</artifactId>
+  <versioning>
+    <latest>$version</latest>
+    <release>$version</release>
+    <versions><version>$version</version></versions>
+  </versioning>
+</metadata>
+META
+for file in "$maven/$version"/*.jar "$maven/$version"/*.pom "$maven/maven-metadata.xml"; do
+    sha256sum "$file" | cut -d' ' -f1 >"$file.sha256"
+    sha1sum "$file" | cut -d' ' -f1 >"$file.sha1"
+done
 echo "$jar"
