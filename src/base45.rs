@@ -166,8 +166,9 @@ mod tests {
             decode("BB8Ä"),
             Err(Base45Error::InvalidCharacter { offset: 3 })
         ); // two UTF-8 bytes
-           // Every position of a group and of the final pair (the fast path tests all three digits
-           // at once, the error names the first bad one).
+
+        // Every position of a group and of the final pair (the fast path tests all three digits
+        // at once, the error names the first bad one).
         for (text, offset) in [
             ("BB8BB_", 5),
             ("BB8_BB", 3),
