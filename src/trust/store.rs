@@ -284,14 +284,13 @@ impl TrustStore {
         options: UpdateOptions,
     ) -> Result<ImportReport, UpdateError> {
         let now = self.clock.now();
+        let (trust, report) =
+            TrustList::from_signed(list, &self.anchors, now).map_err(UpdateError::Rejected)?;
         let parts = match list {
             SignedList::De(bytes) | SignedList::Who(bytes) => vec![bytes],
             SignedList::At { content, signature } => vec![content, signature],
         };
-        let (read, digest) =
-            with_digest(&parts, || TrustList::from_signed(list, &self.anchors, now));
-        let (trust, report) = read.map_err(UpdateError::Rejected)?;
-        self.commit(trust, list.format(), &parts, digest, options, now)?;
+        self.commit(trust, list.format(), &parts, options, now)?;
         Ok(report)
     }
 
@@ -307,29 +306,19 @@ impl TrustStore {
         if !self.allows_unsigned() {
             return Err(UpdateError::UnsignedNotAllowed);
         }
+        let (trust, report) = TrustList::from_unsigned(list).map_err(UpdateError::Rejected)?;
         let bytes = match list {
             UnsignedList::Json(bytes) | UnsignedList::Pem(bytes) => bytes,
         };
-        let (read, digest) = with_digest(&[bytes], || TrustList::from_unsigned(list));
-        let (trust, report) = read.map_err(UpdateError::Rejected)?;
-        self.commit(
-            trust,
-            list.format(),
-            &[bytes],
-            digest,
-            options,
-            self.clock.now(),
-        )?;
+        self.commit(trust, list.format(), &[bytes], options, self.clock.now())?;
         Ok(report)
     }
 
-    /// Puts `trust` in force (its `digest` from [`list_digest`]) unless anti-rollback refuses.
     fn commit(
         &self,
         trust: TrustList,
         format: ListFormat,
         parts: &[&[u8]],
-        digest: String,
         options: UpdateOptions,
         now: i64,
     ) -> Result<(), UpdateError> {
@@ -339,7 +328,7 @@ impl TrustStore {
         }
         let offered = Held {
             list: Arc::new(trust.with_fetched_at(fetched_at)),
-            digest,
+            digest: list_digest(parts),
         };
         // A poisoned lock means a panic elsewhere mid-update; the disk holds whole files
         // either way, and the Option is always whole, so carry on.
@@ -568,39 +557,20 @@ fn load_checked(
     if !cached.format.is_signed() && !allows_unsigned {
         return Err(LoadError::UnsignedNotAllowed);
     }
-    let (reloaded, digest) = with_digest(&cached.parts, || {
-        TrustList::reload(cached.format, &cached.parts, anchors)
-    });
-    let (list, _) = reloaded.map_err(LoadError::Rejected)?;
+    let (list, _) =
+        TrustList::reload(cached.format, &cached.parts, anchors).map_err(LoadError::Rejected)?;
     let list = match cached.fetched_at {
         Some(fetched_at) => list.with_fetched_at(fetched_at),
         None => list,
     };
     let held = Held {
         list: Arc::new(list),
-        digest,
+        digest: list_digest(&cached.parts),
     };
     history
         .check(&held.offer())
         .map_err(|_| LoadError::RolledBack)?;
     Ok(held)
-}
-
-/// `read()` and the list's [`list_digest`], side by side on a second thread when the machine
-/// has one. Both read the whole list (`read` checks its signature, a hash of all of it), and
-/// hashing is two thirds of opening a cache; with one core they run one after the other.
-fn with_digest<T>(parts: &[&[u8]], read: impl FnOnce() -> T) -> (T, String) {
-    let cores = std::thread::available_parallelism().map_or(1, usize::from);
-    if cores < 2 {
-        return (read(), list_digest(parts));
-    }
-    std::thread::scope(|scope| {
-        let digest = std::thread::Builder::new().spawn_scoped(scope, || list_digest(parts));
-        let read = read();
-        // No thread to be had (or it failed): the digest is computed here instead.
-        let digest = digest.ok().and_then(|digest| digest.join().ok());
-        (read, digest.unwrap_or_else(|| list_digest(parts)))
-    })
 }
 
 /// What anti-rollback knows a list by: SHA-256 (hex) over each part's length and bytes, so
