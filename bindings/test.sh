@@ -118,8 +118,9 @@ fi
 rm -rf "$OUT/wheels" "$OUT/python-venv"
 mkdir -p "$OUT/python"
 # maturin runs the uniffi-bindgen it finds on PATH: the pinned one.
+# The release profile and aws-lc, as pyproject.toml says (not the mobile library's build).
 (cd "$ROOT/bindings/python" && PATH="$BINDGEN_DIR:$PATH" "$MATURIN_VENV/bin/maturin" build \
-    --profile mobile --out "$OUT/wheels")
+    --release --out "$OUT/wheels")
 python3 -m venv "$OUT/python-venv"
 "$OUT/python-venv/bin/pip" install -q --no-index "$OUT"/wheels/dcc_verify-*.whl
 # -P: the script's directory is not on sys.path, so only the installed package can be imported.
