@@ -454,24 +454,23 @@ impl Verifier {
         at: Option<i64>,
         threads: usize,
     ) -> Vec<Verification> {
-        let (now, clock) = self.time_of(at);
-        let trust = self.snapshot();
-        let rules = self.rules();
-        let value_sets = self.value_sets();
-        let policy = Policy {
-            settings: &self.settings,
-            rules: rules.as_deref(),
-            value_sets: &value_sets,
-        };
-        let one = |qr: &&str| verify(qr, now, clock, &trust, &policy, self.backend);
-        batch::map_ordered(qrs, threads, one)
+        let in_force = self.in_force(at);
+        batch::map_ordered(qrs, threads, |qr| in_force.verify(qr, self))
     }
 
-    /// The verification time: `at` as given, else the verifier's clock.
-    fn time_of(&self, at: Option<i64>) -> (i64, TimeSource) {
-        match at {
+    /// What verifications starting now use: the time (`at` as given, else the verifier's
+    /// clock), the trust sources, rules and value sets in force.
+    fn in_force(&self, at: Option<i64>) -> InForce {
+        let (now, clock) = match at {
             Some(at) => (at, TimeSource::Given),
             None => (self.clock.now(), TimeSource::DeviceClock),
+        };
+        InForce {
+            now,
+            clock,
+            sources: self.snapshot(),
+            rules: self.rules(),
+            value_sets: self.value_sets(),
         }
     }
 
@@ -483,17 +482,36 @@ impl Verifier {
         qr: &str,
         at: Option<i64>,
     ) -> (Verification, Arc<ValueSets>) {
-        let (now, clock) = self.time_of(at);
-        let trust = self.snapshot();
-        let rules = self.rules();
-        let value_sets = self.value_sets();
+        let in_force = self.in_force(at);
+        (in_force.verify(qr, self), in_force.value_sets)
+    }
+}
+
+/// The state one verification, or every verification of a batch, runs on: read once when it
+/// starts, so replacing a list, the rules or the value sets meanwhile changes none of them.
+struct InForce {
+    now: i64,
+    clock: TimeSource,
+    sources: Vec<SourceList>,
+    rules: Option<Arc<RuleSet>>,
+    value_sets: Arc<ValueSets>,
+}
+
+impl InForce {
+    fn verify(&self, qr: &str, verifier: &Verifier) -> Verification {
         let policy = Policy {
-            settings: &self.settings,
-            rules: rules.as_deref(),
-            value_sets: &value_sets,
+            settings: &verifier.settings,
+            rules: self.rules.as_deref(),
+            value_sets: &self.value_sets,
         };
-        let verification = verify(qr, now, clock, &trust, &policy, self.backend);
-        (verification, value_sets)
+        verify(
+            qr,
+            self.now,
+            self.clock,
+            &self.sources,
+            &policy,
+            verifier.backend,
+        )
     }
 }
 
