@@ -267,12 +267,13 @@ impl Verifier {
         anchors: Vec<Vec<u8>>,
         fetched_at: Option<i64>,
     ) -> Result<ImportReport, VerifierError> {
-        let anchors = trust::anchors(&anchors)?;
-        let now = self.core.now();
-        let (trust, report) = dcc::TrustList::from_signed(list.as_core(), &anchors, now)?;
-        self.core
-            .set_trust_list(trust.with_fetched_at(fetched_at.unwrap_or(now)));
-        Ok(report.into())
+        // The verifier's one list is the default source's.
+        self.add_source(
+            dcc::Verifier::DEFAULT_SOURCE.to_owned(),
+            list,
+            anchors,
+            fetched_at,
+        )
     }
 
     /// Replaces the trust list, in memory, with an unsigned one. Unsigned: only for lists the
