@@ -7,9 +7,12 @@ use std::hint::black_box;
 use std::io::Write;
 use std::time::Duration;
 
+mod support;
+
 use criterion::{criterion_group, Criterion};
 use dcc_verify::image::decode_image;
 use dcc_verify::{TrustList, Verifier};
+use support::median_ns;
 
 const TRUST_LIST: &[u8] = include_bytes!("../testdata/samples/trust-list.json");
 const ES256: &str = include_str!("../testdata/samples/vn-vaccination-es256.txt");
@@ -71,15 +74,6 @@ fn main() {
 
 /// Reads this run's estimates back from criterion's output: the median over the set.
 fn report() {
-    let dir = std::env::var_os("CARGO_TARGET_DIR")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target"))
-        .join("criterion");
-    let median_ns = |id: &str| -> Option<f64> {
-        let path = dir.join(id).join("new").join("estimates.json");
-        let json: serde_json::Value = serde_json::from_slice(&std::fs::read(path).ok()?).ok()?;
-        json["median"]["point_estimate"].as_f64()
-    };
     let names: Vec<String> = pictures().into_iter().map(|(file, _, _)| file).collect();
     let mut times: Vec<(f64, &str)> = names
         .iter()

@@ -14,6 +14,8 @@ use std::io::Write;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+mod support;
+
 use criterion::{criterion_group, Criterion};
 use dcc_verify::cose::{Algorithm, CoseSign1};
 use dcc_verify::crypto::{Backend, Scheme};
@@ -23,6 +25,7 @@ use dcc_verify::valuesets::ValueSets;
 use dcc_verify::{
     base45, cwt, decode, inflate, payload, prefix, Kid, RuleSet, Settings, TrustList, Verifier,
 };
+use support::median_ns;
 
 const TRUST_LIST: &[u8] = include_bytes!("../testdata/samples/trust-list.json");
 /// The DE and EU sample rules; with arrival DE, the 4 German vaccination rules apply.
@@ -274,17 +277,6 @@ fn main() {
 
 /// Reads this run's estimates back from criterion's output and prints the ratios.
 fn report_ratios() {
-    let dir = std::env::var_os("CARGO_TARGET_DIR")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target"))
-        .join("criterion");
-    let median_ns = |id: &str| -> Option<f64> {
-        let path = dir.join(id).join("new").join("estimates.json");
-        let json: serde_json::Value = serde_json::from_slice(&std::fs::read(path).ok()?).ok()?;
-        // The median of the samples' per-iteration times: on a shared machine, the estimate
-        // least moved by other work (a burst in one sample shifts the mean, not the median).
-        json["median"]["point_estimate"].as_f64()
-    };
     let mut out = std::io::stdout().lock();
     let names: Vec<_> = Backend::ALL.iter().map(|b| b.name()).collect();
     writeln!(
