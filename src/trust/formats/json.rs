@@ -19,7 +19,7 @@ use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 
 use crate::limits::MAX_TRUST_LIST_ENTRIES;
-use crate::strict_json::{self, Keys, Skip as IgnoredAny};
+use crate::strict_json::{self, KeyText, Keys, Skip as IgnoredAny};
 use crate::trust::import::{check_size, Candidate, Importer, ListedKid, TOO_MANY_ENTRIES};
 use crate::trust::{ImportReport, ListFormat, SkipReason, TrustList, TrustListError};
 
@@ -66,7 +66,7 @@ impl<'de> Deserialize<'de> for Document<'de> {
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
                 let mut entries = None;
                 let mut keys = Keys::default();
-                while let Some(key) = map.next_key::<Text<'de>>()? {
+                while let Some(key) = map.next_key::<KeyText<'de>>()? {
                     keys.insert(key.0.clone())?;
                     if key.0 == "certificates" {
                         entries = Some(map.next_value::<Entries<'de>>()?);
@@ -187,7 +187,7 @@ impl<'de> Deserialize<'de> for Entry<'de> {
                     ..Entry::default()
                 };
                 let mut keys = Keys::default();
-                while let Some(key) = map.next_key::<Text<'de>>()? {
+                while let Some(key) = map.next_key::<KeyText<'de>>()? {
                     keys.insert(key.0.clone())?;
                     let slot = match key.0.as_ref() {
                         "kid" => &mut entry.kid,
@@ -277,28 +277,6 @@ impl<'de> Deserialize<'de> for Field<'de> {
             }
         }
         deserializer.deserialize_any(FieldVisitor)
-    }
-}
-
-/// A string, borrowed from the input when it has no escapes.
-struct Text<'a>(Cow<'a, str>);
-
-impl<'de> Deserialize<'de> for Text<'de> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct TextVisitor;
-        impl<'de> Visitor<'de> for TextVisitor {
-            type Value = Text<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a string")
-            }
-            fn visit_borrowed_str<E>(self, text: &'de str) -> Result<Self::Value, E> {
-                Ok(Text(Cow::Borrowed(text)))
-            }
-            fn visit_str<E>(self, text: &str) -> Result<Self::Value, E> {
-                Ok(Text(Cow::Owned(text.to_owned())))
-            }
-        }
-        deserializer.deserialize_str(TextVisitor)
     }
 }
 
