@@ -33,7 +33,8 @@ impl Key {
             } => ParsedPublicKey::new(&signature::ECDSA_P384_SHA256_ASN1, point),
             Checked::Rsa { modulus, exponent } => ParsedPublicKey::new(
                 &signature::RSA_PSS_2048_8192_SHA256,
-                rsa_public_key_der(modulus, exponent),
+                // PKCS#1 `RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER }`.
+                super::der_sequence_of_integers(&[modulus, exponent]),
             ),
         };
         Ok(Self {
@@ -57,37 +58,4 @@ impl Key {
             self.parsed.verify_sig(message, signature).is_ok()
         }
     }
-}
-
-/// The PKCS#1 `RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER }` of a key
-/// (both given without leading zeros, and positive).
-fn rsa_public_key_der(modulus: &[u8], exponent: &[u8]) -> Vec<u8> {
-    fn tlv(out: &mut Vec<u8>, tag: u8, content: &[&[u8]]) {
-        let len: usize = content.iter().map(|c| c.len()).sum();
-        out.push(tag);
-        if len < 0x80 {
-            out.push(len as u8);
-        } else {
-            let bytes = len.to_be_bytes();
-            let significant = super::strip_leading_zeros(&bytes);
-            out.push(0x80 | significant.len() as u8);
-            out.extend_from_slice(significant);
-        }
-        for part in content {
-            out.extend_from_slice(part);
-        }
-    }
-    let integer = |value: &[u8]| {
-        let mut out = Vec::with_capacity(value.len() + 5);
-        let pad: &[u8] = if value.first().is_some_and(|b| b & 0x80 != 0) {
-            &[0]
-        } else {
-            &[]
-        };
-        tlv(&mut out, 0x02, &[pad, value]);
-        out
-    };
-    let mut der = Vec::with_capacity(modulus.len() + 16);
-    tlv(&mut der, 0x30, &[&integer(modulus), &integer(exponent)]);
-    der
 }

@@ -331,20 +331,46 @@ fn bit_length(big_endian: &[u8]) -> usize {
 #[cfg(any(feature = "ring", feature = "aws-lc"))]
 fn raw_to_der(raw: &[u8]) -> Vec<u8> {
     let (r, s) = raw.split_at(raw.len() / 2);
-    let integer = |v: &[u8]| {
-        let v = strip_leading_zeros(v);
-        let pad = v.first().is_none_or(|&b| b & 0x80 != 0);
-        let mut out = vec![0x02, (v.len() + usize::from(pad)) as u8];
-        if pad {
-            out.push(0);
+    der_sequence_of_integers(&[r, s])
+}
+
+/// The DER `SEQUENCE` of the non-negative INTEGERs whose big-endian magnitudes are `values`
+/// (leading zeros allowed): an ECDSA signature's (r, s), or an RSA key's (n, e).
+#[cfg(any(feature = "ring", feature = "aws-lc"))]
+fn der_sequence_of_integers(values: &[&[u8]]) -> Vec<u8> {
+    fn tlv(out: &mut Vec<u8>, tag: u8, content: &[&[u8]]) {
+        let len: usize = content.iter().map(|c| c.len()).sum();
+        out.push(tag);
+        if len < 0x80 {
+            out.push(len as u8);
+        } else {
+            let bytes = len.to_be_bytes();
+            let significant = strip_leading_zeros(&bytes);
+            out.push(0x80 | significant.len() as u8);
+            out.extend_from_slice(significant);
         }
-        out.extend_from_slice(v);
-        out
-    };
-    let (r, s) = (integer(r), integer(s));
-    let mut der = vec![0x30, (r.len() + s.len()) as u8];
-    der.extend(r);
-    der.extend(s);
+        for part in content {
+            out.extend_from_slice(part);
+        }
+    }
+    let integers: Vec<Vec<u8>> = values
+        .iter()
+        .map(|value| {
+            let value = strip_leading_zeros(value);
+            // A zero byte keeps the value positive (and encodes zero itself).
+            let pad: &[u8] = if value.first().is_none_or(|&b| b & 0x80 != 0) {
+                &[0]
+            } else {
+                &[]
+            };
+            let mut integer = Vec::with_capacity(value.len() + 6);
+            tlv(&mut integer, 0x02, &[pad, value]);
+            integer
+        })
+        .collect();
+    let parts: Vec<&[u8]> = integers.iter().map(Vec::as_slice).collect();
+    let mut der = Vec::with_capacity(parts.iter().map(|p| p.len()).sum::<usize>() + 6);
+    tlv(&mut der, 0x30, &parts);
     der
 }
 
